@@ -1,0 +1,59 @@
+/**
+ * Training parameters shared by the CLI, the job API and the Training page, with the
+ * family defaults of spec §3.4 and the original UI's ranges (§6.1).
+ */
+import { z } from 'zod';
+import { checkpointEpochProblem } from './checkpoint-schedule.ts';
+
+export const TRAINING_DEFAULTS = {
+  data_seed: 598,
+  training_fraction: 0.3,
+  num_epochs: 25_000,
+} as const;
+
+/** AdamW and model hyper-parameters of the grokking setup; not user-editable in this family. */
+export const OPTIMIZER = {
+  learning_rate: 1e-3,
+  weight_decay: 1.0,
+  beta1: 0.9,
+  beta2: 0.98,
+  eps: 1e-8,
+} as const;
+
+export const MAX_EPOCHS = 1_000_000;
+export const MAX_SEED = 2 ** 31 - 1;
+
+const wholeNumber = (field: string, min: number, max: number) =>
+  z
+    .number({ error: (iss) => `${String(iss.input)} is not a number; allowed: ${field}` })
+    .int({ error: (iss) => `${String(iss.input)} is not a whole number; allowed: ${field}` })
+    .min(min, { error: (iss) => `${String(iss.input)} is too small; allowed: ${field}` })
+    .max(max, { error: (iss) => `${String(iss.input)} is too large; allowed: ${field}` });
+
+export const trainingParamsSchema = z
+  .strictObject({
+    data_seed: wholeNumber(`a whole number from 0 to ${MAX_SEED}`, 0, MAX_SEED).default(TRAINING_DEFAULTS.data_seed),
+    training_fraction: z
+      .number({ error: (iss) => `${String(iss.input)} is not a number; allowed: a fraction strictly between 0 and 1` })
+      .gt(0, { error: (iss) => `${String(iss.input)} is not allowed; allowed: a fraction strictly between 0 and 1` })
+      .lt(1, { error: (iss) => `${String(iss.input)} is not allowed; allowed: a fraction strictly between 0 and 1` })
+      .default(TRAINING_DEFAULTS.training_fraction),
+    num_epochs: wholeNumber(`a whole number of epochs from 1 to ${MAX_EPOCHS.toLocaleString('en-US')}`, 1, MAX_EPOCHS).default(
+      TRAINING_DEFAULTS.num_epochs,
+    ),
+    /** Explicit checkpoint epochs; null or absent means the family's default schedule. */
+    checkpoint_epochs: z
+      .array(z.number({ error: (iss) => `${String(iss.input)} is not an epoch number` }), {
+        error: 'must be a list of epoch numbers, or null for the default schedule',
+      })
+      .nullable()
+      .default(null),
+  })
+  .superRefine((params, ctx) => {
+    params.checkpoint_epochs?.forEach((epoch, i) => {
+      const problem = checkpointEpochProblem(epoch, params.num_epochs);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['checkpoint_epochs', i], message: problem });
+    });
+  });
+
+export type TrainingParams = z.output<typeof trainingParamsSchema>;
