@@ -1,5 +1,4 @@
 /** One readable error format for zod failures, used by the API's 400 bodies and the forms' inline messages. */
-import type { z } from 'zod';
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `params.prime` or `training.checkpoint_epochs`. */
@@ -7,7 +6,8 @@ export interface FieldError {
   message: string;
 }
 
-export function fieldErrors(error: z.ZodError): FieldError[] {
+/** Accepts any zod error (classic or core) by its issues. */
+export function fieldErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldError[] {
   return error.issues.map((issue) => ({
     field: issue.path.map(String).join('.') || '(body)',
     message: issue.message,

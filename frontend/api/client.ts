@@ -1,0 +1,64 @@
+/** The browser's typed client for the workbench API. One instance is shared through @lit/context. */
+import type { ApiErrorBody, FamiliesResponse, VariantsResponse, VersionInfo } from '../../shared/api.ts';
+import type { FieldError } from '../../shared/validation.ts';
+
+/** A non-2xx answer, carrying the server's message and field errors. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class ApiClient {
+  /** `baseUrl` is the server origin ('' for the same origin), e.g. "http://127.0.0.1:8787". */
+  constructor(readonly baseUrl = '') {}
+
+  url(path: string): string {
+    return `${this.baseUrl.replace(/\/+$/, '')}/api${path}`;
+  }
+
+  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(path, { signal });
+  }
+
+  async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    return this.request<T>(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  }
+
+  version(): Promise<VersionInfo> {
+    return this.get('/version');
+  }
+
+  families(): Promise<FamiliesResponse> {
+    return this.get('/families');
+  }
+
+  variants(family: string): Promise<VariantsResponse> {
+    return this.get(`/families/${encodeURIComponent(family)}/variants`);
+  }
+
+  private async request<T>(path: string, init: RequestInit): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), init);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiRequestError(0, `cannot reach the workbench server (${(error as Error).message})`);
+    }
+    const body = (await response.json().catch(() => null)) as unknown;
+    if (!response.ok) {
+      const error = (body as ApiErrorBody | null)?.error;
+      throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`, error?.fields);
+    }
+    return body as T;
+  }
+}

@@ -1,0 +1,47 @@
+/** Design tokens and the few shared rules every page uses. */
+import { css } from 'lit';
+
+export const theme = css`
+  :host {
+    --wb-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --wb-mono: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+    --wb-fg: #1f2933;
+    --wb-muted: #616e7c;
+    --wb-border: #d9e2ec;
+    --wb-surface: #ffffff;
+    --wb-subtle: #f5f7fa;
+    --wb-accent: #2f6fdb;
+    --wb-accent-fg: #ffffff;
+    --wb-danger: #c62828;
+    --wb-ok: #2e7d32;
+    --wb-radius: 6px;
+    font-family: var(--wb-font);
+    color: var(--wb-fg);
+  }
+`;
+
+export const pageLayout = css`
+  :host {
+    display: block;
+    box-sizing: border-box;
+    padding: 20px 24px;
+    max-width: 1100px;
+  }
+  h1 {
+    font-size: 1.4rem;
+    margin: 0 0 16px;
+  }
+  h2 {
+    font-size: 1rem;
+    margin: 20px 0 8px;
+    color: var(--wb-muted);
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+  }
+  .error {
+    color: var(--wb-danger);
+  }
+  .muted {
+    color: var(--wb-muted);
+  }
+`;

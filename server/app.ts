@@ -1,0 +1,53 @@
+/**
+ * The Hono application: the JSON API under /api, then the built frontend with a history
+ * fallback to index.html so deep links and reloads of client routes work.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import type { WorkbenchPaths } from './config.ts';
+import { ApiError, sendError } from './http/errors.ts';
+import { Registry } from './registry/registry.ts';
+import { familyRoutes } from './routes/families.ts';
+import { versionRoutes } from './routes/version.ts';
+
+export interface AppOptions {
+  paths: WorkbenchPaths;
+  /** The Vite build to serve; omitted or missing means API only. */
+  distDir?: string;
+  /** Origins allowed to call the API and load the element bundles (for embedding elsewhere). */
+  corsOrigins?: string[];
+}
+
+export function createApp({ paths, distDir, corsOrigins = [] }: AppOptions) {
+  const registry = new Registry(paths);
+
+  const api = new Hono()
+    .route('/version', versionRoutes())
+    .route('/families', familyRoutes(registry));
+
+  const app = new Hono();
+  if (corsOrigins.length > 0) app.use('*', cors({ origin: corsOrigins }));
+  app.route('/api', api);
+  app.all('/api/*', (c) => sendError(c, 404, `no API route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return sendError(c, error.status, error.message, error.fields);
+    if (error instanceof HTTPException) return sendError(c, error.status, error.message);
+    console.error(`[api] ${c.req.method} ${c.req.path} failed:`, error);
+    return sendError(c, 500, 'internal error; the server log has the details');
+  });
+
+  if (distDir && existsSync(join(distDir, 'index.html'))) {
+    // serveStatic resolves `root` against the working directory.
+    const root = relative(process.cwd(), distDir) || '.';
+    app.use('/assets/*', serveStatic({ root, onFound: (_, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+    app.use('*', serveStatic({ root }));
+    app.get('*', serveStatic({ root, path: 'index.html' }));
+  }
+  return { app, registry };
+}
+
+export type ApiApp = ReturnType<typeof createApp>['app'];

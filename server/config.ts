@@ -1,0 +1,19 @@
+/** Where things live on disk and how the server listens; every value can be overridden by the environment. */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface WorkbenchPaths {
+  /** Folder holding one sub-folder per family, each with a family.json. */
+  familiesDir: string;
+  /** Folder holding results/<family>/<variant>/… */
+  resultsDir: string;
+}
+
+export function resolvePaths(overrides: Partial<WorkbenchPaths> = {}, env = process.env): WorkbenchPaths {
+  return {
+    familiesDir: resolve(overrides.familiesDir ?? env.WORKBENCH_FAMILIES_DIR ?? resolve(REPO_ROOT, 'server/families')),
+    resultsDir: resolve(overrides.resultsDir ?? env.WORKBENCH_RESULTS_DIR ?? 'results'),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The registry: families from their family.json files, variants discovered on disk, and each
+ * variant's state derived from its files every time it is asked (nothing cached that the disk
+ * could contradict).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FamiliesResponse, VariantState, VariantSummary } from '../../shared/api.ts';
+import { defaultDomainParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
+import { parseVariantName } from '../../shared/variant-name.ts';
+import type { WorkbenchPaths } from '../config.ts';
+import { loadFamilies } from './families.ts';
+import { CHECKPOINT_FILE, variantPaths } from './variant-paths.ts';
+
+/** Which variants have a job running on them right now (the job runner answers; none by default). */
+export interface ActiveJobs {
+  activeJobKind(family: string, variant: string): 'train' | 'analyze' | undefined;
+}
+
+const noActiveJobs: ActiveJobs = { activeJobKind: () => undefined };
+
+export class Registry {
+  constructor(
+    readonly paths: WorkbenchPaths,
+    private activeJobs: ActiveJobs = noActiveJobs,
+  ) {}
+
+  /** Lets the job runner, created after the registry, report running jobs. */
+  setActiveJobs(activeJobs: ActiveJobs): void {
+    this.activeJobs = activeJobs;
+  }
+
+  async listFamilies(): Promise<FamiliesResponse> {
+    const { families, warnings } = await loadFamilies(this.paths.familiesDir);
+    return {
+      families: [...families.values()].map((family) => ({ ...family, defaults: defaultDomainParams(family) })),
+      warnings,
+    };
+  }
+
+  async family(name: string): Promise<Family | undefined> {
+    return (await loadFamilies(this.paths.familiesDir)).families.get(name);
+  }
+
+  /** Every folder under results/<family>/ whose name is a variant of the family, sorted by params. */
+  async listVariants(family: Family): Promise<VariantSummary[]> {
+    let folders: string[];
+    try {
+      folders = (await readdir(join(this.paths.resultsDir, family.name), { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
+    } catch {
+      return [];
+    }
+    const variants: VariantSummary[] = [];
+    for (const folder of folders) {
+      const params = parseVariantName(family, folder);
+      if (params) variants.push(await this.describe(family, folder, params));
+    }
+    return variants.sort((a, b) => compareParams(family, a.params, b.params));
+  }
+
+  async variant(family: Family, name: string): Promise<VariantSummary | undefined> {
+    const params = parseVariantName(family, name);
+    if (!params) return undefined;
+    try {
+      if (!(await stat(variantPaths(this.paths.resultsDir, family.name, name).dir)).isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+    return this.describe(family, name, params);
+  }
+
+  private async describe(family: Family, name: string, params: DomainParams): Promise<VariantSummary> {
+    const paths = variantPaths(this.paths.resultsDir, family.name, name);
+    const checkpointEpochs = await listCheckpointEpochs(paths.checkpointsDir);
+    const files = {
+      checkpoints: checkpointEpochs.length > 0,
+      metadata: await exists(paths.metadata),
+      artifacts: await hasArtifacts(paths.artifactsDir),
+    };
+    const state = deriveVariantState(files, this.activeJobs.activeJobKind(family.name, name));
+    return { name, family: family.name, params, state, checkpointEpochs };
+  }
+}
+
+/**
+ * State from files: a running job wins; then no checkpoint → untrained; checkpoints without
+ * metadata.json (written last by training) → incomplete; analysis artifacts → analyzed; else trained.
+ */
+export function deriveVariantState(
+  files: { checkpoints: boolean; metadata: boolean; artifacts: boolean },
+  activeJob?: 'train' | 'analyze',
+): VariantState {
+  if (activeJob === 'train') return 'training';
+  if (activeJob === 'analyze') return 'analyzing';
+  if (!files.checkpoints) return 'untrained';
+  if (!files.metadata) return 'incomplete';
+  return files.artifacts ? 'analyzed' : 'trained';
+}
+
+/** Natural order of variants: by each domain parameter numerically, in declaration order (p97 < p113). */
+export function compareParams(family: Pick<Family, 'domain_parameters'>, a: DomainParams, b: DomainParams): number {
+  for (const name of Object.keys(family.domain_parameters)) {
+    const diff = (a[name] ?? 0) - (b[name] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+export async function listCheckpointEpochs(checkpointsDir: string): Promise<number[]> {
+  try {
+    return (await readdir(checkpointsDir))
+      .map((file) => CHECKPOINT_FILE.exec(file))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => Number(match[1]))
+      .sort((a, b) => a - b);
+  } catch {
+    return [];
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Any finished artifact file (not a hidden temporary) anywhere under artifacts/. */
+async function hasArtifacts(artifactsDir: string): Promise<boolean> {
+  try {
+    const entries = await readdir(artifactsDir, { recursive: true });
+    return entries.some((entry) => entry.endsWith('.safetensors') && !entry.split('/').pop()!.startsWith('.'));
+  } catch {
+    return false;
+  }
+}
