@@ -1,0 +1,123 @@
+/**
+ * The shell end to end: the real server on a temporary results folder, real Chromium.
+ * Requires `npm run build` first (npm test does it).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APP_VERSION } from '../../version.ts';
+import { launchChromium, texts } from './helpers/browser.ts';
+import { startServer, type RunningServer } from './helpers/server.ts';
+
+let resultsDir: string;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+/** A page on another origin that embeds one element from the workbench. */
+let embedHost: Server;
+let embedOrigin: string;
+
+beforeAll(async () => {
+  resultsDir = await mkdtemp(join(tmpdir(), 'workbench-e2e-'));
+  embedHost = createServer();
+  await new Promise<void>((resolve) => embedHost.listen(0, '127.0.0.1', resolve));
+  embedOrigin = `http://127.0.0.1:${(embedHost.address() as { port: number }).port}`;
+  server = await startServer({ WORKBENCH_RESULTS_DIR: resultsDir, WORKBENCH_CORS_ORIGINS: embedOrigin });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  embedHost?.close();
+  await rm(resultsDir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  page = await browser.newPage();
+});
+
+/** The tag of the page element the router has mounted. */
+const mountedPage = (p: Page) => p.evaluate(() => document.querySelector('app-shell')?.shadowRoot?.querySelector('main')?.firstElementChild?.localName ?? null);
+
+async function expectPage(tag: string, path: string) {
+  await expect.poll(() => mountedPage(page)).toBe(tag);
+  expect(new URL(page.url()).pathname).toBe(path);
+}
+
+describe('site navigation in Chromium', () => {
+  it('opens on the Visualization page and shows the version', async () => {
+    await page.goto(server.url);
+    await expectPage('viz-page', '/viz');
+    await expect.poll(() => texts(page.locator('site-nav .version'))).toEqual([`v${APP_VERSION}`]);
+  });
+
+  it('moves between pages through every nav link without a full reload, and back/forward work', async () => {
+    await page.goto(`${server.url}/viz`);
+    await expectPage('viz-page', '/viz');
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    const visits: [string, string, string][] = [
+      ['Training', 'training-page', '/training'],
+      ['Analysis Run', 'analysis-run-page', '/analysis-run'],
+      ['Reports', 'reports-page', '/reports'],
+      ['Visualization', 'viz-page', '/viz'],
+    ];
+    for (const [label, tag, path] of visits) {
+      await page.locator('site-nav').getByRole('link', { name: label, exact: true }).click();
+      await expectPage(tag, path);
+      await expect.poll(() => texts(page.locator('site-nav a[aria-current=page]'))).toEqual([label]);
+    }
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    await page.goBack();
+    await expectPage('reports-page', '/reports');
+    await page.goBack();
+    await expectPage('analysis-run-page', '/analysis-run');
+    await page.goForward();
+    await expectPage('reports-page', '/reports');
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
+  it.each([
+    ['/training', 'training-page'],
+    ['/analysis-run', 'analysis-run-page'],
+    ['/viz', 'viz-page'],
+    ['/reports', 'reports-page'],
+  ])('reloading %s lands on the same page', async (path, tag) => {
+    await page.goto(`${server.url}${path}`);
+    await expectPage(tag, path);
+    await page.reload();
+    await expectPage(tag, path);
+  });
+
+  it('shows a not-found page for unknown client routes', async () => {
+    await page.goto(`${server.url}/no/such/page`);
+    await expectPage('not-found-page', '/no/such/page');
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  });
+
+  it('pages load the family list from the API', async () => {
+    await page.goto(`${server.url}/training`);
+    await expect.poll(() => texts(page.locator('family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)']);
+  });
+});
+
+describe('embedding', () => {
+  it('loads one page element alone from an HTML page on another origin', async () => {
+    embedHost.on('request', (_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><html><body>
+        <h1>Lab notebook</h1>
+        <training-page api-base="${server.url}"></training-page>
+        <script type="module" src="${server.url}/elements/training-page.js"></script>
+      </body></html>`);
+    });
+    await page.goto(embedOrigin);
+    await expect.poll(() => texts(page.locator('training-page h1'))).toEqual(['Training']);
+    await expect.poll(() => texts(page.locator('training-page family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)']);
+  });
+});
