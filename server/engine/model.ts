@@ -1,0 +1,390 @@
+/**
+ * Forward and backward passes of the 1-layer TransformerLens model (spec §2.2) for tokens
+ * [a, b, "="], written for its structure rather than as a general transformer.
+ *
+ * Only the logits at the last position (the "=" query, index 2) reach the loss. With no LayerNorm:
+ *   x0 = W_E[a] + W_pos[0],  x1 = W_E[b] + W_pos[1],  x2 = W_E[p] + W_pos[2] (the same for every example)
+ *   s_j[h]    = (x2·W_Q[h]) · (x_j·W_K[h]) / √d_head              scores of the query at position 2
+ *   pat[h]    = softmax_j(s_j[h])                                 over keys j = 0, 1, 2 (all ≤ 2: no mask)
+ *   z[h]      = Σ_j pat_j[h] · (x_j·W_V[h])                       head outputs before W_O
+ *   mid       = x2 + Σ_h z[h]·W_O[h]                              residual after attention
+ *   pre       = mid·W_in,  post = ReLU(pre)
+ *   logits    = (mid + post·W_out)·W_U
+ * Every x_j depends on one token, so keys, values and scores are per-token tables ("rows": x0 for
+ * each number token, x1 for each number token, then x2), computed once per pass and gathered per
+ * example. Products of weights are folded once per pass too, which leaves two GEMMs per example:
+ *   pre    = c_in + z·A_in          with c_in = x2·W_in,  A_in = W_O·W_in   [H·d_head, d_mlp]
+ *   logits = c_U + z·A_U + post·B_U with c_U = x2·W_U,   A_U = W_O·W_U     [H·d_head, p],
+ *                                                         B_U = W_out·W_U   [d_mlp, p]
+ * (W_O [H, d_head, d_model] is read as one [H·d_head, d_model] matrix.) Biases are zero (frozen).
+ * Activations are float32; the cross-entropy is float64 (see loss.ts).
+ */
+import type { Gemm } from './gemm/gemm.ts';
+import type { ModelDims, ModelWeights } from './weights.ts';
+
+/** A set of examples [a, b, "="] with their labels (a + b) mod p. */
+export interface Batch {
+  n: number;
+  a: Int32Array;
+  b: Int32Array;
+  labels: Int32Array;
+}
+
+/** Per-token tables and folded weight products for one set of weights. */
+export interface Tables {
+  /** rows[r][d]: x0 for token r (r < p), x1 for token r − p (p ≤ r < 2p), x2 (r = 2p). [2p+1, d_model] */
+  rows: Float32Array;
+  /** query[h][e] = (x2·W_Q[h])[e]. [H, d_head] */
+  query: Float32Array;
+  /** keys[h][r][e] = (rows[r]·W_K[h])[e]. [H, 2p+1, d_head] */
+  keys: Float32Array;
+  /** values[h][r][e] = (rows[r]·W_V[h])[e]. [H, 2p+1, d_head] */
+  values: Float32Array;
+  /** scores[r][h] = query[h]·keys[h][r] / √d_head. [2p+1, H] */
+  scores: Float64Array;
+  /** W_O·W_in [H·d_head, d_mlp] */
+  A_in: Float32Array;
+  /** W_O·W_U [H·d_head, p] */
+  A_U: Float32Array;
+  /** W_out·W_U [d_mlp, p] */
+  B_U: Float32Array;
+  /** x2·W_in [d_mlp] */
+  c_in: Float32Array;
+  /** x2·W_U [p] */
+  c_U: Float32Array;
+}
+
+/** Activations of one pass over a batch, kept for the backward pass. Buffers are reused. */
+export interface Activations {
+  capacity: number;
+  /** attnPattern[example][head][key] for the query at position 2. [N, H, 3] */
+  pattern: Float32Array;
+  /** z[example][head·d_head + e]. [N, H·d_head] */
+  z: Float32Array;
+  /** post[example][m] = ReLU(pre). [N, d_mlp] */
+  post: Float32Array;
+  /** logits[example][c] at the last position. [N, p] */
+  logits: Float32Array;
+}
+
+/** Scratch for the backward pass. */
+export interface GradientScratch {
+  capacity: number;
+  /** ∂L/∂logits [N, p] */
+  dLogits: Float32Array;
+  /** ∂L/∂pre [N, d_mlp] (∂L/∂post masked by ReLU′) */
+  dPre: Float32Array;
+  /** ∂L/∂z [N, H·d_head] */
+  dz: Float32Array;
+  dB_U: Float32Array;
+  dA_U: Float32Array;
+  dA_in: Float32Array;
+  dc_in: Float32Array;
+  dc_U: Float32Array;
+  /** ∂L/∂scores[r][h], accumulated over examples. [2p+1, H] */
+  dScores: Float64Array;
+  /** ∂L/∂values[h][r][e], accumulated over examples. [H, 2p+1, d_head] */
+  dValues64: Float64Array;
+  dValues: Float32Array;
+  /** ∂L/∂keys[h][r][e] [H, 2p+1, d_head] */
+  dKeys: Float32Array;
+  /** ∂L/∂query[h][e] [H, d_head] */
+  dQuery: Float32Array;
+  /** ∂L/∂rows [2p+1, d_model] */
+  dRows: Float32Array;
+  /** ∂L/∂x2 through c_in, c_U and the query [d_model] */
+  dx2: Float64Array;
+}
+
+export function tableRowCount(d: ModelDims): number {
+  return 2 * d.p + 1;
+}
+
+export function createTables(d: ModelDims): Tables {
+  const rows = tableRowCount(d);
+  const hd = d.nHeads * d.dHead;
+  return {
+    rows: new Float32Array(rows * d.dModel),
+    query: new Float32Array(hd),
+    keys: new Float32Array(d.nHeads * rows * d.dHead),
+    values: new Float32Array(d.nHeads * rows * d.dHead),
+    scores: new Float64Array(rows * d.nHeads),
+    A_in: new Float32Array(hd * d.dMlp),
+    A_U: new Float32Array(hd * d.p),
+    B_U: new Float32Array(d.dMlp * d.p),
+    c_in: new Float32Array(d.dMlp),
+    c_U: new Float32Array(d.p),
+  };
+}
+
+export function createActivations(d: ModelDims, capacity: number): Activations {
+  return {
+    capacity,
+    pattern: new Float32Array(capacity * d.nHeads * 3),
+    z: new Float32Array(capacity * d.nHeads * d.dHead),
+    post: new Float32Array(capacity * d.dMlp),
+    logits: new Float32Array(capacity * d.p),
+  };
+}
+
+export function createGradientScratch(d: ModelDims, capacity: number): GradientScratch {
+  const rows = tableRowCount(d);
+  const hd = d.nHeads * d.dHead;
+  return {
+    capacity,
+    dLogits: new Float32Array(capacity * d.p),
+    dPre: new Float32Array(capacity * d.dMlp),
+    dz: new Float32Array(capacity * hd),
+    dB_U: new Float32Array(d.dMlp * d.p),
+    dA_U: new Float32Array(hd * d.p),
+    dA_in: new Float32Array(hd * d.dMlp),
+    dc_in: new Float32Array(d.dMlp),
+    dc_U: new Float32Array(d.p),
+    dScores: new Float64Array(rows * d.nHeads),
+    dValues64: new Float64Array(d.nHeads * rows * d.dHead),
+    dValues: new Float32Array(d.nHeads * rows * d.dHead),
+    dKeys: new Float32Array(d.nHeads * rows * d.dHead),
+    dQuery: new Float32Array(hd),
+    dRows: new Float32Array(rows * d.dModel),
+    dx2: new Float64Array(d.dModel),
+  };
+}
+
+/** Fills `t` from the weights: the per-token tables and the folded products. */
+export function computeTables(w: ModelWeights, d: ModelDims, gemm: Gemm, t: Tables): void {
+  const { p, dModel: D, dHead: E, nHeads: H, dMlp: M } = d;
+  const R = tableRowCount(d);
+  const hd = H * E;
+  // rows[t] = W_E[t] + W_pos[0]; rows[p+t] = W_E[t] + W_pos[1]; rows[2p] = W_E[p] + W_pos[2]
+  for (let tok = 0; tok < p; tok++) {
+    for (let i = 0; i < D; i++) {
+      t.rows[tok * D + i] = w.W_E[tok * D + i]! + w.W_pos[i]!;
+      t.rows[(p + tok) * D + i] = w.W_E[tok * D + i]! + w.W_pos[D + i]!;
+    }
+  }
+  const x2 = t.rows.subarray(2 * p * D, (2 * p + 1) * D);
+  for (let i = 0; i < D; i++) x2[i] = w.W_E[p * D + i]! + w.W_pos[2 * D + i]!;
+
+  for (let h = 0; h < H; h++) {
+    const W_Qh = w.W_Q.subarray(h * D * E, (h + 1) * D * E);
+    // query[h] = x2·W_Q[h]
+    gemm.sgemm(false, false, 1, E, D, 1, x2, D, W_Qh, E, 0, t.query.subarray(h * E, (h + 1) * E), E);
+    // keys[h] = rows·W_K[h], values[h] = rows·W_V[h]
+    gemm.sgemm(false, false, R, E, D, 1, t.rows, D, w.W_K.subarray(h * D * E, (h + 1) * D * E), E, 0, t.keys.subarray(h * R * E, (h + 1) * R * E), E);
+    gemm.sgemm(false, false, R, E, D, 1, t.rows, D, w.W_V.subarray(h * D * E, (h + 1) * D * E), E, 0, t.values.subarray(h * R * E, (h + 1) * R * E), E);
+  }
+  // scores[r][h] = query[h]·keys[h][r] / √d_head
+  const scale = 1 / Math.sqrt(E);
+  for (let h = 0; h < H; h++) {
+    for (let r = 0; r < R; r++) {
+      let dot = 0;
+      for (let e = 0; e < E; e++) dot += t.query[h * E + e]! * t.keys[(h * R + r) * E + e]!;
+      t.scores[r * H + h] = Math.fround(dot) * scale;
+    }
+  }
+  gemm.sgemm(false, false, hd, M, D, 1, w.W_O, D, w.W_in, M, 0, t.A_in, M);
+  gemm.sgemm(false, false, hd, p, D, 1, w.W_O, D, w.W_U, p, 0, t.A_U, p);
+  gemm.sgemm(false, false, M, p, D, 1, w.W_out, D, w.W_U, p, 0, t.B_U, p);
+  gemm.sgemm(false, false, 1, M, D, 1, x2, D, w.W_in, M, 0, t.c_in, M);
+  gemm.sgemm(false, false, 1, p, D, 1, x2, D, w.W_U, p, 0, t.c_U, p);
+}
+
+/** Fills `out` (pattern, z, post, logits) for the batch. */
+export function forward(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, out: Activations): void {
+  const { p, dHead: E, nHeads: H, dMlp: M } = d;
+  const R = tableRowCount(d);
+  const hd = H * E;
+  const N = batch.n;
+  if (N > out.capacity) throw new Error(`activation buffers hold ${out.capacity} examples, not ${N}`);
+  const { pattern, z, post, logits } = out;
+  const queryRow = 2 * p;
+  for (let n = 0; n < N; n++) {
+    const row0 = batch.a[n]!;
+    const row1 = p + batch.b[n]!;
+    for (let h = 0; h < H; h++) {
+      // pat = softmax(s0, s1, s2), shifted by the max for stability
+      const s0 = t.scores[row0 * H + h]!;
+      const s1 = t.scores[row1 * H + h]!;
+      const s2 = t.scores[queryRow * H + h]!;
+      const top = Math.max(s0, s1, s2);
+      const e0 = Math.exp(s0 - top);
+      const e1 = Math.exp(s1 - top);
+      const e2 = Math.exp(s2 - top);
+      const inv = 1 / (e0 + e1 + e2);
+      const p0 = Math.fround(e0 * inv);
+      const p1 = Math.fround(e1 * inv);
+      const p2 = Math.fround(e2 * inv);
+      const pi = (n * H + h) * 3;
+      pattern[pi] = p0;
+      pattern[pi + 1] = p1;
+      pattern[pi + 2] = p2;
+      // z[n][h] = Σ_j pat_j · values[h][row_j]
+      const v0 = (h * R + row0) * E;
+      const v1 = (h * R + row1) * E;
+      const v2 = (h * R + queryRow) * E;
+      const zi = n * hd + h * E;
+      for (let e = 0; e < E; e++) {
+        z[zi + e] = p0 * t.values[v0 + e]! + p1 * t.values[v1 + e]! + p2 * t.values[v2 + e]!;
+      }
+    }
+  }
+  // post = ReLU(c_in + z·A_in)
+  for (let n = 0; n < N; n++) post.set(t.c_in, n * M);
+  gemm.sgemm(false, false, N, M, hd, 1, z, hd, t.A_in, M, 1, post, M);
+  const used = N * M;
+  for (let i = 0; i < used; i++) if (!(post[i]! > 0)) post[i] = 0;
+  // logits = c_U + z·A_U + post·B_U
+  for (let n = 0; n < N; n++) logits.set(t.c_U, n * p);
+  gemm.sgemm(false, false, N, p, hd, 1, z, hd, t.A_U, p, 1, logits, p);
+  gemm.sgemm(false, false, N, p, M, 1, post, M, t.B_U, p, 1, logits, p);
+}
+
+/**
+ * Gradients of the loss with respect to every weight, written into `grads`, given
+ * `scratch.dLogits` = ∂L/∂logits (filled by the loss) and the activations of the same batch.
+ */
+export function backward(
+  batch: Batch,
+  d: ModelDims,
+  w: ModelWeights,
+  t: Tables,
+  act: Activations,
+  gemm: Gemm,
+  s: GradientScratch,
+  grads: ModelWeights,
+): void {
+  const { p, dModel: D, dHead: E, nHeads: H, dMlp: M } = d;
+  const R = tableRowCount(d);
+  const hd = H * E;
+  const N = batch.n;
+  const { pattern, z, post } = act;
+  const { dLogits, dPre, dz } = s;
+
+  // logits = c_U + z·A_U + post·B_U
+  gemm.sgemm(true, false, M, p, N, 1, post, M, dLogits, p, 0, s.dB_U, p); // ∂B_U = postᵀ·∂logits
+  gemm.sgemm(true, false, hd, p, N, 1, z, hd, dLogits, p, 0, s.dA_U, p); // ∂A_U = zᵀ·∂logits
+  columnSums(dLogits, N, p, s.dc_U); // ∂c_U = Σ_n ∂logits[n]
+  gemm.sgemm(false, true, N, M, p, 1, dLogits, p, t.B_U, p, 0, dPre, M); // ∂post = ∂logits·B_Uᵀ
+  // ∂pre = ∂post ⊙ [pre > 0]
+  const used = N * M;
+  for (let i = 0; i < used; i++) if (!(post[i]! > 0)) dPre[i] = 0;
+  // pre = c_in + z·A_in
+  gemm.sgemm(true, false, hd, M, N, 1, z, hd, dPre, M, 0, s.dA_in, M); // ∂A_in = zᵀ·∂pre
+  columnSums(dPre, N, M, s.dc_in); // ∂c_in = Σ_n ∂pre[n]
+  gemm.sgemm(false, true, N, hd, p, 1, dLogits, p, t.A_U, p, 0, dz, hd); // ∂z = ∂logits·A_Uᵀ
+  gemm.sgemm(false, true, N, hd, M, 1, dPre, M, t.A_in, M, 1, dz, hd); //    + ∂pre·A_inᵀ
+
+  // Attention, per example and head: z = Σ_j pat_j v_j, pat = softmax(s)
+  //   ∂pat_j = ∂z·v_j,  ∂v_j += pat_j ∂z,  ∂s_j = pat_j (∂pat_j − Σ_k pat_k ∂pat_k)
+  const { dScores, dValues64 } = s;
+  dScores.fill(0);
+  dValues64.fill(0);
+  const queryRow = 2 * p;
+  for (let n = 0; n < N; n++) {
+    const row0 = batch.a[n]!;
+    const row1 = p + batch.b[n]!;
+    for (let h = 0; h < H; h++) {
+      const pi = (n * H + h) * 3;
+      const p0 = pattern[pi]!;
+      const p1 = pattern[pi + 1]!;
+      const p2 = pattern[pi + 2]!;
+      const v0 = (h * R + row0) * E;
+      const v1 = (h * R + row1) * E;
+      const v2 = (h * R + queryRow) * E;
+      const zi = n * hd + h * E;
+      let dp0 = 0;
+      let dp1 = 0;
+      let dp2 = 0;
+      for (let e = 0; e < E; e++) {
+        const g = dz[zi + e]!;
+        dp0 += g * t.values[v0 + e]!;
+        dp1 += g * t.values[v1 + e]!;
+        dp2 += g * t.values[v2 + e]!;
+        dValues64[v0 + e] += p0 * g;
+        dValues64[v1 + e] += p1 * g;
+        dValues64[v2 + e] += p2 * g;
+      }
+      const mean = p0 * dp0 + p1 * dp1 + p2 * dp2;
+      dScores[row0 * H + h] += p0 * (dp0 - mean);
+      dScores[row1 * H + h] += p1 * (dp1 - mean);
+      dScores[queryRow * H + h] += p2 * (dp2 - mean);
+    }
+  }
+
+  // scores[r][h] = query[h]·keys[h][r] / √d_head
+  const scale = 1 / Math.sqrt(E);
+  s.dValues.set(dValues64);
+  for (let h = 0; h < H; h++) {
+    for (let e = 0; e < E; e++) {
+      let dq = 0;
+      for (let r = 0; r < R; r++) dq += dScores[r * H + h]! * t.keys[(h * R + r) * E + e]!;
+      s.dQuery[h * E + e] = dq * scale;
+    }
+    for (let r = 0; r < R; r++) {
+      const g = dScores[r * H + h]! * scale;
+      for (let e = 0; e < E; e++) s.dKeys[(h * R + r) * E + e] = g * t.query[h * E + e]!;
+    }
+  }
+
+  // keys[h] = rows·W_K[h], values[h] = rows·W_V[h], query[h] = x2·W_Q[h]
+  const x2 = t.rows.subarray(2 * p * D, (2 * p + 1) * D);
+  s.dRows.fill(0);
+  for (let h = 0; h < H; h++) {
+    const weightSlice = (W: Float32Array) => W.subarray(h * D * E, (h + 1) * D * E);
+    const tableSlice = (T: Float32Array) => T.subarray(h * R * E, (h + 1) * R * E);
+    gemm.sgemm(true, false, D, E, R, 1, t.rows, D, tableSlice(s.dKeys), E, 0, weightSlice(grads.W_K), E); // ∂W_K[h] = rowsᵀ·∂keys[h]
+    gemm.sgemm(true, false, D, E, R, 1, t.rows, D, tableSlice(s.dValues), E, 0, weightSlice(grads.W_V), E); // ∂W_V[h] = rowsᵀ·∂values[h]
+    gemm.sgemm(false, true, R, D, E, 1, tableSlice(s.dKeys), E, weightSlice(w.W_K), E, 1, s.dRows, D); // ∂rows += ∂keys[h]·W_K[h]ᵀ
+    gemm.sgemm(false, true, R, D, E, 1, tableSlice(s.dValues), E, weightSlice(w.W_V), E, 1, s.dRows, D); // ∂rows += ∂values[h]·W_V[h]ᵀ
+    gemm.sgemm(true, false, D, E, 1, 1, x2, D, s.dQuery.subarray(h * E, (h + 1) * E), E, 0, weightSlice(grads.W_Q), E); // ∂W_Q[h] = x2ᵀ·∂query[h]
+  }
+
+  // Folded products: c_in = x2·W_in, c_U = x2·W_U, A_in = W_O·W_in, A_U = W_O·W_U, B_U = W_out·W_U
+  gemm.sgemm(true, false, D, M, hd, 1, w.W_O, D, s.dA_in, M, 0, grads.W_in, M); // ∂W_in = W_Oᵀ·∂A_in
+  gemm.sgemm(true, false, D, M, 1, 1, x2, D, s.dc_in, M, 1, grads.W_in, M); //        + x2ᵀ·∂c_in
+  gemm.sgemm(true, false, D, p, hd, 1, w.W_O, D, s.dA_U, p, 0, grads.W_U, p); // ∂W_U = W_Oᵀ·∂A_U
+  gemm.sgemm(true, false, D, p, M, 1, w.W_out, D, s.dB_U, p, 1, grads.W_U, p); //       + W_outᵀ·∂B_U
+  gemm.sgemm(true, false, D, p, 1, 1, x2, D, s.dc_U, p, 1, grads.W_U, p); //           + x2ᵀ·∂c_U
+  gemm.sgemm(false, true, hd, D, M, 1, s.dA_in, M, w.W_in, M, 0, grads.W_O, D); // ∂W_O = ∂A_in·W_inᵀ
+  gemm.sgemm(false, true, hd, D, p, 1, s.dA_U, p, w.W_U, p, 1, grads.W_O, D); //         + ∂A_U·W_Uᵀ
+  gemm.sgemm(false, true, M, D, p, 1, s.dB_U, p, w.W_U, p, 0, grads.W_out, D); // ∂W_out = ∂B_U·W_Uᵀ
+
+  // ∂x2 (outside the key/value rows) = ∂c_in·W_inᵀ + ∂c_U·W_Uᵀ + Σ_h ∂query[h]·W_Q[h]ᵀ
+  const { dx2 } = s;
+  for (let i = 0; i < D; i++) {
+    let g = 0;
+    for (let m = 0; m < M; m++) g += s.dc_in[m]! * w.W_in[i * M + m]!;
+    for (let c = 0; c < p; c++) g += s.dc_U[c]! * w.W_U[i * p + c]!;
+    for (let h = 0; h < H; h++) {
+      for (let e = 0; e < E; e++) g += s.dQuery[h * E + e]! * w.W_Q[(h * D + i) * E + e]!;
+    }
+    dx2[i] = g;
+  }
+
+  // rows[t] = W_E[t] + W_pos[0], rows[p+t] = W_E[t] + W_pos[1], rows[2p] = x2 = W_E[p] + W_pos[2]
+  grads.W_pos.fill(0);
+  for (let tok = 0; tok < p; tok++) {
+    for (let i = 0; i < D; i++) {
+      const g0 = s.dRows[tok * D + i]!;
+      const g1 = s.dRows[(p + tok) * D + i]!;
+      grads.W_E[tok * D + i] = g0 + g1;
+      grads.W_pos[i] += g0;
+      grads.W_pos[D + i] += g1;
+    }
+  }
+  for (let i = 0; i < D; i++) {
+    const g2 = s.dRows[2 * p * D + i]! + dx2[i]!;
+    grads.W_E[p * D + i] = g2;
+    grads.W_pos[2 * D + i] = g2;
+  }
+}
+
+/** out[j] = Σ_i X[i][j] over the first `rows` rows, accumulated in float64. */
+function columnSums(X: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  const sums = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) sums[j] += X[base + j]!;
+  }
+  out.set(sums);
+}

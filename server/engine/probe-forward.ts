@@ -1,0 +1,93 @@
+/**
+ * The forward pass over the full p×p grid in grid order (row i = a·p + b, tokens [a, b, p]), for
+ * analysis: the last-position logits, the MLP activations there, and the full causal attention
+ * pattern (queries 0, 1 and 2).
+ */
+import type { Architecture } from '../../shared/family-schema.ts';
+import { selectGemm, type Gemm } from './gemm/gemm.ts';
+import { crossEntropy } from './loss.ts';
+import { computeTables, createActivations, createTables, forward, tableRowCount, type Batch } from './model.ts';
+import { modelDims, type ModelWeights } from './weights.ts';
+
+export interface ProbeResult {
+  /** logits[i][c] at the last position. [p², p] */
+  logits: Float32Array;
+  /** mlpPost[i][m] = ReLU(pre) at the last position. [p², d_mlp] */
+  mlpPost: Float32Array;
+  /** attnPattern[i][head][query][key], zero above the diagonal. [p², n_heads, 3, 3] */
+  attnPattern: Float32Array;
+  /** labels[i] = (a + b) mod p. [p²] */
+  labels: Int32Array;
+}
+
+export type ProbeArchitecture = Pick<Architecture, 'n_heads' | 'd_model' | 'd_head' | 'd_mlp'>;
+
+function gridBatch(p: number): Batch {
+  const n = p * p;
+  const batch: Batch = { n, a: new Int32Array(n), b: new Int32Array(n), labels: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    batch.a[i] = Math.floor(i / p);
+    batch.b[i] = i % p;
+    batch.labels[i] = (batch.a[i]! + batch.b[i]!) % p;
+  }
+  return batch;
+}
+
+export function probeForward(weights: ModelWeights, arch: ProbeArchitecture, p: number, gemm: Gemm = selectGemm()): ProbeResult {
+  const d = modelDims(arch, p);
+  const { nHeads: H, dHead: E, dModel: D } = d;
+  const R = tableRowCount(d);
+  const batch = gridBatch(p);
+  const tables = createTables(d);
+  computeTables(weights, d, gemm, tables);
+  const act = createActivations(d, batch.n);
+  forward(batch, d, tables, gemm, act);
+
+  // Query 1 attends to keys 0 and 1 with its own query x1·W_Q[h], one per second token b:
+  // query1[h][b] = rows[p + b]·W_Q[h]
+  const query1 = new Float32Array(H * p * E);
+  for (let h = 0; h < H; h++) {
+    gemm.sgemm(false, false, p, E, D, 1, tables.rows.subarray(p * D, 2 * p * D), D, weights.W_Q.subarray(h * D * E, (h + 1) * D * E), E, 0, query1.subarray(h * p * E, (h + 1) * p * E), E);
+  }
+  const scale = 1 / Math.sqrt(E);
+  const attnPattern = new Float32Array(batch.n * H * 9);
+  for (let i = 0; i < batch.n; i++) {
+    const a = batch.a[i]!;
+    const b = batch.b[i]!;
+    for (let h = 0; h < H; h++) {
+      const out = (i * H + h) * 9;
+      attnPattern[out] = 1; // query 0 sees only key 0
+      let s0 = 0;
+      let s1 = 0;
+      for (let e = 0; e < E; e++) {
+        const q = query1[(h * p + b) * E + e]!;
+        s0 += q * tables.keys[(h * R + a) * E + e]!;
+        s1 += q * tables.keys[(h * R + p + b) * E + e]!;
+      }
+      s0 = Math.fround(s0) * scale;
+      s1 = Math.fround(s1) * scale;
+      const top = Math.max(s0, s1);
+      const e0 = Math.exp(s0 - top);
+      const e1 = Math.exp(s1 - top);
+      attnPattern[out + 3] = e0 / (e0 + e1);
+      attnPattern[out + 4] = e1 / (e0 + e1);
+      attnPattern.set(act.pattern.subarray((i * H + h) * 3, (i * H + h + 1) * 3), out + 6);
+    }
+  }
+  return { logits: act.logits, mlpPost: act.post, attnPattern, labels: batch.labels };
+}
+
+/**
+ * Mean float64 cross-entropy of grid logits [p², p] over the given grid indices (all when omitted),
+ * the same loss training records.
+ */
+export function probeLoss(logits: Float32Array, p: number, indices?: ArrayLike<number>): number {
+  const rows = indices ? Array.from(indices) : Array.from({ length: p * p }, (_, i) => i);
+  const picked = new Float32Array(rows.length * p);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((row, k) => {
+    picked.set(logits.subarray(row * p, (row + 1) * p), k * p);
+    labels[k] = (Math.floor(row / p) + (row % p)) % p;
+  });
+  return crossEntropy(picked, labels, rows.length, p);
+}

@@ -1,0 +1,46 @@
+/**
+ * AdamW as torch.optim.AdamW computes it (decoupled weight decay, no amsgrad), applied to the W_
+ * tensors only: the frozen biases never get a gradient, so torch skips them entirely.
+ * For each parameter θ with gradient g, at step t (counting from 1):
+ *   θ ← θ·(1 − lr·wd)
+ *   m ← β1·m + (1 − β1)·g
+ *   v ← β2·v + (1 − β2)·g²
+ *   θ ← θ − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + eps)
+ * Moments are stored as float32 like torch's and read back before use; each expression is
+ * evaluated in float64 and rounded once when stored.
+ */
+import { OPTIMIZER } from '../../shared/training-params.ts';
+import { WEIGHT_NAMES, zeroWeights, type ModelDims, type ModelWeights } from '../engine/weights.ts';
+
+export interface AdamState {
+  /** Number of steps taken so far. */
+  step: number;
+  m: ModelWeights;
+  v: ModelWeights;
+}
+
+export type AdamHyperParams = typeof OPTIMIZER;
+
+export function initialAdamState(d: ModelDims): AdamState {
+  return { step: 0, m: zeroWeights(d), v: zeroWeights(d) };
+}
+
+export function adamwStep(params: ModelWeights, grads: ModelWeights, state: AdamState, hp: AdamHyperParams = OPTIMIZER): void {
+  state.step += 1;
+  const { learning_rate: lr, weight_decay: wd, beta1, beta2, eps } = hp;
+  const decay = 1 - lr * wd;
+  const stepSize = lr / (1 - beta1 ** state.step);
+  const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
+  for (const name of WEIGHT_NAMES) {
+    const theta = params[name];
+    const g = grads[name];
+    const m = state.m[name];
+    const v = state.v[name];
+    for (let i = 0; i < theta.length; i++) {
+      const gi = g[i]!;
+      m[i] = beta1 * m[i]! + (1 - beta1) * gi;
+      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
+      theta[i] = theta[i]! * decay - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / bias2Sqrt + eps);
+    }
+  }
+}
