@@ -1,0 +1,126 @@
+/** Plots 7–9: attention patterns per head, their frequency decomposition, and specialization over training. */
+import type { Annotations, Layout, LayoutAxis } from 'plotly.js';
+import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
+import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
+import { axis, baseLayout, COLOR_SCALES, DEFAULT_COLORWAY, PLACEHOLDER, placeholderSpec } from './style.ts';
+import type { AttentionFreqEpoch, AttentionFreqSummary, AttentionPatternsEpoch, PlotSpec } from './types.ts';
+import { viewInfo } from './views.ts';
+
+/** Token positions of the input `[a, b, =]`. */
+export const POSITION_LABELS = ['a', 'b', '='] as const;
+
+export interface PositionPair {
+  /** The attending (query) position. */
+  readonly to: number;
+  /** The attended-to (key) position. */
+  readonly from: number;
+  readonly label: string;
+}
+
+/** The six "Attention Relationship" choices in the original's order; the first is the default. */
+export const POSITION_PAIRS: readonly PositionPair[] = [
+  { to: 2, from: 0, label: '= attending to a' },
+  { to: 2, from: 1, label: '= attending to b' },
+  { to: 1, from: 0, label: 'b attending to a' },
+  { to: 1, from: 1, label: 'b attending to b' },
+  { to: 0, from: 0, label: 'a attending to a' },
+  { to: 0, from: 1, label: 'a attending to b' },
+];
+
+/** Gap between side-by-side subplots, as a fraction of the width (plotly.py's 0.2 / columns). */
+const SUBPLOT_GAP = 0.05;
+
+/** The x-domain of column `col` out of `cols` equal columns. */
+function columnDomain(col: number, cols: number): [number, number] {
+  const width = (1 - SUBPLOT_GAP * (cols - 1)) / cols;
+  const start = col * (width + SUBPLOT_GAP);
+  return [start, start + width];
+}
+
+/**
+ * One heatmap per head of the p×p pattern [head, to, from] (x = b, y = a), side by side on axes
+ * x/y, x2/y2, …, sharing one Blues range from the global min to max and one colour bar.
+ */
+export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair: Pick<PositionPair, 'to' | 'from'>, epoch: number): PlotSpec {
+  if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
+  const nHeads = artifact.patterns.shape[0] ?? 0;
+  const grids = Array.from({ length: nHeads }, (_, h) => matrixRows(slab(slab(slab(artifact.patterns, h), pair.to), pair.from)));
+  const [zmin, zmax] = extent(grids.flat(2));
+  const positions = range(grids[0]?.length ?? 0);
+
+  const axes: Record<string, Partial<LayoutAxis>> = {};
+  const titles: Partial<Annotations>[] = [];
+  const data: PlotSpec['data'] = grids.map((z, h) => {
+    const suffix = h === 0 ? '' : String(h + 1);
+    const domain = columnDomain(h, nHeads);
+    axes[`xaxis${suffix}`] = axis('b', { domain, anchor: `y${suffix}` as LayoutAxis['anchor'] });
+    axes[`yaxis${suffix}`] = axis(h === 0 ? 'a' : null, { anchor: `x${suffix}` as LayoutAxis['anchor'] });
+    titles.push({ text: `Head ${h}`, xref: 'paper', yref: 'paper', x: (domain[0] + domain[1]) / 2, y: 1, xanchor: 'center', yanchor: 'bottom', showarrow: false });
+    return {
+      type: 'heatmap',
+      name: `Head ${h}`,
+      z,
+      x: positions,
+      y: positions,
+      xaxis: `x${suffix}`,
+      yaxis: `y${suffix}`,
+      colorscale: COLOR_SCALES.Blues,
+      zmin,
+      zmax,
+      showscale: h === 0,
+      colorbar: { title: { text: 'Attention' } },
+      hovertemplate: `Head ${h}<br>a=%{y}, b=%{x}<br>Attention: %{z:.4f}<extra></extra>`,
+    };
+  });
+  const title = `Attention Heads (${POSITION_LABELS[pair.to]} ← ${POSITION_LABELS[pair.from]}) — Epoch ${epoch}`;
+  return {
+    data,
+    layout: {
+      ...baseLayout(title, viewInfo('attention').height),
+      ...(axes as Partial<Layout>),
+      annotations: titles,
+      margin: { l: 60, r: 30, t: 80, b: 50 },
+    },
+  };
+}
+
+/** Fraction of each head's variance explained by each frequency: (n_freq × n_heads), Blues 0–1. */
+export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoch: number): PlotSpec {
+  if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
+  const [nFreq = 0, nHeads = 0] = artifact.freq_matrix.shape;
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        name: 'Frac Explained',
+        z: matrixRows(artifact.freq_matrix),
+        x: range(nHeads).map((h) => `Head ${h}`),
+        y: range(nFreq, 1),
+        colorscale: COLOR_SCALES.Blues,
+        zmin: 0,
+        zmax: 1,
+        colorbar: { title: { text: 'Frac Explained' } },
+        hovertemplate: '%{x}<br>Freq %{y}<br>Frac Explained: %{z:.3f}<extra></extra>',
+      },
+    ],
+    layout: {
+      ...baseLayout(`Attention Head Frequency Specialization — Epoch ${epoch}`, viewInfo('attn-freq').height),
+      xaxis: axis('Head', { type: 'category' }),
+      yaxis: axis('Frequency', { dtick: 1 }),
+    },
+  };
+}
+
+/** Each head's largest variance fraction over training, on a fixed 0–1 axis. */
+export function attentionSpecializationSpec(summary: AttentionFreqSummary | null, epoch: number | null): PlotSpec {
+  if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
+  const nHeads = summary.max_frac_per_head.shape[1] ?? 0;
+  return {
+    data: Array.from({ length: nHeads }, (_, h) =>
+      epochLine(summary.epochs, matrixColumn(summary.max_frac_per_head, h), `Head ${h}`, DEFAULT_COLORWAY[h % DEFAULT_COLORWAY.length]!, {
+        yFormat: ':.3f',
+      }),
+    ),
+    layout: timeSeriesLayout('attn-spec', 'Attention Head Specialization Over Training', axis('Max Variance Fraction', { range: [0, 1] }), epoch),
+  };
+}

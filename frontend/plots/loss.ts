@@ -1,0 +1,79 @@
+/** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
+import { timeSeriesLayout } from './series.ts';
+import { axis, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import type { PlotSpec, TrainingLosses } from './types.ts';
+
+/** W&B draws about 1,500 points per line; a few thousand keep Plotly fast at any run length. */
+export const MAX_LINE_POINTS = 2000;
+
+/**
+ * Indices of `values` to draw so a line of any length stays at about `maxPoints` points:
+ * the values are cut into `maxPoints / 2` buckets and each bucket keeps its minimum and
+ * maximum, so spikes and the grokking drop survive. The first, last and every `keep` index
+ * are always kept. Returns ascending indices.
+ */
+export function downsampleIndices(values: ArrayLike<number>, maxPoints: number, keep: Iterable<number> = []): number[] {
+  const n = values.length;
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const kept = new Set<number>([0, n - 1]);
+  for (const i of keep) if (Number.isInteger(i) && i >= 0 && i < n) kept.add(i);
+  const buckets = Math.max(1, Math.floor(maxPoints / 2));
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor((b * n) / buckets);
+    const end = Math.floor(((b + 1) * n) / buckets);
+    let lo = start;
+    let hi = start;
+    for (let i = start + 1; i < end; i++) {
+      if (values[i]! < values[lo]!) lo = i;
+      if (values[i]! > values[hi]!) hi = i;
+    }
+    kept.add(lo).add(hi);
+  }
+  return [...kept].sort((a, b) => a - b);
+}
+
+/**
+ * "Training Progress": train (blue) and test (orange) loss on a log axis, green diamonds at
+ * the analyzed epochs at their train loss, and the epoch marker (shown only for an epoch that
+ * has a loss).
+ */
+export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly number[], epoch: number | null): PlotSpec {
+  const train = losses?.train_losses;
+  const test = losses?.test_losses;
+  if (!train || !test || train.length === 0) return placeholderSpec(PLACEHOLDER.noTrainingData);
+
+  const checkpoints = analyzedEpochs.filter((e) => Number.isInteger(e) && e >= 0 && e < train.length);
+  const lineTrace = (values: ArrayLike<number>, name: string, color: string) => {
+    const indices = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
+    return {
+      type: 'scatter' as const,
+      mode: 'lines' as const,
+      name,
+      x: indices,
+      y: indices.map((i) => values[i]!),
+      line: { color, width: 1.5 },
+      hovertemplate: `Epoch: %{x}<br>${name}: %{y:.6f}<extra></extra>`,
+    };
+  };
+  const data: PlotSpec['data'] = [lineTrace(train, 'Train Loss', COLORS.blue), lineTrace(test, 'Test Loss', COLORS.orange)];
+  if (checkpoints.length > 0) {
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'Checkpoints',
+      x: checkpoints,
+      y: checkpoints.map((e) => train[e]!),
+      marker: { color: COLORS.green, symbol: 'diamond', size: 8 },
+      hovertemplate: 'Checkpoint<br>Epoch: %{x}<br>Loss: %{y:.6f}<extra></extra>',
+    });
+  }
+
+  const markerEpoch = epoch !== null && epoch >= 0 && epoch < train.length ? epoch : null;
+  return {
+    data,
+    layout: {
+      ...timeSeriesLayout('loss', 'Training Progress', axis('Loss', { type: 'log' }), markerEpoch),
+      hovermode: 'x unified',
+    },
+  };
+}

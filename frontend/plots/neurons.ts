@@ -1,0 +1,108 @@
+/** Plots 3–6: one neuron's activations, frequency clusters, and neuron specialization over training. */
+import { extent, matrixRows, range, slab } from './arrays.ts';
+import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
+import { axis, baseLayout, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import type { NdArray, NeuronActivationsEpoch, NeuronFreqNormEpoch, NeuronFreqNormSummary, PlotSpec } from './types.ts';
+import { viewInfo } from './views.ts';
+
+/**
+ * The selected neuron's p×p activation grid (x = b, y = a) on RdBu centred at zero.
+ * `activations` may be the whole epoch file (d_mlp, p, p) or just this neuron's (p, p) slice.
+ */
+export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: number, epoch: number): PlotSpec {
+  if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
+  const grid: NdArray = artifact.activations.shape.length === 3 ? slab(artifact.activations, neuron) : artifact.activations;
+  const z = matrixRows(grid);
+  const [min, max] = extent(z.flat());
+  // Symmetric around zero so white means zero; an all-zero (dead) neuron still gets a valid range.
+  const zmax = Math.max(Math.abs(min), Math.abs(max)) || 1;
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        name: `Neuron ${neuron}`,
+        z,
+        x: range(grid.shape[1] ?? 0),
+        y: range(grid.shape[0] ?? 0),
+        colorscale: COLOR_SCALES.RdBu,
+        zmin: -zmax,
+        zmax,
+        colorbar: { title: { text: 'Activation' } },
+        hovertemplate: 'a=%{y}, b=%{x}<br>Activation: %{z:.4f}<extra></extra>',
+      },
+    ],
+    layout: {
+      ...baseLayout(`Neuron ${neuron} Activations - Epoch ${epoch}`, viewInfo('activation').height),
+      xaxis: axis('b', { constrain: 'domain' }),
+      yaxis: axis('a', { scaleanchor: 'x', constrain: 'domain' }),
+    },
+  };
+}
+
+/** Which fraction of each neuron's variance each frequency explains: (n_freq × d_mlp), Viridis 0–1. */
+export function frequencyClustersSpec(artifact: NeuronFreqNormEpoch | null, epoch: number): PlotSpec {
+  if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
+  const [nFreq = 0, nNeurons = 0] = artifact.norm_matrix.shape;
+  const frequencies = range(nFreq, 1);
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        name: 'Frac Explained',
+        z: matrixRows(artifact.norm_matrix),
+        x: range(nNeurons),
+        y: frequencies,
+        colorscale: COLOR_SCALES.Viridis,
+        zmin: 0,
+        zmax: 1,
+        colorbar: { title: { text: 'Frac Explained' } },
+        hovertemplate: 'Neuron %{x}<br>Freq %{y}<br>Frac Explained: %{z:.3f}<extra></extra>',
+      },
+    ],
+    layout: {
+      ...baseLayout(`Neuron Frequency Specialization - Epoch ${epoch}`, viewInfo('clusters').height),
+      xaxis: axis('Neuron'),
+      yaxis: axis('Frequency', { tickvals: frequencies.filter((k) => (k - 1) % 5 === 0) }),
+    },
+  };
+}
+
+/** Specialized-neuron counts (total and per frequency band) against the summary epochs. */
+export function specializationTrajectorySpec(summary: NeuronFreqNormSummary | null, epoch: number | null): PlotSpec {
+  if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
+  const { epochs } = summary;
+  return {
+    data: [
+      epochLine(epochs, summary.specialized_count_total, 'Total', COLORS.blue, { width: 2.5 }),
+      epochLine(epochs, summary.specialized_count_low, 'Low freq', COLORS.green),
+      epochLine(epochs, summary.specialized_count_mid, 'Mid freq', COLORS.orange),
+      epochLine(epochs, summary.specialized_count_high, 'High freq', COLORS.red),
+    ],
+    layout: timeSeriesLayout('spec-trajectory', 'Neuron Specialization Over Training', axis('Specialized Neuron Count'), epoch),
+  };
+}
+
+/** Specialized neurons per frequency over training: z is (n_freq × n_epochs) on the real epochs. */
+export function specializationByFrequencySpec(summary: NeuronFreqNormSummary | null, epoch: number | null): PlotSpec {
+  if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
+  const perEpoch = matrixRows(summary.specialized_count_per_freq);
+  const frequencies = range(summary.specialized_count_per_freq.shape[1] ?? 0, 1);
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        name: 'Count',
+        z: frequencies.map((_, f) => perEpoch.map((row) => row[f]!)),
+        x: Array.from(summary.epochs),
+        y: frequencies,
+        colorscale: COLOR_SCALES.YlOrRd,
+        colorbar: { title: { text: 'Count' } },
+        hovertemplate: 'Epoch %{x}<br>Freq %{y}<br>Count: %{z}<extra></extra>',
+      },
+    ],
+    layout: {
+      ...timeSeriesLayout('spec-freq', 'Specialized Neurons by Frequency Over Training', axis('Frequency', { dtick: 1 }), epoch),
+      showlegend: false,
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The 18 views of the Visualization page, in page order, and how each reacts to the epoch:
+ * - 'marker': a time series with the epoch marker as `shapes[0]`; an epoch change is one
+ *   `Plotly.relayout(gd, epochMarkerRelayout(epoch))`;
+ * - 'per-epoch': drawn from one epoch's file; an epoch change re-renders it;
+ * - 'trajectory': a PCA path whose current epoch is a star trace; an epoch change is one
+ *   `Plotly.restyle` of that trace (see `trajectoryMarkerRestyle`).
+ */
+
+export type ViewKind = 'marker' | 'per-epoch' | 'trajectory';
+
+/** Sidebar controls other than the epoch that change a view's figure. */
+export type ViewControl = 'neuron' | 'positionPair' | 'trajectoryGroup' | 'svMatrix' | 'flatnessMetric';
+
+/** What a click on a point selects: an analyzed epoch, a neuron, or nothing. */
+export type ClickTarget = 'epoch' | 'neuron' | null;
+
+export interface ViewInfo {
+  /** Stable id, used in export file names and element ids. */
+  readonly id: string;
+  readonly title: string;
+  readonly kind: ViewKind;
+  /** The analyzer whose artifacts the view draws; 'metadata' is the training losses. */
+  readonly feeds: string;
+  /** Figure height in px; the builders use it, so the page can size containers before drawing. */
+  readonly height: number;
+  readonly controls: readonly ViewControl[];
+  readonly click: ClickTarget;
+}
+
+export const VIEWS = [
+  { id: 'loss', title: 'Train/Test Loss', kind: 'marker', feeds: 'metadata', height: 300, controls: [], click: 'epoch' },
+  { id: 'freq', title: 'Dominant Frequencies', kind: 'per-epoch', feeds: 'dominant_frequencies', height: 400, controls: [], click: null },
+  { id: 'activation', title: 'Neuron Activation Heatmap', kind: 'per-epoch', feeds: 'neuron_activations', height: 600, controls: ['neuron'], click: null },
+  { id: 'clusters', title: 'Neuron Frequency Clusters', kind: 'per-epoch', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'neuron' },
+  { id: 'spec-trajectory', title: 'Neuron Specialization Trajectory', kind: 'marker', feeds: 'neuron_freq_norm', height: 300, controls: [], click: 'epoch' },
+  { id: 'spec-freq', title: 'Specialization by Frequency', kind: 'marker', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'epoch' },
+  { id: 'attention', title: 'Attention Head Patterns', kind: 'per-epoch', feeds: 'attention_patterns', height: 350, controls: ['positionPair'], click: null },
+  { id: 'attn-freq', title: 'Attention Head Frequency Decomposition', kind: 'per-epoch', feeds: 'attention_freq', height: 400, controls: [], click: null },
+  { id: 'attn-spec', title: 'Head Specialization Trajectory', kind: 'marker', feeds: 'attention_freq', height: 300, controls: [], click: 'epoch' },
+  { id: 'trajectory', title: 'Parameter Trajectory (PCA)', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'trajectory-3d', title: 'Parameter Trajectory 3D', kind: 'trajectory', feeds: 'parameter_trajectory', height: 550, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'trajectory-pc1-pc3', title: 'Parameter Trajectory PC1 vs PC3', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'trajectory-pc2-pc3', title: 'Parameter Trajectory PC2 vs PC3', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'velocity', title: 'Component Velocity', kind: 'marker', feeds: 'parameter_trajectory', height: 350, controls: [], click: 'epoch' },
+  { id: 'dim-trajectory', title: 'Dimensionality Trajectory', kind: 'marker', feeds: 'effective_dimensionality', height: 400, controls: [], click: 'epoch' },
+  { id: 'sv-spectrum', title: 'Singular Value Spectrum', kind: 'per-epoch', feeds: 'effective_dimensionality', height: 350, controls: ['svMatrix'], click: null },
+  { id: 'flatness-trajectory', title: 'Flatness Trajectory', kind: 'marker', feeds: 'landscape_flatness', height: 400, controls: ['flatnessMetric'], click: 'epoch' },
+  { id: 'perturbation', title: 'Perturbation Distribution', kind: 'per-epoch', feeds: 'landscape_flatness', height: 350, controls: [], click: null },
+] as const satisfies readonly ViewInfo[];
+
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+const viewsById = new Map<string, ViewInfo>(VIEWS.map((view) => [view.id, view]));
+
+export function viewInfo(id: ViewId): ViewInfo {
+  return viewsById.get(id)!;
+}
+
+function idsOfKind(kind: ViewKind): ViewId[] {
+  return VIEWS.filter((view) => view.kind === kind).map((view) => view.id);
+}
+
+/** Time series whose epoch marker moves with `epochMarkerRelayout`. */
+export const MARKER_VIEW_IDS: readonly ViewId[] = idsOfKind('marker');
+/** Views re-rendered from the new epoch's file on every epoch change. */
+export const PER_EPOCH_VIEW_IDS: readonly ViewId[] = idsOfKind('per-epoch');
+/** PCA views whose current-epoch star trace moves with `trajectoryMarkerRestyle`. */
+export const TRAJECTORY_VIEW_IDS: readonly ViewId[] = idsOfKind('trajectory');
+
+/** The clicked point of a `plotly_click` event, reduced to the fields the views use. */
+export interface ClickedPoint {
+  x?: unknown;
+  customdata?: unknown;
+}
+
+/**
+ * What a click on a view selects. Marker views have epochs on x. Trajectory traces carry the
+ * epoch in `customdata`, since their x is a PC coordinate. Clusters have neurons on x. The page
+ * snaps a clicked epoch to the analyzed ones with `nearestEpoch`.
+ */
+export function clickSelection(id: ViewId, point: ClickedPoint): { epoch: number } | { neuron: number } | null {
+  const view = viewInfo(id);
+  const value = view.kind === 'trajectory' ? point.customdata : point.x;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  if (view.click === 'epoch') return { epoch: value };
+  if (view.click === 'neuron') return { neuron: value };
+  return null;
+}
