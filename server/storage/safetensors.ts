@@ -71,8 +71,8 @@ export function decodeSafetensors(file: Uint8Array): { tensors: TensorMap; metad
     const [start, end] = entry.data_offsets;
     if (!(entry.dtype in BYTES)) throw new Error(`tensor ${name}: unsupported dtype ${entry.dtype}`);
     if (dataStart + end > file.length) throw new Error(`tensor ${name}: data runs past the end of the file`);
-    // Copy so the typed array is aligned and independent of the file buffer.
-    const bytes = file.slice(dataStart + start, dataStart + end);
+    // Copy (a Buffer's slice() would share memory) so the typed array is aligned and owns its bytes.
+    const bytes = new Uint8Array(file.subarray(dataStart + start, dataStart + end));
     const data =
       entry.dtype === 'F32'
         ? new Float32Array(bytes.buffer)
