@@ -122,6 +122,7 @@ export const PLACEHOLDER = {
   noSummaryData: 'No summary data',
   noTrainingData: 'No training data loaded',
   trajectoryError: 'Error rendering trajectory',
+  tooFewComponents: 'Not enough checkpoints for this component',
 } as const;
 
 export const PLACEHOLDER_HEIGHT = 300;
