@@ -1,0 +1,200 @@
+/**
+ * `workbench train`: trains a variant (or continues one) from the command line. Every input is
+ * checked before any file is written; bad input exits with code 2 and a message naming the value
+ * and what is allowed.
+ */
+import { parseArgs } from 'node:util';
+import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
+import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
+import { resolvePaths } from '../config.ts';
+import { BACKEND_NAMES, selectGemm, type BackendName } from '../engine/gemm/gemm.ts';
+import { loadFamilies } from '../registry/families.ts';
+import {
+  continueVariant,
+  trainVariant,
+  TrainingInputError,
+  validateTrainRequest,
+  type TrainProgress,
+  type TrainResult,
+} from '../training/train-variant.ts';
+import type { Command } from './main.ts';
+
+const DEFAULT_FAMILY = 'modulo_addition_1layer';
+
+const HELP = `Usage: workbench train [flags]
+
+Trains one variant and writes results/<family>/<variant>/ (checkpoints, config.json, metadata.json).
+
+  --family NAME        model family (default ${DEFAULT_FAMILY})
+  --prime P            the modulus, a prime (default: the family default, 113)
+  --seed S             model seed (default: the family default, 999)
+  --data-seed S        seed of the train/test split (default ${TRAINING_DEFAULTS.data_seed})
+  --fraction F         training fraction, strictly between 0 and 1 (default ${TRAINING_DEFAULTS.training_fraction})
+  --epochs N           number of epochs (default ${TRAINING_DEFAULTS.num_epochs})
+  --checkpoints LIST   comma-separated checkpoint epochs (default: the family schedule); the final epoch is always saved
+  --results DIR        results folder (default: $WORKBENCH_RESULTS_DIR or ./results)
+  --overwrite          replace an existing variant instead of refusing
+  --continue-to N      continue a completed variant to N epochs in total (--checkpoints then lists new epochs)
+  --init-from FILE     start from the weights in a safetensors file (TransformerLens names) instead of the seeded init
+  --backend NAME       matrix multiply: native (OpenBLAS) or portable (default: native when available,
+                       or $WORKBENCH_GEMM)
+  -h, --help           this text`;
+
+class UsageError extends Error {}
+
+/** A whole or decimal number written plainly; anything else names the flag and the value. */
+function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
+    throw new UsageError(`--${flag} "${text}" is not a number`);
+  }
+  return Number(text);
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** A one-line bar redrawn in place on a terminal; plain lines every few hundred epochs otherwise. */
+function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) => void {
+  let lastLineEpoch = -Infinity;
+  return (progress) => {
+    const { epoch, numEpochs, trainLoss, testLoss, msPerEpoch, etaSeconds } = progress;
+    const done = epoch + 1;
+    const text =
+      `epoch ${done}/${numEpochs}  train ${trainLoss.toFixed(4)}  test ${testLoss.toFixed(4)}  ` +
+      `${msPerEpoch.toFixed(1)} ms/epoch  ETA ${formatDuration(etaSeconds)}`;
+    if (stream.isTTY) {
+      const width = 24;
+      const filled = Math.round((done / numEpochs) * width);
+      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${done === numEpochs ? '\n' : ''}`);
+    } else if (done - lastLineEpoch >= 500 || done === numEpochs) {
+      lastLineEpoch = done;
+      stream.write(`${text}\n`);
+    }
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        family: { type: 'string', default: DEFAULT_FAMILY },
+        prime: { type: 'string' },
+        seed: { type: 'string' },
+        'data-seed': { type: 'string' },
+        fraction: { type: 'string' },
+        epochs: { type: 'string' },
+        checkpoints: { type: 'string' },
+        results: { type: 'string' },
+        overwrite: { type: 'boolean', default: false },
+        'continue-to': { type: 'string' },
+        'init-from': { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+
+  try {
+    const paths = resolvePaths({ resultsDir: values.results });
+    const { families } = await loadFamilies(paths.familiesDir);
+    const family = families.get(values.family);
+    if (!family) {
+      throw new UsageError(`--family "${values.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`);
+    }
+    if (values.backend !== undefined && !BACKEND_NAMES.includes(values.backend as BackendName)) {
+      throw new UsageError(`--backend "${values.backend}" is not a backend; allowed: ${BACKEND_NAMES.join(', ')}`);
+    }
+    const backend = values.backend as BackendName | undefined;
+    const params = {
+      prime: numberFlag('prime', values.prime) ?? family.domain_parameters.prime?.default ?? NaN,
+      seed: numberFlag('seed', values.seed) ?? family.domain_parameters.seed?.default ?? NaN,
+    };
+    const continueTo = numberFlag('continue-to', values['continue-to']);
+
+    const gemm = selectGemm(backend);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    const hooks = { onProgress: progressPrinter(process.stderr), signal: abort.signal };
+    let result: TrainResult;
+    try {
+      if (continueTo !== undefined) {
+        for (const flag of ['data-seed', 'fraction', 'epochs', 'init-from', 'overwrite'] as const) {
+          if (values[flag] !== undefined && values[flag] !== false) {
+            throw new UsageError(`--${flag} cannot be combined with --continue-to: a continued run keeps its settings`);
+          }
+        }
+        const parsedList = parseCheckpointList(values.checkpoints ?? '', continueTo);
+        if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
+        const request = { resultsDir: paths.resultsDir, family, params, numEpochs: continueTo, checkpointEpochs: parsedList.epochs ?? undefined, backend };
+        console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend`);
+        result = await continueVariant(request, hooks);
+      } else {
+        const numEpochs = numberFlag('epochs', values.epochs) ?? TRAINING_DEFAULTS.num_epochs;
+        const parsedList = parseCheckpointList(values.checkpoints ?? '', Number.isSafeInteger(numEpochs) && numEpochs >= 1 ? numEpochs : undefined);
+        if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
+        const request = {
+          resultsDir: paths.resultsDir,
+          family,
+          params,
+          training: {
+            data_seed: numberFlag('data-seed', values['data-seed']),
+            training_fraction: numberFlag('fraction', values.fraction),
+            num_epochs: numEpochs,
+            checkpoint_epochs: parsedList.epochs,
+          },
+          overwrite: values.overwrite,
+          initFrom: values['init-from'],
+          backend,
+        };
+        const resolved = validateTrainRequest(request);
+        console.error(`Training ${resolved.name} (${resolved.training.num_epochs} epochs) with the ${gemm.name} matrix-multiply backend`);
+        result = await trainVariant(request, hooks);
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+
+    if (result.status === 'incomplete') {
+      console.error(`\nStopped after ${result.epochsCompleted} epochs; the run is incomplete (no metadata.json written).`);
+      return 130;
+    }
+    console.log(
+      [
+        'Training complete!',
+        `Variant: ${result.variant}`,
+        `Saved to: ${result.dir}`,
+        `Checkpoints: ${result.checkpointEpochs.length}`,
+        `Final train loss: ${result.finalTrainLoss.toFixed(6)}`,
+        `Final test loss: ${result.finalTestLoss.toFixed(6)}`,
+        `Backend: ${result.backend}, wall time ${formatDuration(result.wallTimeSeconds)}`,
+      ].join('\n'),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TrainingInputError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export const trainCommand: Command = { summary: 'train a variant, or continue one (--continue-to)', run };

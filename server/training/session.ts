@@ -1,0 +1,73 @@
+/**
+ * The in-memory state of one training run and its epoch step (spec §3.5), with every buffer
+ * allocated once. Pure computation: no files, no clocks.
+ */
+import type { Gemm } from '../engine/gemm/gemm.ts';
+import { crossEntropy } from '../engine/loss.ts';
+import {
+  backward,
+  computeTables,
+  createActivations,
+  createGradientScratch,
+  createTables,
+  forward,
+  type Activations,
+  type Batch,
+  type GradientScratch,
+  type Tables,
+} from '../engine/model.ts';
+import { zeroWeights, type ModelDims, type ModelWeights } from '../engine/weights.ts';
+import { adamwStep, type AdamState } from './adamw.ts';
+
+export interface EpochLosses {
+  /** Loss on the training set before this epoch's update. */
+  trainLoss: number;
+  /** Loss on the test set after this epoch's update. */
+  testLoss: number;
+}
+
+export class TrainingSession {
+  private readonly tables: Tables;
+  private readonly trainActivations: Activations;
+  private readonly testActivations: Activations;
+  private readonly scratch: GradientScratch;
+  private readonly grads: ModelWeights;
+
+  constructor(
+    readonly dims: ModelDims,
+    readonly gemm: Gemm,
+    readonly weights: ModelWeights,
+    readonly adam: AdamState,
+    private readonly train: Batch,
+    private readonly test: Batch,
+  ) {
+    this.tables = createTables(dims);
+    this.trainActivations = createActivations(dims, train.n);
+    this.testActivations = createActivations(dims, test.n);
+    this.scratch = createGradientScratch(dims, train.n);
+    this.grads = zeroWeights(dims);
+    computeTables(weights, dims, gemm, this.tables);
+  }
+
+  /**
+   * One epoch: forward on the training set and its loss, backward, AdamW step, then the test loss
+   * with the updated weights. The tables always describe the current weights, so the test pass
+   * and the next epoch's training pass share them.
+   */
+  epoch(): EpochLosses {
+    const { dims, gemm, tables, train } = this;
+    forward(train, dims, tables, gemm, this.trainActivations);
+    const trainLoss = crossEntropy(this.trainActivations.logits, train.labels, train.n, dims.p, this.scratch.dLogits);
+    backward(train, dims, this.weights, tables, this.trainActivations, gemm, this.scratch, this.grads);
+    adamwStep(this.weights, this.grads, this.adam);
+    computeTables(this.weights, dims, gemm, tables);
+    return { trainLoss, testLoss: this.testLoss() };
+  }
+
+  /** Loss on the test set with the current weights. */
+  testLoss(): number {
+    const { dims, gemm, tables, test } = this;
+    forward(test, dims, tables, gemm, this.testActivations);
+    return crossEntropy(this.testActivations.logits, test.labels, test.n, dims.p);
+  }
+}
