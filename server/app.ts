@@ -11,7 +11,9 @@ import { HTTPException } from 'hono/http-exception';
 import type { WorkbenchPaths } from './config.ts';
 import { ApiError, sendError } from './http/errors.ts';
 import { Registry } from './registry/registry.ts';
+import { JobRunner } from './jobs/job-runner.ts';
 import { familyRoutes } from './routes/families.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { versionRoutes } from './routes/version.ts';
 
 export interface AppOptions {
@@ -20,14 +22,19 @@ export interface AppOptions {
   distDir?: string;
   /** Origins allowed to call the API and load the element bundles (for embedding elsewhere). */
   corsOrigins?: string[];
+  /** Jobs allowed to run at once (default: WORKBENCH_MAX_JOBS or 2). */
+  maxConcurrentJobs?: number;
 }
 
-export function createApp({ paths, distDir, corsOrigins = [] }: AppOptions) {
+export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs = defaultMaxJobs() }: AppOptions) {
   const registry = new Registry(paths);
+  const jobs = new JobRunner({ ...paths, maxConcurrent: maxConcurrentJobs });
+  registry.setActiveJobs(jobs);
 
   const api = new Hono()
     .route('/version', versionRoutes())
-    .route('/families', familyRoutes(registry));
+    .route('/families', familyRoutes(registry))
+    .route('/jobs', jobRoutes(registry, jobs));
 
   const app = new Hono();
   if (corsOrigins.length > 0) app.use('*', cors({ origin: corsOrigins }));
@@ -47,7 +54,12 @@ export function createApp({ paths, distDir, corsOrigins = [] }: AppOptions) {
     app.use('*', serveStatic({ root }));
     app.get('*', serveStatic({ root, path: 'index.html' }));
   }
-  return { app, registry };
+  return { app, registry, jobs };
+}
+
+function defaultMaxJobs(): number {
+  const fromEnv = Number(process.env.WORKBENCH_MAX_JOBS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 2;
 }
 
 export type ApiApp = ReturnType<typeof createApp>['app'];

@@ -13,7 +13,7 @@ const corsOrigins = (process.env.WORKBENCH_CORS_ORIGINS ?? '')
   .filter(Boolean);
 const paths = resolvePaths();
 
-const { app } = createApp({ paths, distDir: resolve(REPO_ROOT, 'dist'), corsOrigins });
+const { app, jobs } = createApp({ paths, distDir: resolve(REPO_ROOT, 'dist'), corsOrigins });
 
 const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
   console.log(`Training Dynamics Workbench ${APP_VERSION}`);
@@ -23,5 +23,10 @@ const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, async () => {
+    await jobs.close();
+    server.close(() => process.exit(0));
+    // Open SSE streams would keep close() waiting; do not hang the shutdown on them.
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
 }
