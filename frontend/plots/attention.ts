@@ -40,11 +40,14 @@ function columnDomain(col: number, cols: number): [number, number] {
 /**
  * One heatmap per head of the p×p pattern [head, to, from] (x = b, y = a), side by side on axes
  * x/y, x2/y2, …, sharing one Blues range from the global min to max and one colour bar.
+ * `patterns` is the whole epoch file (n_heads, 3, 3, p, p) or its (to, from) slice (n_heads, p, p).
  */
 export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair: Pick<PositionPair, 'to' | 'from'>, epoch: number): PlotSpec {
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
-  const nHeads = artifact.patterns.shape[0] ?? 0;
-  const grids = Array.from({ length: nHeads }, (_, h) => matrixRows(slab(slab(slab(artifact.patterns, h), pair.to), pair.from)));
+  const { patterns } = artifact;
+  const nHeads = patterns.shape[0] ?? 0;
+  const headGrid = (h: number) => (patterns.shape.length === 5 ? slab(slab(slab(patterns, h), pair.to), pair.from) : slab(patterns, h));
+  const grids = range(nHeads).map((h) => matrixRows(headGrid(h)));
   const [zmin, zmax] = extent(grids.flat(2));
   const positions = range(grids[0]?.length ?? 0);
 

@@ -2,13 +2,7 @@
 import { range, rowMeans, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
-import {
-  isAttentionMatrix,
-  type EffectiveDimensionalityEpoch,
-  type EffectiveDimensionalitySummary,
-  type PlotSpec,
-  type WeightMatrixName,
-} from './types.ts';
+import type { EffectiveDimensionalityEpoch, EffectiveDimensionalitySummary, PlotSpec, WeightMatrixName } from './types.ts';
 import { viewInfo } from './views.ts';
 
 /** One fixed colour per weight matrix, shared by the trajectory lines and the spectrum bars. */
@@ -50,8 +44,10 @@ export function dimensionalityTrajectorySpec(
 ): PlotSpec {
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
   const data = matrices.map((name) => {
-    const values = isAttentionMatrix(name) ? rowMeans(summary[`pr_${name}`]) : summary[`pr_${name}`];
-    const label = isAttentionMatrix(name) ? `${name} (mean)` : name;
+    const pr = summary[`pr_${name}`];
+    const perHead = pr.shape.length === 2;
+    const values = perHead ? rowMeans(pr) : pr.data;
+    const label = perHead ? `${name} (mean)` : name;
     return epochLine(summary.epochs, values, label, MATRIX_COLORS[name], { yFormat: ':.1f' });
   });
   return {
@@ -68,8 +64,10 @@ export function singularValueSpectrumSpec(
   epoch: number,
 ): PlotSpec {
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
-  const values = Array.from(isAttentionMatrix(matrix) ? slab(artifact[`sv_${matrix}`], head).data : artifact[`sv_${matrix}`]);
-  const headText = isAttentionMatrix(matrix) ? ` Head ${head}` : '';
+  const sv = artifact[`sv_${matrix}`];
+  const perHead = sv.shape.length === 2;
+  const values = Array.from(perHead ? slab(sv, head).data : sv.data);
+  const headText = perHead ? ` Head ${head}` : '';
   const title = `${matrix}${headText} Singular Values — Epoch ${epoch} (PR = ${participationRatio(values).toFixed(1)})`;
   return {
     data: [

@@ -24,10 +24,10 @@ const MAX_BINS = 30;
 export function flatnessTrajectorySpec(summary: LandscapeFlatnessSummary | null, metric: FlatnessMetric, epoch: number | null): PlotSpec {
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
   const label = FLATNESS_METRICS.find((m) => m.key === metric)!.label;
-  const baseline = epochLine(summary.epochs, summary.baseline_loss, 'Baseline Loss', COLORS.grey, { yFormat: ':.6f' });
+  const baseline = epochLine(summary.epochs, summary.baseline_loss.data, 'Baseline Loss', COLORS.grey, { yFormat: ':.6f' });
   return {
     data: [
-      epochLine(summary.epochs, summary[metric], label, COLORS.blue, { yFormat: ':.4f' }),
+      epochLine(summary.epochs, summary[metric].data, label, COLORS.blue, { yFormat: ':.4f' }),
       { ...baseline, yaxis: 'y2', line: { ...baseline.line, dash: 'dash' } },
     ],
     layout: {
@@ -74,13 +74,13 @@ function labelledLine(x: number, text: string, color: string, dash: 'solid' | 'd
 
 /** Histogram of the loss changes along random directions, with mean and median lines. */
 export function perturbationSpec(artifact: LandscapeFlatnessEpoch | null, epoch: number): PlotSpec {
-  const deltas = artifact ? Array.from(artifact.delta_losses) : [];
+  const deltas = artifact ? Array.from(artifact.delta_losses.data) : [];
   if (!artifact || deltas.length === 0) return placeholderSpec(PLACEHOLDER.noEpochData);
   const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
   const mid = median([...deltas].sort((a, b) => a - b));
   const meanLine = labelledLine(mean, `Mean: ${mean.toFixed(4)}`, COLORS.red, 'solid', 'right');
   const medianLine = labelledLine(mid, `Median: ${mid.toFixed(4)}`, COLORS.green, 'dash', 'left');
-  const ratio = flatnessRatio(deltas, artifact.baseline_loss);
+  const ratio = flatnessRatio(deltas, artifact.baseline_loss.data[0] ?? 0);
   // `nbinsx` is a real histogram attribute that @types/plotly.js lacks.
   const histogram: Partial<PlotData> & { nbinsx: number } = {
     type: 'histogram',

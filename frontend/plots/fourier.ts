@@ -26,7 +26,7 @@ export function fourierComponentLabels(count: number): string[] {
 
 /** Bars of each basis component's norm, dominant ones (> 1.0) solid, with the threshold line. */
 export function dominantFrequenciesSpec(artifact: DominantFrequenciesEpoch | null, epoch: number): PlotSpec {
-  const coefficients = artifact ? Array.from(artifact.coefficients) : [];
+  const coefficients = artifact ? Array.from(artifact.coefficients.data) : [];
   if (coefficients.length === 0) return placeholderSpec(PLACEHOLDER.noEpochData);
   return {
     data: [

@@ -38,8 +38,8 @@ export function downsampleIndices(values: ArrayLike<number>, maxPoints: number, 
  * has a loss).
  */
 export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly number[], epoch: number | null): PlotSpec {
-  const train = losses?.train_losses;
-  const test = losses?.test_losses;
+  const train = losses?.trainLosses;
+  const test = losses?.testLosses;
   if (!train || !test || train.length === 0) return placeholderSpec(PLACEHOLDER.noTrainingData);
 
   const checkpoints = analyzedEpochs.filter((e) => Number.isInteger(e) && e >= 0 && e < train.length);

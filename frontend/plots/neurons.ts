@@ -73,10 +73,10 @@ export function specializationTrajectorySpec(summary: NeuronFreqNormSummary | nu
   const { epochs } = summary;
   return {
     data: [
-      epochLine(epochs, summary.specialized_count_total, 'Total', COLORS.blue, { width: 2.5 }),
-      epochLine(epochs, summary.specialized_count_low, 'Low freq', COLORS.green),
-      epochLine(epochs, summary.specialized_count_mid, 'Mid freq', COLORS.orange),
-      epochLine(epochs, summary.specialized_count_high, 'High freq', COLORS.red),
+      epochLine(epochs, summary.specialized_count_total.data, 'Total', COLORS.blue, { width: 2.5 }),
+      epochLine(epochs, summary.specialized_count_low.data, 'Low freq', COLORS.green),
+      epochLine(epochs, summary.specialized_count_mid.data, 'Mid freq', COLORS.orange),
+      epochLine(epochs, summary.specialized_count_high.data, 'High freq', COLORS.red),
     ],
     layout: timeSeriesLayout('spec-trajectory', 'Neuron Specialization Over Training', axis('Specialized Neuron Count'), epoch),
   };

@@ -50,7 +50,7 @@ function groupTrajectory(artifact: CrossEpochTrajectory, group: TrajectoryGroup,
     epochs: Array.from(artifact.epochs),
     components,
     coordinates: components.map((pc) => matrixColumn(projections, pc)),
-    titles: components.map((pc) => `PC${pc + 1} (${((ratios[pc] ?? 0) * 100).toFixed(1)}% var)`),
+    titles: components.map((pc) => `PC${pc + 1} (${((ratios.data[pc] ?? 0) * 100).toFixed(1)}% var)`),
   };
 }
 
@@ -169,7 +169,7 @@ export function velocitySpec(artifact: CrossEpochTrajectory | null, epoch: numbe
   // velocity[i] spans checkpoints i → i+1, so it is drawn at the later epoch.
   const laterEpochs = Array.from(artifact.epochs).slice(1);
   const line = (group: TrajectoryGroup, color: string) =>
-    epochLine(laterEpochs, artifact[`${group}__velocity`], TRAJECTORY_GROUP_LABELS[group], color, { yFormat: ':.4g' });
+    epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color, { yFormat: ':.4g' });
   return {
     data: [line('embedding', COLORS.blue), line('attention', COLORS.green), line('mlp', COLORS.red)],
     layout: timeSeriesLayout('velocity', 'Component Velocity Comparison', axis('||delta theta|| / epoch'), epoch),
