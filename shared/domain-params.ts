@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { DomainParameter, Family } from './family-schema.ts';
 import { isPrime } from './numbers.ts';
+import { describeInput } from './validation.ts';
 
 /** Human description of what a parameter accepts, e.g. "a prime from 3 to 257". */
 export function allowedValues(spec: DomainParameter): string {
@@ -11,14 +12,11 @@ export function allowedValues(spec: DomainParameter): string {
 
 export function domainParameterSchema(spec: DomainParameter): z.ZodType<number> {
   const allowed = allowedValues(spec);
-  const base = z.number({ error: (iss) => `${String(iss.input)} is not a number; allowed: ${allowed}` });
-  let schema = spec.type === 'int' ? base.int({ error: (iss) => `${String(iss.input)} is not a whole number; allowed: ${allowed}` }) : base;
-  schema = schema
-    .min(spec.min, { error: (iss) => `${String(iss.input)} is too small; allowed: ${allowed}` })
-    .max(spec.max, { error: (iss) => `${String(iss.input)} is too large; allowed: ${allowed}` });
-  if (spec.constraint === 'prime') {
-    return schema.refine(isPrime, { error: (iss) => `${String(iss.input)} is not a prime; allowed: ${allowed}` });
-  }
+  const fail = (problem: string) => (iss: { input?: unknown }) => describeInput(iss.input, allowed, problem);
+  const base = z.number({ error: fail('is not a number') });
+  let schema = spec.type === 'int' ? base.int({ error: fail('is not a whole number') }) : base;
+  schema = schema.min(spec.min, { error: fail('is too small') }).max(spec.max, { error: fail('is too large') });
+  if (spec.constraint === 'prime') return schema.refine(isPrime, { error: fail('is not a prime') });
   return schema;
 }
 

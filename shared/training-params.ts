@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkpointEpochProblem } from './checkpoint-schedule.ts';
+import { describeInput } from './validation.ts';
 
 export const TRAINING_DEFAULTS = {
   data_seed: 598,
@@ -23,27 +24,30 @@ export const OPTIMIZER = {
 export const MAX_EPOCHS = 1_000_000;
 export const MAX_SEED = 2 ** 31 - 1;
 
-const wholeNumber = (field: string, min: number, max: number) =>
-  z
-    .number({ error: (iss) => `${String(iss.input)} is not a number; allowed: ${field}` })
-    .int({ error: (iss) => `${String(iss.input)} is not a whole number; allowed: ${field}` })
-    .min(min, { error: (iss) => `${String(iss.input)} is too small; allowed: ${field}` })
-    .max(max, { error: (iss) => `${String(iss.input)} is too large; allowed: ${field}` });
+const failWith = (allowed: string) => (problem: string) => (iss: { input?: unknown }) => describeInput(iss.input, allowed, problem);
+
+const wholeNumber = (allowed: string, min: number, max: number) => {
+  const fail = failWith(allowed);
+  return z.number({ error: fail('is not a number') }).int({ error: fail('is not a whole number') }).min(min, { error: fail('is too small') }).max(max, { error: fail('is too large') });
+};
+
+const FRACTION_ALLOWED = 'a fraction strictly between 0 and 1';
+const failFraction = failWith(FRACTION_ALLOWED);
 
 export const trainingParamsSchema = z
   .strictObject({
     data_seed: wholeNumber(`a whole number from 0 to ${MAX_SEED}`, 0, MAX_SEED).default(TRAINING_DEFAULTS.data_seed),
     training_fraction: z
-      .number({ error: (iss) => `${String(iss.input)} is not a number; allowed: a fraction strictly between 0 and 1` })
-      .gt(0, { error: (iss) => `${String(iss.input)} is not allowed; allowed: a fraction strictly between 0 and 1` })
-      .lt(1, { error: (iss) => `${String(iss.input)} is not allowed; allowed: a fraction strictly between 0 and 1` })
+      .number({ error: failFraction('is not a number') })
+      .gt(0, { error: failFraction('is not allowed') })
+      .lt(1, { error: failFraction('is not allowed') })
       .default(TRAINING_DEFAULTS.training_fraction),
     num_epochs: wholeNumber(`a whole number of epochs from 1 to ${MAX_EPOCHS.toLocaleString('en-US')}`, 1, MAX_EPOCHS).default(
       TRAINING_DEFAULTS.num_epochs,
     ),
     /** Explicit checkpoint epochs; null or absent means the family's default schedule. */
     checkpoint_epochs: z
-      .array(z.number({ error: (iss) => `${String(iss.input)} is not an epoch number` }), {
+      .array(z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not an epoch number` }), {
         error: 'must be a list of epoch numbers, or null for the default schedule',
       })
       .nullable()

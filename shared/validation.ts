@@ -18,3 +18,9 @@ export function fieldErrors(error: { issues: readonly { path: readonly PropertyK
 export function summarizeFieldErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.field}: ${e.message}`).join('; ');
 }
+
+/** How an offending input reads in a message: `"abc"`, `12.5`, or "a value is required" when absent. */
+export function describeInput(input: unknown, allowed: string, problem: string): string {
+  if (input === undefined || input === null || input === '') return `a value is required; allowed: ${allowed}`;
+  return `${typeof input === 'string' ? JSON.stringify(input) : String(input)} ${problem}; allowed: ${allowed}`;
+}

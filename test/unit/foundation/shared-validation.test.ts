@@ -36,9 +36,9 @@ describe('domain parameters', () => {
     [{ prime: 263, seed: 1 }, 'prime', '263 is too large; allowed: a prime from 3 to 257'],
     [{ prime: 2, seed: 1 }, 'prime', '2 is too small; allowed: a prime from 3 to 257'],
     [{ prime: 11.5, seed: 1 }, 'prime', '11.5 is not a whole number'],
-    [{ prime: '113', seed: 1 }, 'prime', '113 is not a number'],
+    [{ prime: '113', seed: 1 }, 'prime', '"113" is not a number'],
     [{ prime: 113, seed: -1 }, 'seed', '-1 is too small; allowed: a whole number from 0 to 2147483647'],
-    [{ prime: 113 }, 'seed', 'is not a number'],
+    [{ prime: 113 }, 'seed', 'a value is required; allowed: a whole number from 0 to 2147483647'],
   ])('rejects %j naming %s', (value, field, message) => {
     const errors = errorsOf(schema, value);
     expect(errors[0]!.field).toBe(field);
@@ -61,7 +61,7 @@ describe('training parameters', () => {
     [{ num_epochs: 100, checkpoint_epochs: [10, 100] }, 'checkpoint_epochs.1', '100 is beyond the run; allowed: epochs 0 to 99'],
     [{ checkpoint_epochs: [1.5] }, 'checkpoint_epochs.0', '1.5 is not a whole non-negative epoch'],
     [{ checkpoint_epochs: 'all' }, 'checkpoint_epochs', 'must be a list of epoch numbers'],
-    [{ data_seed: 'x' }, 'data_seed', 'x is not a number'],
+    [{ data_seed: 'x' }, 'data_seed', '"x" is not a number'],
   ])('rejects %j naming %s', (value, field, message) => {
     const errors = errorsOf(trainingParamsSchema, value);
     expect(errors.map((e) => e.field)).toContain(field);
