@@ -26,7 +26,8 @@ export const coarseness: Analyzer = {
       median_coarseness: median(perNeuron),
       p25_coarseness: percentile(perNeuron, 25),
       p75_coarseness: percentile(perNeuron, 75),
-      blob_count: perNeuron.filter((c) => c >= BLOB_THRESHOLD).length,
+      // float32 values against the float32 threshold, as NumPy compares a float32 array with a Python float.
+      blob_count: perNeuron.filter((c) => c >= Math.fround(BLOB_THRESHOLD)).length,
       coarseness_hist: histogram(perNeuron, 20, 0, 1),
     };
   },

@@ -62,9 +62,22 @@ export function landscapeFlatness({ directions, epsilon, seed } = FLATNESS_DEFAU
 export function perturbationSteps(like: ModelWeights, directions: number, epsilon: number, seed: number): ModelWeights[] {
   const normal = new NormalStream(new Mt19937(seed));
   return Array.from({ length: directions }, () => {
-    const draw = WEIGHT_NAMES.map((name) => Float64Array.from({ length: like[name].length }, () => normal.next()));
-    const norm = Math.sqrt(draw.reduce((sum, part) => part.reduce((s, v) => s + v * v, sum), 0));
-    return Object.fromEntries(WEIGHT_NAMES.map((name, i) => [name, Float32Array.from(draw[i]!, (v) => (epsilon * v) / norm)])) as unknown as ModelWeights;
+    const draw = WEIGHT_NAMES.map((name) => {
+      const part = new Float64Array(like[name].length);
+      for (let j = 0; j < part.length; j++) part[j] = normal.next();
+      return part;
+    });
+    let squares = 0;
+    for (const part of draw) for (let j = 0; j < part.length; j++) squares += part[j]! * part[j]!;
+    const scale = epsilon / Math.sqrt(squares);
+    return Object.fromEntries(
+      WEIGHT_NAMES.map((name, i) => {
+        const part = draw[i]!;
+        const step = new Float32Array(part.length);
+        for (let j = 0; j < part.length; j++) step[j] = scale * part[j]!;
+        return [name, step];
+      }),
+    ) as unknown as ModelWeights;
   });
 }
 

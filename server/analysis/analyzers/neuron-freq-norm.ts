@@ -35,7 +35,7 @@ export function specializationSummary(normMatrix: ArrayLike<number>, nFreq: numb
   let mid = 0;
   let high = 0;
   for (let n = 0; n < nNeurons; n++) {
-    if (maxFraction[n]! < threshold) continue;
+    if (maxFraction[n]! < Math.fround(threshold)) continue; // float32 comparison, as NumPy does for float32 data
     const f = dominant[n]!;
     perFrequency[f]! += 1;
     if (f < nLow) low++;
