@@ -15,6 +15,14 @@ export function trace(spec: PlotSpec, index: number): Partial<PlotData> {
   return spec.data[index] as Partial<PlotData>;
 }
 
+export function traceNames(spec: PlotSpec): (string | undefined)[] {
+  return spec.data.map((_, i) => trace(spec, i).name);
+}
+
+export function lineColors(spec: PlotSpec): unknown[] {
+  return spec.data.map((_, i) => trace(spec, i).line?.color);
+}
+
 export function titleOf(layout: Partial<Layout>): string | undefined {
   return layout.title?.text;
 }
