@@ -38,7 +38,7 @@ describe.each(availableBackends())('PyTorch fixture, %s backend', (backend) => {
     const d = modelDims((await realFamily()).architecture, P);
     const grads = newGradients(d);
     const loss = lossAndGradients(fixtureWeights(), d, batch, gemm, grads);
-    expect(Math.abs(loss - tensors.loss!.data[0]!) / (tensors.loss!.data[0] as number)).toBeLessThan(1e-6);
+    expect(Math.abs(loss - (tensors.loss!.data as Float64Array)[0]!) / (tensors.loss!.data as Float64Array)[0]!).toBeLessThan(1e-6);
     for (const name of WEIGHT_NAMES) {
       const reference = tensors[`grad.${STATE_DICT_NAMES[name]}`]!;
       expect(reference.shape).toEqual(weightShapes(d)[name]);

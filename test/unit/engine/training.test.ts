@@ -85,7 +85,7 @@ describe('trainVariant', () => {
       'unembed.W_U': [128, 5],
       'unembed.b_U': [5],
     });
-    expect(Array.from(tensors['unembed.b_U']!.data)).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(tensors['unembed.b_U']!.data as Float32Array)).toEqual([0, 0, 0, 0, 0]);
 
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
     expect(Object.keys(config)).toEqual([
