@@ -14,6 +14,7 @@ import { Registry } from './registry/registry.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { familyRoutes } from './routes/families.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { variantRoutes } from './routes/variants.ts';
 import { versionRoutes } from './routes/version.ts';
 
 export interface AppOptions {
@@ -34,7 +35,8 @@ export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs 
   const api = new Hono()
     .route('/version', versionRoutes())
     .route('/families', familyRoutes(registry))
-    .route('/jobs', jobRoutes(registry, jobs));
+    .route('/jobs', jobRoutes(registry, jobs))
+    .route('/variants', variantRoutes(registry));
 
   const app = new Hono();
   if (corsOrigins.length > 0) app.use('*', cors({ origin: corsOrigins }));

@@ -1,0 +1,106 @@
+import { writeFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type {
+  AttentionSliceResponse,
+  CrossEpochResponse,
+  EpochArtifactResponse,
+  NeuronGridResponse,
+  SummaryResponse,
+  VariantDetail,
+} from '../../../shared/artifacts.ts';
+import { createApp } from '../../../server/app.ts';
+import { analyzeVariant } from '../../../server/analysis/pipeline.ts';
+import { resolvePaths } from '../../../server/config.ts';
+import { probeForward } from '../../../server/engine/probe-forward.ts';
+import type { ModelWeights } from '../../../server/engine/weights.ts';
+import { moduloFamily, tempDir, writeSyntheticVariant } from './fixtures.ts';
+
+const p = 11;
+let request: (path: string) => Promise<Response>;
+let base: string;
+let weights: Map<number, ModelWeights>;
+
+beforeAll(async () => {
+  const family = await moduloFamily();
+  const resultsDir = await tempDir();
+  const synthetic = await writeSyntheticVariant(resultsDir, family, p, [0, 10]);
+  weights = synthetic.weights;
+  await writeFile(synthetic.paths.metadata, JSON.stringify({ train_losses: [2.4, 2.3], test_losses: [2.5, 2.45], num_epochs: 2, checkpoint_epochs: [0, 10] }));
+  await analyzeVariant({ resultsDir, family, variant: synthetic.variant, analyzers: ['dominant_frequencies', 'attention_freq', 'parameter_trajectory'] });
+  const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
+  request = (path) => Promise.resolve(app.request(path));
+  base = `/api/variants/${family.name}/${synthetic.variant}`;
+});
+
+const json = async <T>(path: string, status = 200): Promise<T> => {
+  const response = await request(path);
+  expect(response.status, path).toBe(status);
+  return (await response.json()) as T;
+};
+
+describe('GET /api/variants/:family/:variant', () => {
+  it('returns losses, checkpoints, config and the analyzed epochs', async () => {
+    const detail = await json<VariantDetail>(base);
+    expect(detail).toMatchObject({
+      params: { prime: p, seed: 1 },
+      config: { prime: p, d_mlp: 512, n_heads: 4 },
+      numEpochs: 2,
+      trainLosses: [2.4, 2.3],
+      checkpointEpochs: [0, 10],
+      analyzedEpochs: [0, 10],
+    });
+    expect(detail.analyzers.find((a) => a.name === 'attention_freq')).toMatchObject({ epochsDone: [0, 10], complete: true, hasSummary: true });
+    expect(detail.analyzers.find((a) => a.name === 'neuron_freq_norm')).toMatchObject({ epochsDone: [], complete: false });
+  });
+});
+
+describe('artifact reads', () => {
+  it('serves one epoch’s arrays with shapes', async () => {
+    const body = await json<EpochArtifactResponse>(`${base}/artifacts/dominant_frequencies/epochs/10`);
+    expect(body.arrays.coefficients!.shape).toEqual([p]);
+    expect(body.arrays.coefficients!.data).toHaveLength(p);
+  });
+  it('serves summaries and cross-epoch results with their epochs', async () => {
+    const summary = await json<SummaryResponse>(`${base}/summaries/attention_freq`);
+    expect(summary.epochs).toEqual([0, 10]);
+    expect(summary.arrays.max_frac_per_head!.shape).toEqual([2, 4]);
+    const trajectory = await json<CrossEpochResponse>(`${base}/cross-epoch/parameter_trajectory`);
+    expect(trajectory.epochs).toEqual([0, 10]);
+    expect(trajectory.arrays['mlp__velocity']!.shape).toEqual([1]);
+  });
+  it('recomputes a neuron’s p×p grid and an attention slice from the checkpoint (6 significant digits)', async () => {
+    const probe = probeForward(weights.get(10)!, { n_heads: 4, d_model: 128, d_head: 32, d_mlp: 512 }, p);
+    const neuron = await json<NeuronGridResponse>(`${base}/neurons/7/epochs/10`);
+    expect(neuron.activations.shape).toEqual([p, p]);
+    neuron.activations.data.forEach((value, row) => expect(value).toBeCloseTo(probe.mlpPost[row * 512 + 7]!, 5));
+    const attention = await json<AttentionSliceResponse>(`${base}/attention/10?query=2&key=1`);
+    expect(attention.patterns.shape).toEqual([4, p, p]);
+    attention.patterns.data.forEach((value, i) => {
+      const [h, row] = [Math.floor(i / (p * p)), i % (p * p)];
+      expect(value).toBeCloseTo(probe.attnPattern[(row * 4 + h) * 9 + 2 * 3 + 1]!, 5);
+    });
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    ['/api/variants/no_family/x', 404],
+    [`/api/variants/modulo_addition_1layer/modulo_addition_1layer_p13_seed1`, 404],
+    [`BASE/artifacts/no_such_analyzer/epochs/0`, 404],
+    [`BASE/artifacts/neuron_freq_norm/epochs/0`, 404],
+    [`BASE/artifacts/dominant_frequencies/epochs/5`, 404],
+    [`BASE/artifacts/dominant_frequencies/epochs/-1`, 400],
+    [`BASE/artifacts/dominant_frequencies/epochs/1e3`, 400],
+    [`BASE/artifacts/..%2F..%2Fcheckpoints/epochs/0`, 400],
+    [`BASE/artifacts/.hidden/epochs/0`, 400],
+    [`BASE/summaries/dominant_frequencies`, 404],
+    [`BASE/cross-epoch/attention_freq`, 404],
+    [`BASE/neurons/512/epochs/0`, 400],
+    [`BASE/neurons/3/epochs/7`, 404],
+    [`BASE/attention/0?query=3`, 400],
+  ])('%s → %i in the API error format', async (path, status) => {
+    const body = await json<{ error: { status: number; message: string } }>(path.replace('BASE', base), status);
+    expect(body.error.status).toBe(status);
+    expect(body.error.message).toBeTruthy();
+  });
+});
