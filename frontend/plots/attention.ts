@@ -4,7 +4,6 @@ import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLOR_SCALES, DEFAULT_COLORWAY, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { AttentionFreqEpoch, AttentionFreqSummary, AttentionPatternsEpoch, PlotSpec } from './types.ts';
-import { viewInfo } from './views.ts';
 
 /** Token positions of the input `[a, b, =]`. */
 export const POSITION_LABELS = ['a', 'b', '='] as const;
@@ -79,7 +78,7 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
   return {
     data,
     layout: {
-      ...baseLayout(title, viewInfo('attention').height),
+      ...baseLayout('attention', title),
       ...(axes as Partial<Layout>),
       annotations: titles,
       margin: { l: 60, r: 30, t: 80, b: 50 },
@@ -107,7 +106,7 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
       },
     ],
     layout: {
-      ...baseLayout(`Attention Head Frequency Specialization — Epoch ${epoch}`, viewInfo('attn-freq').height),
+      ...baseLayout('attn-freq', `Attention Head Frequency Specialization — Epoch ${epoch}`),
       xaxis: axis('Head', { type: 'category' }),
       yaxis: axis('Frequency', { dtick: 1 }),
     },

@@ -3,7 +3,6 @@ import { range, rowMeans, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { EffectiveDimensionalityEpoch, EffectiveDimensionalitySummary, PlotSpec, WeightMatrixName } from './types.ts';
-import { viewInfo } from './views.ts';
 
 /** One fixed colour per weight matrix, shared by the trajectory lines and the spectrum bars. */
 export const MATRIX_COLORS: Readonly<Record<WeightMatrixName, string>> = {
@@ -81,7 +80,7 @@ export function singularValueSpectrumSpec(
       },
     ],
     layout: {
-      ...baseLayout(title, viewInfo('sv-spectrum').height),
+      ...baseLayout('sv-spectrum', title),
       xaxis: axis('Singular Value Index'),
       yaxis: axis('Singular Value'),
       showlegend: false,

@@ -3,7 +3,6 @@ import type { Annotations, PlotData, Shape } from 'plotly.js';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { LandscapeFlatnessEpoch, LandscapeFlatnessSummary, PlotSpec } from './types.ts';
-import { viewInfo } from './views.ts';
 
 /** The "Flatness Metric" choices in the original's order; the first is the default. */
 export const FLATNESS_METRICS = [
@@ -93,7 +92,7 @@ export function perturbationSpec(artifact: LandscapeFlatnessEpoch | null, epoch:
   return {
     data: [histogram],
     layout: {
-      ...baseLayout(`Perturbation Distribution — Epoch ${epoch} (Flatness Ratio: ${ratio.toFixed(2)})`, viewInfo('perturbation').height),
+      ...baseLayout('perturbation', `Perturbation Distribution — Epoch ${epoch} (Flatness Ratio: ${ratio.toFixed(2)})`),
       xaxis: axis('Δ Loss'),
       yaxis: axis('Count'),
       showlegend: false,

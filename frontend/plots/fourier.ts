@@ -1,7 +1,6 @@
 /** Fourier component labels and plot 2: the embedding's Fourier coefficients. */
 import { axis, baseLayout, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { DominantFrequenciesEpoch, PlotSpec } from './types.ts';
-import { viewInfo } from './views.ts';
 
 /** Coefficients above this norm count as dominant (the original viewer's rule). */
 export const DOMINANT_THRESHOLD = 1.0;
@@ -40,7 +39,7 @@ export function dominantFrequenciesSpec(artifact: DominantFrequenciesEpoch | nul
       },
     ],
     layout: {
-      ...baseLayout(`Embedding Fourier Coefficients - Epoch ${epoch}`, viewInfo('freq').height),
+      ...baseLayout('freq', `Embedding Fourier Coefficients - Epoch ${epoch}`),
       xaxis: axis('Fourier Component', { tickangle: -45, type: 'category' }),
       yaxis: axis('Norm'),
       showlegend: false,

@@ -7,7 +7,6 @@ export * from './style.ts';
 export * from './epoch-marker.ts';
 export * from './views.ts';
 export * from './export.ts';
-export { slab } from './arrays.ts';
 export * from './loss.ts';
 export * from './fourier.ts';
 export * from './neurons.ts';

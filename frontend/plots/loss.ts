@@ -1,5 +1,5 @@
 /** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
-import { timeSeriesLayout } from './series.ts';
+import { epochLine, timeSeriesLayout } from './series.ts';
 import { axis, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { PlotSpec, TrainingLosses } from './types.ts';
 
@@ -44,16 +44,9 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
 
   const checkpoints = analyzedEpochs.filter((e) => Number.isInteger(e) && e >= 0 && e < train.length);
   const lineTrace = (values: ArrayLike<number>, name: string, color: string) => {
-    const indices = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
-    return {
-      type: 'scatter' as const,
-      mode: 'lines' as const,
-      name,
-      x: indices,
-      y: indices.map((i) => values[i]!),
-      line: { color, width: 1.5 },
-      hovertemplate: `Epoch: %{x}<br>${name}: %{y:.6f}<extra></extra>`,
-    };
+    const epochs = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
+    const drawn = epochs.map((e) => values[e]!);
+    return epochLine(epochs, drawn, name, color, { width: 1.5, yFormat: ':.6f' });
   };
   const data: PlotSpec['data'] = [lineTrace(train, 'Train Loss', COLORS.blue), lineTrace(test, 'Test Loss', COLORS.orange)];
   if (checkpoints.length > 0) {

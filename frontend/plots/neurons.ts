@@ -3,7 +3,6 @@ import { extent, matrixRows, range, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { NdArray, NeuronActivationsEpoch, NeuronFreqNormEpoch, NeuronFreqNormSummary, PlotSpec } from './types.ts';
-import { viewInfo } from './views.ts';
 
 /**
  * The selected neuron's p×p activation grid (x = b, y = a) on RdBu centred at zero.
@@ -32,7 +31,7 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
       },
     ],
     layout: {
-      ...baseLayout(`Neuron ${neuron} Activations - Epoch ${epoch}`, viewInfo('activation').height),
+      ...baseLayout('activation', `Neuron ${neuron} Activations - Epoch ${epoch}`),
       xaxis: axis('b', { constrain: 'domain' }),
       yaxis: axis('a', { scaleanchor: 'x', constrain: 'domain' }),
     },
@@ -60,7 +59,7 @@ export function frequencyClustersSpec(artifact: NeuronFreqNormEpoch | null, epoc
       },
     ],
     layout: {
-      ...baseLayout(`Neuron Frequency Specialization - Epoch ${epoch}`, viewInfo('clusters').height),
+      ...baseLayout('clusters', `Neuron Frequency Specialization - Epoch ${epoch}`),
       xaxis: axis('Neuron'),
       yaxis: axis('Frequency', { tickvals: frequencies.filter((k) => (k - 1) % 5 === 0) }),
     },

@@ -2,7 +2,7 @@
 import type { Layout, LayoutAxis, PlotData } from 'plotly.js';
 import { epochMarkerLayout } from './epoch-marker.ts';
 import { axis, baseLayout, TOP_LEGEND } from './style.ts';
-import { viewInfo, type ViewId } from './views.ts';
+import type { ViewId } from './views.ts';
 
 /** A summary artifact with no epochs is as good as missing. */
 export function hasEpochs<T extends { epochs: ArrayLike<number> }>(summary: T | null): summary is T {
@@ -31,7 +31,7 @@ export function epochLine(
 /** Layout of a marker view: title, "Epoch" x axis, top legend, and the epoch marker. */
 export function timeSeriesLayout(id: ViewId, title: string, yaxis: Partial<LayoutAxis>, epoch: number | null): Partial<Layout> {
   return {
-    ...baseLayout(title, viewInfo(id).height),
+    ...baseLayout(id, title),
     xaxis: axis('Epoch'),
     yaxis,
     legend: TOP_LEGEND,

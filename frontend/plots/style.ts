@@ -4,6 +4,7 @@
  */
 import type { ColorScale, Layout, LayoutAxis, Legend } from 'plotly.js';
 import type { PlotSpec } from './types.ts';
+import { viewInfo, type ViewId } from './views.ts';
 
 /** Plotly's classic qualitative colours, which the original's named colours refer to. */
 export const COLORS = {
@@ -87,11 +88,11 @@ export function axis(title: string | null, extra: Partial<LayoutAxis> = {}): Par
   };
 }
 
-/** The light layout every figure starts from: white background, light grey grid. */
-export function baseLayout(title: string, height: number): Partial<Layout> {
+/** The light layout every view's figure starts from: white background, light grey grid, the view's height. */
+export function baseLayout(id: ViewId, title: string): Partial<Layout> {
   return {
     title: { text: title, x: 0.05 },
-    height,
+    height: viewInfo(id).height,
     autosize: true,
     paper_bgcolor: 'white',
     plot_bgcolor: 'white',

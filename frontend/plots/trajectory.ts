@@ -4,7 +4,6 @@ import { matrixColumn } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { CrossEpochTrajectory, PlotSpec, TrajectoryGroup } from './types.ts';
-import { viewInfo } from './views.ts';
 
 export const TRAJECTORY_GROUP_LABELS: Readonly<Record<TrajectoryGroup, string>> = {
   all: 'All Parameters',
@@ -117,7 +116,7 @@ export function trajectory2dSpec(view: Trajectory2dViewId, artifact: CrossEpochT
   return {
     data: trajectoryTraces(trajectory, epoch, false),
     layout: {
-      ...baseLayout(`Parameter Trajectory ${which}(${TRAJECTORY_GROUP_LABELS[group]})`, viewInfo(view).height),
+      ...baseLayout(view, `Parameter Trajectory ${which}(${TRAJECTORY_GROUP_LABELS[group]})`),
       xaxis: axis(trajectory.titles[0]!),
       yaxis: axis(trajectory.titles[1]!),
       hovermode: 'closest',
@@ -134,7 +133,7 @@ export function trajectory3dSpec(artifact: CrossEpochTrajectory | null, group: T
   return {
     data: trajectoryTraces(trajectory, epoch, true),
     layout: {
-      ...baseLayout(`Parameter Trajectory 3D (${TRAJECTORY_GROUP_LABELS[group]})`, viewInfo('trajectory-3d').height),
+      ...baseLayout('trajectory-3d', `Parameter Trajectory 3D (${TRAJECTORY_GROUP_LABELS[group]})`),
       scene: {
         xaxis: sceneAxis(trajectory.titles[0]!),
         yaxis: sceneAxis(trajectory.titles[1]!),
