@@ -1,5 +1,6 @@
 /** The `workbench` command line: `workbench <command> [flags]`. Each command lives in its own module. */
 import { APP_VERSION } from '../../version.ts';
+import { analyzeCommand } from './analyze-command.ts';
 import { trainCommand } from './train-command.ts';
 
 export interface Command {
@@ -10,6 +11,7 @@ export interface Command {
 
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
+  analyze: analyzeCommand,
 };
 
 function usage(): string {

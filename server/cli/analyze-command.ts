@@ -1,0 +1,115 @@
+/**
+ * `workbench analyze`: runs the analysis pipeline over a variant's checkpoints. The family,
+ * variant and analyzer names are checked before anything is written; bad input exits with code 2.
+ */
+import { parseArgs } from 'node:util';
+import type { AnalysisProgress } from '../../shared/artifacts.ts';
+import { AnalysisInputError, analyzeVariant, openVariant, planAnalysis } from '../analysis/pipeline.ts';
+import { resolvePaths } from '../config.ts';
+import { loadFamilies } from '../registry/families.ts';
+import type { Command } from './main.ts';
+
+const DEFAULT_FAMILY = 'modulo_addition_1layer';
+
+const HELP = `Usage: workbench analyze --variant NAME [flags]
+
+Analyzes every checkpoint of a trained variant into results/<family>/<variant>/artifacts/.
+Results that exist are kept (the run resumes); --force recomputes them.
+
+  --family NAME        model family (default ${DEFAULT_FAMILY})
+  --variant NAME       the variant, e.g. modulo_addition_1layer_p113_seed999
+  --analyzers LIST     comma-separated subset of the family's analyzers (default: all)
+  --force              recompute results that already exist
+  --results DIR        results folder (default: $WORKBENCH_RESULTS_DIR or ./results)
+  -h, --help           this text`;
+
+class UsageError extends Error {}
+
+/** A bar redrawn in place on a terminal; one line per checkpoint otherwise. */
+function progressPrinter(stream: NodeJS.WriteStream): (progress: AnalysisProgress) => void {
+  let lastLine = '';
+  return ({ phase, fraction, message, analyzer }) => {
+    if (stream.isTTY) {
+      const width = 24;
+      const filled = Math.round(fraction * width);
+      const detail = phase === 'checkpoint' ? `${message}: ${analyzer}` : message;
+      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${detail}\x1b[K${phase === 'done' ? '\n' : ''}`);
+    } else if (message !== lastLine) {
+      lastLine = message;
+      stream.write(`${message}\n`);
+    }
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        family: { type: 'string', default: DEFAULT_FAMILY },
+        variant: { type: 'string' },
+        analyzers: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        results: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+
+  try {
+    if (!values.variant) throw new UsageError('--variant is required');
+    const paths = resolvePaths({ resultsDir: values.results });
+    const { families } = await loadFamilies(paths.familiesDir);
+    const family = families.get(values.family);
+    if (!family) throw new UsageError(`--family "${values.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`);
+    const analyzers = values.analyzers?.split(',').map((name) => name.trim()).filter(Boolean);
+    planAnalysis(family, analyzers);
+    const { checkpointEpochs, artifacts } = await openVariant(paths.resultsDir, family, values.variant);
+
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    console.error(`Analyzing ${values.variant} (${checkpointEpochs.length} checkpoints)${values.force ? ', recomputing existing results' : ''}`);
+    try {
+      const result = await analyzeVariant(
+        { resultsDir: paths.resultsDir, family, variant: values.variant, analyzers, force: values.force },
+        { onProgress: progressPrinter(process.stderr), signal: abort.signal },
+      );
+      console.log(
+        [
+          'Analysis complete!',
+          `Checkpoints analyzed: ${result.epochsWithWork.length} of ${checkpointEpochs.length} (the rest were done already)`,
+          `Files written: ${result.epochFilesWritten} epoch files, summaries: ${result.summariesWritten.join(', ') || 'none'}, cross-epoch: ${result.crossEpochWritten.join(', ') || 'none'}`,
+          `Artifacts saved to ${artifacts.dir}`,
+        ].join('\n'),
+      );
+      return 0;
+    } catch (error) {
+      if (abort.signal.aborted) {
+        console.error('\nStopped; the results written so far are kept, and running the command again resumes.');
+        return 130;
+      }
+      throw error;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof AnalysisInputError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export const analyzeCommand: Command = { summary: 'analyze a trained variant’s checkpoints', run };
