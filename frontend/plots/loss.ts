@@ -1,4 +1,5 @@
 /** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
+import { range } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
 import { axis, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { PlotSpec, TrainingLosses } from './types.ts';
@@ -14,7 +15,7 @@ export const MAX_LINE_POINTS = 2000;
  */
 export function downsampleIndices(values: ArrayLike<number>, maxPoints: number, keep: Iterable<number> = []): number[] {
   const n = values.length;
-  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  if (n <= maxPoints) return range(n);
   const kept = new Set<number>([0, n - 1]);
   for (const i of keep) if (Number.isInteger(i) && i >= 0 && i < n) kept.add(i);
   const buckets = Math.max(1, Math.floor(maxPoints / 2));
