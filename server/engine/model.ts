@@ -12,11 +12,12 @@
  *   logits    = (mid + post·W_out)·W_U
  * Every x_j depends on one token, so keys, values and scores are per-token tables ("rows": x0 for
  * each number token, x1 for each number token, then x2), computed once per pass and gathered per
- * example. Products of weights are folded once per pass too, which leaves two GEMMs per example:
- *   pre    = c_in + z·A_in          with c_in = x2·W_in,  A_in = W_O·W_in   [H·d_head, d_mlp]
- *   logits = c_U + z·A_U + post·B_U with c_U = x2·W_U,   A_U = W_O·W_U     [H·d_head, p],
- *                                                         B_U = W_out·W_U   [d_mlp, p]
- * (W_O [H, d_head, d_model] is read as one [H·d_head, d_model] matrix.) Biases are zero (frozen).
+ * example. Products of weights are folded once per pass too, which leaves two GEMMs per example.
+ * With z1 = [z, 1] (z with a trailing 1) and outRows = [W_O; x2] (W_O [H, d_head, d_model] read as
+ * H·d_head rows, then x2 as one more row), mid·W = z1·(outRows·W) for any W, so
+ *   pre    = z1·A_in            A_in = outRows·W_in   [H·d_head + 1, d_mlp]
+ *   logits = z1·A_U + post·B_U  A_U  = outRows·W_U    [H·d_head + 1, p],  B_U = W_out·W_U  [d_mlp, p]
+ * and the gradients of the x2 row come out of the same GEMMs. Biases are zero (frozen).
  * Activations are float32; the cross-entropy is float64 (see loss.ts).
  */
 import type { Gemm } from './gemm/gemm.ts';
@@ -42,16 +43,14 @@ export interface Tables {
   values: Float32Array;
   /** scores[r][h] = query[h]·keys[h][r] / √d_head. [2p+1, H] */
   scores: Float64Array;
-  /** W_O·W_in [H·d_head, d_mlp] */
+  /** outRows = [W_O; x2] [H·d_head + 1, d_model] */
+  outRows: Float32Array;
+  /** outRows·W_in [H·d_head + 1, d_mlp] */
   A_in: Float32Array;
-  /** W_O·W_U [H·d_head, p] */
+  /** outRows·W_U [H·d_head + 1, p] */
   A_U: Float32Array;
   /** W_out·W_U [d_mlp, p] */
   B_U: Float32Array;
-  /** x2·W_in [d_mlp] */
-  c_in: Float32Array;
-  /** x2·W_U [p] */
-  c_U: Float32Array;
 }
 
 /** Activations of one pass over a batch, kept for the backward pass. Buffers are reused. */
@@ -59,8 +58,8 @@ export interface Activations {
   capacity: number;
   /** attnPattern[example][head][key] for the query at position 2. [N, H, 3] */
   pattern: Float32Array;
-  /** z[example][head·d_head + e]. [N, H·d_head] */
-  z: Float32Array;
+  /** z1[example] = [z[head·d_head + e] …, 1]. [N, H·d_head + 1] */
+  z1: Float32Array;
   /** post[example][m] = ReLU(pre). [N, d_mlp] */
   post: Float32Array;
   /** logits[example][c] at the last position. [N, p] */
@@ -74,13 +73,13 @@ export interface GradientScratch {
   dLogits: Float32Array;
   /** ∂L/∂pre [N, d_mlp] (∂L/∂post masked by ReLU′) */
   dPre: Float32Array;
-  /** ∂L/∂z [N, H·d_head] */
-  dz: Float32Array;
+  /** ∂L/∂z1 [N, H·d_head + 1] (the last column is not used) */
+  dz1: Float32Array;
   dB_U: Float32Array;
   dA_U: Float32Array;
   dA_in: Float32Array;
-  dc_in: Float32Array;
-  dc_U: Float32Array;
+  /** ∂L/∂outRows [H·d_head + 1, d_model] */
+  dOutRows: Float32Array;
   /** ∂L/∂scores[r][h], accumulated over examples. [2p+1, H] */
   dScores: Float64Array;
   /** ∂L/∂values[h][r][e], accumulated over examples. [H, 2p+1, d_head] */
@@ -92,7 +91,7 @@ export interface GradientScratch {
   dQuery: Float32Array;
   /** ∂L/∂rows [2p+1, d_model] */
   dRows: Float32Array;
-  /** ∂L/∂x2 through c_in, c_U and the query [d_model] */
+  /** ∂L/∂x2 through the query [d_model] */
   dx2: Float64Array;
 }
 
@@ -109,11 +108,10 @@ export function createTables(d: ModelDims): Tables {
     keys: new Float32Array(d.nHeads * rows * d.dHead),
     values: new Float32Array(d.nHeads * rows * d.dHead),
     scores: new Float64Array(rows * d.nHeads),
-    A_in: new Float32Array(hd * d.dMlp),
-    A_U: new Float32Array(hd * d.p),
+    outRows: new Float32Array((hd + 1) * d.dModel),
+    A_in: new Float32Array((hd + 1) * d.dMlp),
+    A_U: new Float32Array((hd + 1) * d.p),
     B_U: new Float32Array(d.dMlp * d.p),
-    c_in: new Float32Array(d.dMlp),
-    c_U: new Float32Array(d.p),
   };
 }
 
@@ -121,7 +119,7 @@ export function createActivations(d: ModelDims, capacity: number): Activations {
   return {
     capacity,
     pattern: new Float32Array(capacity * d.nHeads * 3),
-    z: new Float32Array(capacity * d.nHeads * d.dHead),
+    z1: new Float32Array(capacity * (d.nHeads * d.dHead + 1)).fill(1),
     post: new Float32Array(capacity * d.dMlp),
     logits: new Float32Array(capacity * d.p),
   };
@@ -134,12 +132,11 @@ export function createGradientScratch(d: ModelDims, capacity: number): GradientS
     capacity,
     dLogits: new Float32Array(capacity * d.p),
     dPre: new Float32Array(capacity * d.dMlp),
-    dz: new Float32Array(capacity * hd),
+    dz1: new Float32Array(capacity * (hd + 1)),
     dB_U: new Float32Array(d.dMlp * d.p),
-    dA_U: new Float32Array(hd * d.p),
-    dA_in: new Float32Array(hd * d.dMlp),
-    dc_in: new Float32Array(d.dMlp),
-    dc_U: new Float32Array(d.p),
+    dA_U: new Float32Array((hd + 1) * d.p),
+    dA_in: new Float32Array((hd + 1) * d.dMlp),
+    dOutRows: new Float32Array((hd + 1) * d.dModel),
     dScores: new Float64Array(rows * d.nHeads),
     dValues64: new Float64Array(d.nHeads * rows * d.dHead),
     dValues: new Float32Array(d.nHeads * rows * d.dHead),
@@ -182,30 +179,31 @@ export function computeTables(w: ModelWeights, d: ModelDims, gemm: Gemm, t: Tabl
       t.scores[r * H + h] = Math.fround(dot) * scale;
     }
   }
-  gemm.sgemm(false, false, hd, M, D, 1, w.W_O, D, w.W_in, M, 0, t.A_in, M);
-  gemm.sgemm(false, false, hd, p, D, 1, w.W_O, D, w.W_U, p, 0, t.A_U, p);
+  t.outRows.set(w.W_O);
+  t.outRows.set(x2, hd * D);
+  gemm.sgemm(false, false, hd + 1, M, D, 1, t.outRows, D, w.W_in, M, 0, t.A_in, M);
+  gemm.sgemm(false, false, hd + 1, p, D, 1, t.outRows, D, w.W_U, p, 0, t.A_U, p);
   gemm.sgemm(false, false, M, p, D, 1, w.W_out, D, w.W_U, p, 0, t.B_U, p);
-  gemm.sgemm(false, false, 1, M, D, 1, x2, D, w.W_in, M, 0, t.c_in, M);
-  gemm.sgemm(false, false, 1, p, D, 1, x2, D, w.W_U, p, 0, t.c_U, p);
 }
 
-/** Fills `out` (pattern, z, post, logits) for the batch. */
+/** Fills `out` (pattern, z1, post, logits) for the batch. */
 export function forward(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, out: Activations): void {
   const { p, dHead: E, nHeads: H, dMlp: M } = d;
   const R = tableRowCount(d);
   const hd = H * E;
   const N = batch.n;
   if (N > out.capacity) throw new Error(`activation buffers hold ${out.capacity} examples, not ${N}`);
-  const { pattern, z, post, logits } = out;
+  const { pattern, z1, post, logits } = out;
+  const { scores, values } = t;
   const queryRow = 2 * p;
   for (let n = 0; n < N; n++) {
     const row0 = batch.a[n]!;
     const row1 = p + batch.b[n]!;
     for (let h = 0; h < H; h++) {
       // pat = softmax(s0, s1, s2), shifted by the max for stability
-      const s0 = t.scores[row0 * H + h]!;
-      const s1 = t.scores[row1 * H + h]!;
-      const s2 = t.scores[queryRow * H + h]!;
+      const s0 = scores[row0 * H + h]!;
+      const s1 = scores[row1 * H + h]!;
+      const s2 = scores[queryRow * H + h]!;
       const top = Math.max(s0, s1, s2);
       const e0 = Math.exp(s0 - top);
       const e1 = Math.exp(s1 - top);
@@ -222,21 +220,37 @@ export function forward(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, out: 
       const v0 = (h * R + row0) * E;
       const v1 = (h * R + row1) * E;
       const v2 = (h * R + queryRow) * E;
-      const zi = n * hd + h * E;
+      const zi = n * (hd + 1) + h * E;
       for (let e = 0; e < E; e++) {
-        z[zi + e] = p0 * t.values[v0 + e]! + p1 * t.values[v1 + e]! + p2 * t.values[v2 + e]!;
+        z1[zi + e] = p0 * values[v0 + e]! + p1 * values[v1 + e]! + p2 * values[v2 + e]!;
       }
     }
   }
-  // post = ReLU(c_in + z·A_in)
-  for (let n = 0; n < N; n++) post.set(t.c_in, n * M);
-  gemm.sgemm(false, false, N, M, hd, 1, z, hd, t.A_in, M, 1, post, M);
-  const used = N * M;
-  for (let i = 0; i < used; i++) if (!(post[i]! > 0)) post[i] = 0;
-  // logits = c_U + z·A_U + post·B_U
-  for (let n = 0; n < N; n++) logits.set(t.c_U, n * p);
-  gemm.sgemm(false, false, N, p, hd, 1, z, hd, t.A_U, p, 1, logits, p);
+  // post = ReLU(z1·A_in)
+  gemm.sgemm(false, false, N, M, hd + 1, 1, z1, hd + 1, t.A_in, M, 0, post, M);
+  relu(post, N * M);
+  // logits = z1·A_U + post·B_U
+  gemm.sgemm(false, false, N, p, hd + 1, 1, z1, hd + 1, t.A_U, p, 0, logits, p);
   gemm.sgemm(false, false, N, p, M, 1, post, M, t.B_U, p, 1, logits, p);
+}
+
+/**
+ * x ← max(x, 0) on the first n values, on the float bits: a set sign bit (negative, −0) clears the
+ * word. Branch-free, because the signs of pre-activations are unpredictable.
+ */
+function relu(x: Float32Array, n: number): void {
+  const bits = new Int32Array(x.buffer, x.byteOffset, n);
+  for (let i = 0; i < n; i++) bits[i] &= ~(bits[i]! >> 31);
+}
+
+/** g ← g where post > 0, else 0 (post ≥ 0 after ReLU), branch-free on the bits as above. */
+function reluGradient(g: Float32Array, post: Float32Array, n: number): void {
+  const gBits = new Int32Array(g.buffer, g.byteOffset, n);
+  const postBits = new Int32Array(post.buffer, post.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const b = postBits[i]!;
+    gBits[i] &= (b | -b) >> 31; // all ones when b ≠ 0
+  }
 }
 
 /**
@@ -257,22 +271,19 @@ export function backward(
   const R = tableRowCount(d);
   const hd = H * E;
   const N = batch.n;
-  const { pattern, z, post } = act;
-  const { dLogits, dPre, dz } = s;
+  const { pattern, z1, post } = act;
+  const { dLogits, dPre, dz1 } = s;
+  const K = hd + 1;
 
-  // logits = c_U + z·A_U + post·B_U
+  // logits = z1·A_U + post·B_U
   gemm.sgemm(true, false, M, p, N, 1, post, M, dLogits, p, 0, s.dB_U, p); // ∂B_U = postᵀ·∂logits
-  gemm.sgemm(true, false, hd, p, N, 1, z, hd, dLogits, p, 0, s.dA_U, p); // ∂A_U = zᵀ·∂logits
-  columnSums(dLogits, N, p, s.dc_U); // ∂c_U = Σ_n ∂logits[n]
+  gemm.sgemm(true, false, K, p, N, 1, z1, K, dLogits, p, 0, s.dA_U, p); // ∂A_U = z1ᵀ·∂logits
   gemm.sgemm(false, true, N, M, p, 1, dLogits, p, t.B_U, p, 0, dPre, M); // ∂post = ∂logits·B_Uᵀ
-  // ∂pre = ∂post ⊙ [pre > 0]
-  const used = N * M;
-  for (let i = 0; i < used; i++) if (!(post[i]! > 0)) dPre[i] = 0;
-  // pre = c_in + z·A_in
-  gemm.sgemm(true, false, hd, M, N, 1, z, hd, dPre, M, 0, s.dA_in, M); // ∂A_in = zᵀ·∂pre
-  columnSums(dPre, N, M, s.dc_in); // ∂c_in = Σ_n ∂pre[n]
-  gemm.sgemm(false, true, N, hd, p, 1, dLogits, p, t.A_U, p, 0, dz, hd); // ∂z = ∂logits·A_Uᵀ
-  gemm.sgemm(false, true, N, hd, M, 1, dPre, M, t.A_in, M, 1, dz, hd); //    + ∂pre·A_inᵀ
+  reluGradient(dPre, post, N * M); // ∂pre = ∂post ⊙ [pre > 0]
+  // pre = z1·A_in
+  gemm.sgemm(true, false, K, M, N, 1, z1, K, dPre, M, 0, s.dA_in, M); // ∂A_in = z1ᵀ·∂pre
+  gemm.sgemm(false, true, N, K, p, 1, dLogits, p, t.A_U, p, 0, dz1, K); // ∂z1 = ∂logits·A_Uᵀ
+  gemm.sgemm(false, true, N, K, M, 1, dPre, M, t.A_in, M, 1, dz1, K); //     + ∂pre·A_inᵀ
 
   // Attention, per example and head: z = Σ_j pat_j v_j, pat = softmax(s)
   //   ∂pat_j = ∂z·v_j,  ∂v_j += pat_j ∂z,  ∂s_j = pat_j (∂pat_j − Σ_k pat_k ∂pat_k)
@@ -291,12 +302,12 @@ export function backward(
       const v0 = (h * R + row0) * E;
       const v1 = (h * R + row1) * E;
       const v2 = (h * R + queryRow) * E;
-      const zi = n * hd + h * E;
+      const zi = n * K + h * E;
       let dp0 = 0;
       let dp1 = 0;
       let dp2 = 0;
       for (let e = 0; e < E; e++) {
-        const g = dz[zi + e]!;
+        const g = dz1[zi + e]!;
         dp0 += g * t.values[v0 + e]!;
         dp1 += g * t.values[v1 + e]!;
         dp2 += g * t.values[v2 + e]!;
@@ -339,22 +350,19 @@ export function backward(
     gemm.sgemm(true, false, D, E, 1, 1, x2, D, s.dQuery.subarray(h * E, (h + 1) * E), E, 0, weightSlice(grads.W_Q), E); // ∂W_Q[h] = x2ᵀ·∂query[h]
   }
 
-  // Folded products: c_in = x2·W_in, c_U = x2·W_U, A_in = W_O·W_in, A_U = W_O·W_U, B_U = W_out·W_U
-  gemm.sgemm(true, false, D, M, hd, 1, w.W_O, D, s.dA_in, M, 0, grads.W_in, M); // ∂W_in = W_Oᵀ·∂A_in
-  gemm.sgemm(true, false, D, M, 1, 1, x2, D, s.dc_in, M, 1, grads.W_in, M); //        + x2ᵀ·∂c_in
-  gemm.sgemm(true, false, D, p, hd, 1, w.W_O, D, s.dA_U, p, 0, grads.W_U, p); // ∂W_U = W_Oᵀ·∂A_U
+  // Folded products: A_in = outRows·W_in, A_U = outRows·W_U, B_U = W_out·W_U
+  gemm.sgemm(true, false, D, M, K, 1, t.outRows, D, s.dA_in, M, 0, grads.W_in, M); // ∂W_in = outRowsᵀ·∂A_in
+  gemm.sgemm(true, false, D, p, K, 1, t.outRows, D, s.dA_U, p, 0, grads.W_U, p); // ∂W_U = outRowsᵀ·∂A_U
   gemm.sgemm(true, false, D, p, M, 1, w.W_out, D, s.dB_U, p, 1, grads.W_U, p); //       + W_outᵀ·∂B_U
-  gemm.sgemm(true, false, D, p, 1, 1, x2, D, s.dc_U, p, 1, grads.W_U, p); //           + x2ᵀ·∂c_U
-  gemm.sgemm(false, true, hd, D, M, 1, s.dA_in, M, w.W_in, M, 0, grads.W_O, D); // ∂W_O = ∂A_in·W_inᵀ
-  gemm.sgemm(false, true, hd, D, p, 1, s.dA_U, p, w.W_U, p, 1, grads.W_O, D); //         + ∂A_U·W_Uᵀ
+  gemm.sgemm(false, true, K, D, M, 1, s.dA_in, M, w.W_in, M, 0, s.dOutRows, D); // ∂outRows = ∂A_in·W_inᵀ
+  gemm.sgemm(false, true, K, D, p, 1, s.dA_U, p, w.W_U, p, 1, s.dOutRows, D); //             + ∂A_U·W_Uᵀ
+  grads.W_O.set(s.dOutRows.subarray(0, hd * D));
   gemm.sgemm(false, true, M, D, p, 1, s.dB_U, p, w.W_U, p, 0, grads.W_out, D); // ∂W_out = ∂B_U·W_Uᵀ
 
-  // ∂x2 (outside the key/value rows) = ∂c_in·W_inᵀ + ∂c_U·W_Uᵀ + Σ_h ∂query[h]·W_Q[h]ᵀ
+  // ∂x2 outside the key/value rows: its outRows row, plus Σ_h ∂query[h]·W_Q[h]ᵀ
   const { dx2 } = s;
   for (let i = 0; i < D; i++) {
-    let g = 0;
-    for (let m = 0; m < M; m++) g += s.dc_in[m]! * w.W_in[i * M + m]!;
-    for (let c = 0; c < p; c++) g += s.dc_U[c]! * w.W_U[i * p + c]!;
+    let g = s.dOutRows[hd * D + i]!;
     for (let h = 0; h < H; h++) {
       for (let e = 0; e < E; e++) g += s.dQuery[h * E + e]! * w.W_Q[(h * D + i) * E + e]!;
     }
@@ -377,14 +385,4 @@ export function backward(
     grads.W_E[p * D + i] = g2;
     grads.W_pos[2 * D + i] = g2;
   }
-}
-
-/** out[j] = Σ_i X[i][j] over the first `rows` rows, accumulated in float64. */
-function columnSums(X: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  const sums = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) sums[j] += X[base + j]!;
-  }
-  out.set(sums);
 }
