@@ -1,5 +1,7 @@
 /** The browser's typed client for the workbench API. One instance is shared through @lit/context. */
 import type { ApiErrorBody, FamiliesResponse, VariantsResponse, VersionInfo } from '../../shared/api.ts';
+import type { AnalysisStatus } from '../../shared/artifacts.ts';
+import type { JobKind, JobRecord, JobRequest, JobState, JobsResponse } from '../../shared/jobs.ts';
 import type { FieldError } from '../../shared/validation.ts';
 
 /** A non-2xx answer, carrying the server's message and field errors. */
@@ -44,6 +46,29 @@ export class ApiClient {
 
   variants(family: string): Promise<VariantsResponse> {
     return this.get(`/families/${encodeURIComponent(family)}/variants`);
+  }
+
+  /** Per analyzer of the family, which epochs of this variant are done. */
+  analysisStatus(family: string, variant: string): Promise<AnalysisStatus> {
+    return this.get(`/variants/${encodeURIComponent(family)}/${encodeURIComponent(variant)}/status`);
+  }
+
+  jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}): Promise<JobsResponse> {
+    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
+    return this.get(`/jobs${query.size ? `?${query}` : ''}`);
+  }
+
+  submitJob(request: JobRequest): Promise<JobRecord> {
+    return this.post('/jobs', request);
+  }
+
+  cancelJob(id: string): Promise<JobRecord> {
+    return this.post(`/jobs/${encodeURIComponent(id)}/cancel`, {});
+  }
+
+  /** The server-sent-event stream of one job (snapshot, progress…, done|failed|cancelled). */
+  jobEvents(id: string): EventSource {
+    return new EventSource(this.url(`/jobs/${encodeURIComponent(id)}/events`));
   }
 
   private async request<T>(path: string, init: RequestInit): Promise<T> {

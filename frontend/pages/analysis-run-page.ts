@@ -1,33 +1,279 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { FamilySummary } from '../../shared/api.ts';
+import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
+import type { AnalysisStatus, AnalyzerStatus } from '../../shared/artifacts.ts';
+import type { JobRecord } from '../../shared/jobs.ts';
+import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
-import { pageLayout, theme } from '../styles/theme.ts';
+import type { FamilyChangeEvent } from '../components/family-select.ts';
+import { formatDuration } from '../components/job-status.ts';
+import '../components/job-status.ts';
+import '../components/variant-select.ts';
+import type { VariantChangeEvent } from '../components/variant-select.ts';
+import { buttonStyles, pageLayout, theme } from '../styles/theme.ts';
 
+const ANALYZABLE = new Set(['trained', 'analyzed']);
+
+function notAnalyzableReason(variant: VariantSummary): string {
+  if (variant.state === 'training' || variant.state === 'analyzing') {
+    return `A job is ${variant.state} this variant; wait for it to finish (its status is shown here while it runs).`;
+  }
+  return `This variant is ${variant.state}; only a variant that finished training can be analyzed.`;
+}
+
+/**
+ * Analysis Run: pick a family and a trained variant, see which analyzers already have results,
+ * choose which to run (and whether to recompute), run, and watch progress per checkpoint.
+ */
 @customElement('analysis-run-page')
 export class AnalysisRunPage extends WithApi(LitElement) {
-  static override styles = [theme, pageLayout];
+  static override styles = [
+    theme,
+    pageLayout,
+    buttonStyles,
+    css`
+      .columns {
+        display: grid;
+        grid-template-columns: minmax(280px, 5fr) 7fr;
+        gap: 24px;
+        align-items: start;
+      }
+      @media (max-width: 800px) {
+        .columns {
+          grid-template-columns: 1fr;
+        }
+      }
+      .pickers {
+        display: grid;
+        gap: 12px;
+        margin-bottom: 14px;
+      }
+      fieldset {
+        border: 1px solid var(--wb-border);
+        border-radius: var(--wb-radius);
+        background: var(--wb-surface);
+        padding: 10px 14px;
+        margin: 0 0 14px;
+      }
+      legend {
+        font-weight: 600;
+      }
+      .analyzer {
+        display: grid;
+        grid-template-columns: auto 1fr auto;
+        gap: 8px;
+        align-items: center;
+        padding: 4px 0;
+        font-size: 0.9rem;
+      }
+      .analyzer code {
+        font-family: var(--wb-mono);
+      }
+      .done {
+        font-family: var(--wb-mono);
+        font-size: 0.8rem;
+        color: var(--wb-muted);
+      }
+      .done[data-complete] {
+        color: var(--wb-ok);
+      }
+      .notice {
+        border: 1px solid #f0b429;
+        background: #fffbea;
+        border-radius: var(--wb-radius);
+        padding: 8px 10px;
+        font-size: 0.9rem;
+      }
+      .row {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        margin-bottom: 12px;
+      }
+      .summary dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 4px 14px;
+      }
+      .summary dt {
+        color: var(--wb-muted);
+      }
+      .summary dd {
+        margin: 0;
+        font-family: var(--wb-mono);
+        overflow-wrap: anywhere;
+      }
+    `,
+  ];
 
   @state() private families: FamilySummary[] = [];
   @state() private family = '';
+  @state() private variants: VariantSummary[] = [];
+  @state() private variant = '';
+  @state() private status?: AnalysisStatus;
+  /** Analyzers the user unticked; everything else runs. */
+  @state() private excluded = new Set<string>();
+  @state() private force = false;
   @state() private error = '';
+  private readonly watcher = new JobWatcher(this, () => this.api, (job) => void this.onJobFinished(job));
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.api.families().then(
-      (response) => {
-        this.families = response.families;
-        this.family = response.families[0]?.name ?? '';
-      },
-      (error: Error) => (this.error = error.message),
-    );
+    void this.load();
   }
 
   override render() {
+    const selected = this.variants.find((v) => v.name === this.variant);
+    const chosen = this.status?.analyzers.filter((a) => !this.excluded.has(a.name)) ?? [];
+    const canRun = selected !== undefined && ANALYZABLE.has(selected.state) && chosen.length > 0 && !this.watcher.running;
     return html`<h1>Analysis Run</h1>
-      <family-select .families=${this.families} .value=${this.family}></family-select>
-      ${this.error ? html`<p class="error">${this.error}</p>` : ''}`;
+      <div class="columns">
+        <section aria-label="Analysis settings">
+          <div class="pickers">
+            <family-select .families=${this.families} .value=${this.family} @family-change=${this.onFamilyChange}></family-select>
+            <variant-select .variants=${this.variants} .value=${this.variant} @variant-change=${this.onVariantChange}></variant-select>
+            <button @click=${this.refresh}>Refresh variants</button>
+          </div>
+          ${selected && !ANALYZABLE.has(selected.state) ? html`<p class="notice" role="status">${notAnalyzableReason(selected)}</p>` : nothing}
+          ${this.status ? this.renderAnalyzers(this.status) : nothing}
+          <button class="primary wide" ?disabled=${!canRun} @click=${this.run}>Run Analysis</button>
+          ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        </section>
+        <section aria-label="Status">
+          <h2>Status</h2>
+          <job-status .job=${this.watcher.job} idle-text="Select a variant to analyze" @job-cancel=${this.onCancel}>
+            ${this.renderSummary(this.watcher.job)}
+          </job-status>
+        </section>
+      </div>`;
+  }
+
+  private renderAnalyzers(status: AnalysisStatus) {
+    const total = status.checkpointEpochs.length;
+    const progressText = (a: AnalyzerStatus) =>
+      a.kind === 'cross_epoch' ? `covers ${a.epochsDone.length} / ${total}` : `${a.epochsDone.length} / ${total} epochs`;
+    return html`<fieldset>
+      <legend>Analyzers</legend>
+      ${status.analyzers.map(
+        (a) => html`<label class="analyzer">
+          <input type="checkbox" name=${a.name} .checked=${!this.excluded.has(a.name)} @change=${(e: Event) => this.toggle(a.name, e)} />
+          <code>${a.name}${a.kind === 'cross_epoch' ? ' (cross-epoch)' : ''}</code>
+          <span class="done" ?data-complete=${a.complete}>${a.complete ? '✓ ' : ''}${progressText(a)}</span>
+        </label>`,
+      )}
+      <div class="row">
+        <button @click=${() => (this.excluded = new Set())}>All</button>
+        <button @click=${() => (this.excluded = new Set(status.analyzers.map((a) => a.name)))}>None</button>
+      </div>
+      <label class="analyzer">
+        <input type="checkbox" name="force" .checked=${this.force} @change=${(e: Event) => (this.force = (e.target as HTMLInputElement).checked)} />
+        <span>Recompute existing results (force)</span>
+      </label>
+    </fieldset>`;
+  }
+
+  private renderSummary(job: JobRecord | undefined) {
+    if (job?.state !== 'succeeded' || job.result?.kind !== 'analyze') return nothing;
+    const result = job.result;
+    const query = `?family=${encodeURIComponent(job.family)}&variant=${encodeURIComponent(result.variant)}`;
+    return html`<div class="summary">
+      <h2>Analysis complete</h2>
+      <dl>
+        <dt>Variant</dt><dd>${result.variant}</dd>
+        <dt>Checkpoints</dt><dd>${result.checkpointCount}</dd>
+        <dt>Results computed</dt><dd>${result.epochFilesWritten === 0 ? 'none: everything existed already' : result.epochFilesWritten}</dd>
+        <dt>Wall time</dt><dd>${formatDuration(result.wallTimeSeconds)}</dd>
+        <dt>Artifacts</dt><dd>${result.artifactsDir}</dd>
+      </dl>
+      <a href="/viz${query}">View it →</a>
+    </div>`;
+  }
+
+  private async load() {
+    try {
+      this.families = (await this.api.families()).families;
+      const query = new URLSearchParams(window.location.search);
+      const family = this.families.find((f) => f.name === query.get('family')) ?? this.families[0];
+      if (!family) return;
+      await this.selectFamily(family.name, query.get('variant') ?? '');
+      if (await this.watcher.resume({ kind: 'analyze' })) {
+        const job = this.watcher.job!;
+        if (job.family !== this.family || job.variant !== this.variant) await this.selectFamily(job.family, job.variant);
+      }
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private async selectFamily(family: string, variant = '') {
+    this.family = family;
+    this.variants = (await this.api.variants(family)).variants;
+    await this.selectVariant(this.variants.some((v) => v.name === variant) ? variant : '');
+  }
+
+  private async selectVariant(variant: string) {
+    this.variant = variant;
+    this.status = undefined;
+    this.excluded = new Set();
+    this.error = '';
+    if (variant) this.status = await this.api.analysisStatus(this.family, variant);
+  }
+
+  private async refresh() {
+    this.error = '';
+    try {
+      this.variants = (await this.api.variants(this.family)).variants;
+      await this.selectVariant(this.variants.some((v) => v.name === this.variant) ? this.variant : '');
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private onFamilyChange(event: FamilyChangeEvent) {
+    void this.selectFamily(event.detail.family).catch((error: Error) => (this.error = error.message));
+  }
+
+  private onVariantChange(event: VariantChangeEvent) {
+    void this.selectVariant(event.detail.variant).catch((error: Error) => (this.error = error.message));
+  }
+
+  private toggle(name: string, event: Event) {
+    const excluded = new Set(this.excluded);
+    if ((event.target as HTMLInputElement).checked) excluded.delete(name);
+    else excluded.add(name);
+    this.excluded = excluded;
+  }
+
+  private async run() {
+    this.error = '';
+    const all = this.status!.analyzers.map((a) => a.name);
+    const chosen = all.filter((name) => !this.excluded.has(name));
+    try {
+      const job = await this.api.submitJob({
+        kind: 'analyze',
+        family: this.family,
+        variant: this.variant,
+        ...(chosen.length < all.length ? { analyzers: chosen } : {}),
+        force: this.force,
+      });
+      this.watcher.watch(job);
+      this.variants = (await this.api.variants(this.family)).variants;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private async onJobFinished(job: JobRecord) {
+    if (job.family === this.family) await this.refresh();
+  }
+
+  private async onCancel(event: CustomEvent<{ id: string }>) {
+    try {
+      await this.api.cancelJob(event.detail.id);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
   }
 }
 

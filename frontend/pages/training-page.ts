@@ -1,33 +1,266 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { FamilySummary } from '../../shared/api.ts';
+import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
+import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
+import type { JobRecord, TrainResult } from '../../shared/jobs.ts';
+import { ApiRequestError } from '../api/client.ts';
+import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
-import { pageLayout, theme } from '../styles/theme.ts';
+import type { FamilyChangeEvent } from '../components/family-select.ts';
+import { formatDuration } from '../components/job-status.ts';
+import '../components/job-status.ts';
+import '../components/loss-chart.ts';
+import '../components/param-form.ts';
+import type { FieldInputEvent, FieldSpec } from '../components/param-form.ts';
+import { buttonStyles, pageLayout, theme } from '../styles/theme.ts';
+import { checkTrainingForm, initialTrainingValues, type TrainingFormValues } from './training-form.ts';
 
+/**
+ * Training: pick a family, set its domain parameters (inputs built from the family's schema)
+ * and the training parameters, preview the variant name, start, and watch the run live.
+ */
 @customElement('training-page')
 export class TrainingPage extends WithApi(LitElement) {
-  static override styles = [theme, pageLayout];
+  static override styles = [
+    theme,
+    pageLayout,
+    buttonStyles,
+    css`
+      .columns {
+        display: grid;
+        grid-template-columns: minmax(280px, 5fr) 7fr;
+        gap: 24px;
+        align-items: start;
+      }
+      @media (max-width: 800px) {
+        .columns {
+          grid-template-columns: 1fr;
+        }
+      }
+      .preview {
+        font-family: var(--wb-mono);
+        font-size: 0.9rem;
+        padding: 8px 10px;
+        background: var(--wb-subtle);
+        border: 1px solid var(--wb-border);
+        border-radius: var(--wb-radius);
+        margin: 14px 0;
+        overflow-wrap: anywhere;
+      }
+      .exists {
+        border: 1px solid #f0b429;
+        background: #fffbea;
+        border-radius: var(--wb-radius);
+        padding: 8px 10px;
+        margin-bottom: 12px;
+        font-size: 0.9rem;
+      }
+      .summary dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 4px 14px;
+      }
+      .summary dt {
+        color: var(--wb-muted);
+      }
+      .summary dd {
+        margin: 0;
+        font-family: var(--wb-mono);
+      }
+      .links {
+        display: flex;
+        gap: 16px;
+        margin-top: 10px;
+      }
+      family-select {
+        margin-bottom: 14px;
+      }
+    `,
+  ];
 
   @state() private families: FamilySummary[] = [];
-  @state() private family = '';
-  @state() private error = '';
+  @state() private family?: FamilySummary;
+  @state() private values?: TrainingFormValues;
+  /** Variants of the selected family, to warn before overwriting one. */
+  @state() private variants: VariantSummary[] = [];
+  @state() private overwrite = false;
+  @state() private submitError = '';
+  @state() private loadError = '';
+  private readonly watcher = new JobWatcher(this, () => this.api, () => void this.loadVariants());
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.api.families().then(
-      (response) => {
-        this.families = response.families;
-        this.family = response.families[0]?.name ?? '';
-      },
-      (error: Error) => (this.error = error.message),
-    );
+    void this.load();
   }
 
   override render() {
     return html`<h1>Training</h1>
-      <family-select .families=${this.families} .value=${this.family}></family-select>
-      ${this.error ? html`<p class="error">${this.error}</p>` : ''}`;
+      ${this.loadError ? html`<p class="error" role="alert">${this.loadError}</p>` : nothing}
+      <div class="columns">
+        <section aria-label="Parameters">${this.renderForm()}</section>
+        <section aria-label="Status">
+          <h2>Status</h2>
+          <job-status .job=${this.watcher.job} idle-text="Ready to train" @job-cancel=${this.onCancel}>
+            ${this.watcher.job?.lossHistory
+              ? html`<loss-chart .points=${this.watcher.job.lossHistory} num-epochs=${this.watcher.job.progress.numEpochs ?? 0}></loss-chart>`
+              : nothing}
+            ${this.renderSummary(this.watcher.job)}
+          </job-status>
+        </section>
+      </div>`;
+  }
+
+  private renderForm() {
+    if (!this.family || !this.values) return html`<family-select .families=${this.families}></family-select>`;
+    const check = checkTrainingForm(this.family, this.values);
+    const existing = this.variants.find((variant) => variant.name === check.variant && variant.state !== 'untrained');
+    const canStart = check.request !== undefined && !this.watcher.running && (!existing || this.overwrite);
+    return html`
+      <family-select .families=${this.families} .value=${this.family.name} @family-change=${this.onFamilyChange}></family-select>
+      <param-form heading="Domain parameters" .fields=${this.domainFields(check.errors)} @field-input=${this.onDomainInput}></param-form>
+      <param-form heading="Training parameters" .fields=${this.trainingFields(check.errors)} @field-input=${this.onTrainingInput}></param-form>
+      <div class="preview" aria-live="polite" data-testid="variant-preview">
+        ${check.variant ? `Variant: ${check.variant}` : 'Invalid parameters'}
+      </div>
+      ${existing
+        ? html`<div class="exists">
+            This variant already exists (${existing.state}, ${existing.checkpointEpochs.length} checkpoints).
+            <label><input type="checkbox" name="overwrite" .checked=${this.overwrite} @change=${this.onOverwrite} /> Overwrite it: its
+              checkpoints and analysis are deleted</label>
+          </div>`
+        : nothing}
+      <button class="primary wide" ?disabled=${!canStart} @click=${() => this.start(check.request!, Boolean(existing))}>Start Training</button>
+      ${this.submitError ? html`<p class="error" role="alert">${this.submitError}</p>` : nothing}
+    `;
+  }
+
+  private domainFields(errors: Record<string, string>): FieldSpec[] {
+    return Object.entries(this.family!.domain_parameters).map(([name, spec]) => ({
+      name,
+      label: spec.label ?? name,
+      description: `${spec.description} (${spec.constraint === 'prime' ? 'a prime' : 'whole number'} from ${spec.min} to ${spec.max}; default ${spec.default})`,
+      kind: 'number',
+      min: spec.min,
+      max: spec.max,
+      step: spec.type === 'int' ? 1 : undefined,
+      value: this.values!.params[name] ?? '',
+      error: errors[`params.${name}`],
+    }));
+  }
+
+  private trainingFields(errors: Record<string, string>): FieldSpec[] {
+    const values = this.values!;
+    const epochs = Number(values.num_epochs);
+    const defaultCount = Number.isInteger(epochs) && epochs > 0 ? defaultCheckpointEpochs(epochs).length : undefined;
+    return [
+      { name: 'data_seed', label: 'Data seed', description: 'Random seed for the train/test split', kind: 'number', min: 0, step: 1, value: values.data_seed, error: errors.data_seed },
+      {
+        name: 'training_fraction',
+        label: 'Training fraction',
+        description: 'Share of all (a, b) pairs used for training; the rest is the test set',
+        kind: 'range',
+        min: 0.1,
+        max: 0.9,
+        step: 0.05,
+        value: values.training_fraction,
+        error: errors.training_fraction,
+      },
+      { name: 'num_epochs', label: 'Total epochs', description: 'Full-batch optimizer steps', kind: 'number', min: 1, step: 1, value: values.num_epochs, error: errors.num_epochs },
+      {
+        name: 'checkpoints',
+        label: 'Checkpoint epochs (comma-separated)',
+        description: `Leave empty for the default schedule: ${DEFAULT_SCHEDULE_DESCRIPTION}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. The final epoch is always saved.`,
+        kind: 'text',
+        placeholder: 'Leave empty for default schedule',
+        value: values.checkpoints,
+        error: errors.checkpoints,
+      },
+    ];
+  }
+
+  private renderSummary(job: JobRecord | undefined) {
+    if (job?.state !== 'succeeded' || job.result?.kind !== 'train') return nothing;
+    const result: TrainResult = job.result;
+    const query = `?family=${encodeURIComponent(job.family)}&variant=${encodeURIComponent(result.variant)}`;
+    return html`<div class="summary">
+      <h2>Training complete</h2>
+      <dl>
+        <dt>Variant</dt><dd>${result.variant}</dd>
+        <dt>Checkpoints</dt><dd>${result.checkpointCount}</dd>
+        <dt>Final train loss</dt><dd>${result.finalTrainLoss.toFixed(6)}</dd>
+        <dt>Final test loss</dt><dd>${result.finalTestLoss.toFixed(6)}</dd>
+        <dt>Wall time</dt><dd>${formatDuration(result.wallTimeSeconds)} (${result.backend} backend)</dd>
+      </dl>
+      <div class="links">
+        <a href="/analysis-run${query}">Analyze it →</a>
+        <a href="/viz${query}">View it →</a>
+      </div>
+    </div>`;
+  }
+
+  private async load() {
+    try {
+      const { families } = await this.api.families();
+      this.families = families;
+      if (families[0]) this.selectFamily(families[0]);
+      await this.watcher.resume({ kind: 'train' });
+    } catch (error) {
+      this.loadError = (error as Error).message;
+    }
+  }
+
+  private selectFamily(family: FamilySummary) {
+    this.family = family;
+    this.values = initialTrainingValues(family);
+    this.overwrite = false;
+    void this.loadVariants();
+  }
+
+  private async loadVariants() {
+    if (!this.family) return;
+    try {
+      this.variants = (await this.api.variants(this.family.name)).variants;
+    } catch (error) {
+      this.loadError = (error as Error).message;
+    }
+  }
+
+  private onFamilyChange(event: FamilyChangeEvent) {
+    const family = this.families.find((f) => f.name === event.detail.family);
+    if (family) this.selectFamily(family);
+  }
+
+  private onDomainInput(event: FieldInputEvent) {
+    this.values = { ...this.values!, params: { ...this.values!.params, [event.detail.name]: event.detail.value } };
+    this.overwrite = false;
+  }
+
+  private onTrainingInput(event: FieldInputEvent) {
+    this.values = { ...this.values!, [event.detail.name]: event.detail.value };
+  }
+
+  private onOverwrite(event: Event) {
+    this.overwrite = (event.target as HTMLInputElement).checked;
+  }
+
+  private async start(request: NonNullable<ReturnType<typeof checkTrainingForm>['request']>, exists: boolean) {
+    this.submitError = '';
+    try {
+      this.watcher.watch(await this.api.submitJob({ ...request, overwrite: exists && this.overwrite }));
+      this.overwrite = false;
+      void this.loadVariants();
+    } catch (error) {
+      this.submitError = error instanceof ApiRequestError ? error.message : `Could not start training: ${(error as Error).message}`;
+    }
+  }
+
+  private async onCancel(event: CustomEvent<{ id: string }>) {
+    try {
+      await this.api.cancelJob(event.detail.id);
+    } catch (error) {
+      this.submitError = (error as Error).message;
+    }
   }
 }
 

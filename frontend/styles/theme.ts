@@ -45,3 +45,27 @@ export const pageLayout = css`
     color: var(--wb-muted);
   }
 `;
+
+export const buttonStyles = css`
+  button {
+    font: inherit;
+    padding: 8px 16px;
+    border-radius: var(--wb-radius);
+    border: 1px solid var(--wb-border);
+    background: var(--wb-surface);
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--wb-accent);
+    border-color: var(--wb-accent);
+    color: var(--wb-accent-fg);
+    font-weight: 600;
+  }
+  button.wide {
+    width: 100%;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+`;

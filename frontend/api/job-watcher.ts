@@ -1,0 +1,74 @@
+/**
+ * Follows one job over server-sent events and keeps its record current for the host element:
+ * a snapshot first, then progress (with the loss curve growing), then the terminal record.
+ * Both job pages use it, also to pick a running job up again when the researcher comes back.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { JobEventMap, JobKind, JobRecord } from '../../shared/jobs.ts';
+import type { ApiClient } from './client.ts';
+
+export class JobWatcher implements ReactiveController {
+  /** The job being shown, as of the latest event. */
+  job?: JobRecord;
+  private source?: EventSource;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly api: () => ApiClient,
+    /** Called once when the watched job ends (succeeded, failed, cancelled, interrupted). */
+    private readonly onFinished: (job: JobRecord) => void = () => {},
+  ) {
+    host.addController(this);
+  }
+
+  get running(): boolean {
+    return this.job?.state === 'running';
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+
+  /** Shows `job` and follows it live until it ends. */
+  watch(job: JobRecord): void {
+    this.stop();
+    this.job = job;
+    this.host.requestUpdate();
+    const source = this.api().jobEvents(job.id);
+    this.source = source;
+    const on = <Name extends keyof JobEventMap>(name: Name, handle: (data: JobEventMap[Name]) => void) =>
+      source.addEventListener(name, (event) => {
+        handle(JSON.parse((event as MessageEvent<string>).data) as JobEventMap[Name]);
+        this.host.requestUpdate();
+      });
+    on('snapshot', (record) => (this.job = record));
+    on('progress', ({ progress, message, lossPoint }) => {
+      if (!this.job) return;
+      this.job = {
+        ...this.job,
+        progress,
+        message,
+        lossHistory: lossPoint && this.job.lossHistory ? [...this.job.lossHistory, lossPoint] : this.job.lossHistory,
+      };
+    });
+    for (const terminal of ['done', 'failed', 'cancelled'] as const) {
+      on(terminal, (record) => {
+        this.job = record;
+        this.stop();
+        this.onFinished(record);
+      });
+    }
+  }
+
+  /** Picks up the newest running job of this kind (optionally on one family/variant), if any. */
+  async resume(filter: { kind: JobKind; family?: string; variant?: string }): Promise<boolean> {
+    const { jobs } = await this.api().jobs({ ...filter, state: 'running' });
+    if (jobs[0]) this.watch(jobs[0]);
+    return jobs.length > 0;
+  }
+
+  stop(): void {
+    this.source?.close();
+    this.source = undefined;
+  }
+}
