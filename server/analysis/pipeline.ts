@@ -271,7 +271,7 @@ async function updateManifest(
     // No manifest yet, or an unreadable one: it is metadata only, so start afresh.
   }
   const updatedAt = new Date().toISOString();
-  const describe = async (name: string, tensors: TensorMap, epochs: number[]) => {
+  const describe = (name: string, tensors: TensorMap, epochs: number[]) => {
     manifest.analyzers[name] = {
       epochs_completed: epochs,
       shapes: Object.fromEntries(Object.entries(tensors).map(([key, tensor]) => [key, tensor.shape])),
@@ -279,10 +279,10 @@ async function updateManifest(
       updated_at: updatedAt,
     };
   };
-  for (const [name, result] of sampleResults) await describe(name, result, await listArtifactEpochs(artifacts, name));
+  for (const [name, result] of sampleResults) describe(name, result, await listArtifactEpochs(artifacts, name));
   for (const name of crossEpochWritten) {
     const result = (await readArtifact(artifacts.crossEpochFile(name)))!;
-    await describe(name, result, epochsOf(result));
+    describe(name, result, epochsOf(result));
   }
   await writeJsonAtomic(artifacts.manifest, manifest, 2);
 }

@@ -3,7 +3,8 @@
  * stored; see neuron-activations.ts and attention-patterns.ts), kept for a few recent checkpoints
  * so scrubbing through neurons or position pairs at one epoch costs one forward pass.
  *
- * Keyed by the checkpoint file's path, size and mtime, so a retrained checkpoint is never served stale.
+ * Keyed by the checkpoint file's path, inode and mtime (atomic writes replace the inode), so a
+ * retrained checkpoint is never served stale.
  * Each entry holds the MLP activations and attention patterns: about 28 MB at p = 113.
  */
 import { stat } from 'node:fs/promises';
@@ -30,8 +31,8 @@ export class ProbeCache {
 
   /** The forward pass of the full grid at this checkpoint; rejects with ENOENT when the file is missing. */
   async get(checkpointPath: string, arch: Architecture, p: number): Promise<CachedProbe> {
-    const { size, mtimeMs } = await stat(checkpointPath);
-    const key = `${checkpointPath}|${size}|${mtimeMs}`;
+    const { ino, mtimeMs } = await stat(checkpointPath);
+    const key = `${checkpointPath}|${ino}|${mtimeMs}`;
     let entry = this.entries.get(key);
     if (entry) {
       this.entries.delete(key); // re-inserted below as the most recent
