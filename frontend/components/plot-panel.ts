@@ -1,0 +1,294 @@
+import { LitElement, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
+import { exportFileName, plotCsv, viewInfo, type PlotSpec, type ViewId } from '../plots/index.ts';
+
+type PlotlyModule = typeof import('plotly.js-dist-min').default;
+
+/** What a click on a point re-dispatches: the view and the point's plotted values. */
+export interface PlotClickDetail {
+  view: ViewId;
+  x: unknown;
+  y: unknown;
+  customdata: unknown;
+  curveNumber: number;
+  pointNumber: unknown;
+}
+export type PlotClickEvent = CustomEvent<PlotClickDetail>;
+
+/** A restyle of some traces (e.g. a trajectory's current-epoch star), as `Plotly.restyle` takes it. */
+export interface TraceRestyle {
+  update: Record<string, unknown[]>;
+  traceIndices: number[];
+}
+
+let plotlyModule: Promise<PlotlyModule> | undefined;
+
+/**
+ * Plotly on first use only, so only the page that draws pays for it. Vite turns the UMD bundle into
+ * a default export; loaded as a plain ES module (the component test runner) it sets window.Plotly.
+ */
+function loadPlotly(): Promise<PlotlyModule> {
+  plotlyModule ??= import('plotly.js-dist-min').then(
+    (module) => (module as { default?: PlotlyModule }).default ?? (globalThis as unknown as { Plotly: PlotlyModule }).Plotly,
+  );
+  return plotlyModule;
+}
+
+const CONFIG: Partial<Config> = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ['toImage'] };
+
+/** The panel's own rules; it renders in light DOM, so they are adopted by whichever root holds it. */
+const panelSheet = new CSSStyleSheet();
+panelSheet.replaceSync(`
+  plot-panel { display: block; position: relative; }
+  plot-panel .plot-toolbar { display: flex; justify-content: flex-end; gap: 4px; margin-bottom: 2px; }
+  plot-panel .plot-toolbar button {
+    font: 12px system-ui, sans-serif; padding: 2px 8px; cursor: pointer;
+    border: 1px solid #d9e2ec; border-radius: 4px; background: #fff; color: #3e4c59;
+  }
+  plot-panel .plot-toolbar button:disabled { opacity: 0.4; cursor: default; }
+  plot-panel .plot-graph { transition: opacity 0.15s; }
+  plot-panel[busy] .plot-graph { opacity: 0.55; }
+`);
+
+/**
+ * Plotly writes its CSS into <style id="plotly.js-style-…"> in document.head, which does not reach
+ * shadow roots (and the shell's router outlet is in one). Their rules are mirrored into one shared
+ * constructable sheet that every shadow root holding a panel adopts.
+ */
+const plotlySheet = new CSSStyleSheet();
+let plotlyRuleCount = -1;
+
+function syncPlotlySheet(): void {
+  const rules = [...document.head.querySelectorAll<HTMLStyleElement>('style[id^="plotly.js-style"]')].flatMap((style) =>
+    [...(style.sheet?.cssRules ?? [])].map((rule) => rule.cssText),
+  );
+  if (rules.length === plotlyRuleCount) return;
+  plotlySheet.replaceSync(rules.join('\n'));
+  plotlyRuleCount = rules.length;
+}
+
+function adopt(root: Document | ShadowRoot, sheets: CSSStyleSheet[]): void {
+  const missing = sheets.filter((sheet) => !root.adoptedStyleSheets.includes(sheet));
+  if (missing.length > 0) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...missing];
+}
+
+function downloadText(text: string, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/**
+ * One Plotly figure of the Visualization page, with PNG / SVG / CSV export.
+ *
+ * The first draw is `newPlot`, later specs go through `Plotly.react`; `moveMarker` and
+ * `restyleTraces` patch the drawn figure without a redraw. With `lazy`, a panel out of view keeps
+ * only the latest spec and patches, and draws them when it scrolls into view. The graph lives in
+ * light DOM so Plotly's event handling sees it directly; it is purged on disconnect and re-plotted
+ * on reconnect.
+ *
+ * @fires plot-click - a point was clicked; detail: the view and the point's x, y and customdata.
+ */
+@customElement('plot-panel')
+export class PlotPanel extends LitElement {
+  /** The view this panel shows: names the exported files and reserves the view's height. */
+  @property() view!: ViewId;
+  @property({ attribute: false }) spec: PlotSpec | null = null;
+  /** Variant and epoch shown, for export file names. */
+  @property() variant = '';
+  @property({ type: Number }) epoch: number | null = null;
+  /** Draw only while in (or near) the viewport. */
+  @property({ type: Boolean }) lazy = false;
+  /** New data is on its way: the figure is dimmed. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+
+  /** The spec on screen; null before the first draw and after a purge. */
+  private drawnSpec: PlotSpec | null = null;
+  /** Patches on top of the current spec; kept so a re-plot (reconnect) shows them again. */
+  private relayoutPatch: Record<string, unknown> | null = null;
+  private restylePatch: TraceRestyle | null = null;
+  private patchesDrawn = true;
+  private inView = true;
+  private drawing: Promise<void> | null = null;
+  private drawAgain = false;
+  private resizeFrame = 0;
+  private drawnWidth = 0;
+  private readonly resizeObserver = new ResizeObserver(() => this.scheduleResize());
+  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: '200px 0px' });
+
+  /** Resolves once everything requested so far is drawn (or waits for the panel to come into view). */
+  async whenSettled(): Promise<void> {
+    while (this.drawing) await this.drawing;
+  }
+
+  /** Moves the epoch marker (or any layout attributes) with one `Plotly.relayout`. */
+  moveMarker(update: Record<string, unknown>): void {
+    this.relayoutPatch = { ...this.relayoutPatch, ...update };
+    this.patchesDrawn = false;
+    this.requestDraw();
+  }
+
+  /** Restyles traces (the trajectory's current-epoch marker) with one `Plotly.restyle`. */
+  restyleTraces(restyle: TraceRestyle): void {
+    this.restylePatch = restyle;
+    this.patchesDrawn = false;
+    this.requestDraw();
+  }
+
+  protected override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const root = this.getRootNode() as Document | ShadowRoot;
+    adopt(root, root instanceof ShadowRoot ? [panelSheet, plotlySheet] : [panelSheet]);
+    this.resizeObserver.observe(this);
+    // `lazy` is read here, so set it before connecting; the observer reports right after observe().
+    this.inView = !this.lazy;
+    if (this.lazy) this.intersectionObserver.observe(this);
+    if (this.hasUpdated) this.requestDraw();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver.disconnect();
+    this.intersectionObserver.disconnect();
+    cancelAnimationFrame(this.resizeFrame);
+    if (this.drawnSpec) void loadPlotly().then((plotly) => plotly.purge(this.graph));
+    this.drawnSpec = null;
+    this.patchesDrawn = false;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // A new spec is drawn at the current state: earlier patches belong to the old one.
+    if (changed.has('spec')) {
+      this.relayoutPatch = null;
+      this.restylePatch = null;
+      this.patchesDrawn = true;
+    }
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('spec')) this.requestDraw();
+  }
+
+  override render() {
+    const exportable = this.spec !== null && this.spec.data.length > 0;
+    const height = this.spec?.layout.height ?? viewInfo(this.view).height;
+    return html`<div class="plot-toolbar" role="toolbar" aria-label="Export">
+        <button ?disabled=${!exportable} title="Download as PNG" @click=${() => this.downloadImage('png')}>PNG</button>
+        <button ?disabled=${!exportable} title="Download as SVG" @click=${() => this.downloadImage('svg')}>SVG</button>
+        <button ?disabled=${!exportable} title="Download the plotted data as CSV" @click=${this.downloadCsv}>CSV</button>
+      </div>
+      <div class="plot-graph" style="min-height: ${height}px"></div>`;
+  }
+
+  private get graph(): HTMLDivElement {
+    return this.querySelector('.plot-graph')!;
+  }
+
+  private get exportName(): string {
+    return exportFileName(this.variant || 'plot', this.view, this.epoch ?? 0);
+  }
+
+  /** Starts a draw, or asks the running one to go again: one draw at a time, always of the latest state. */
+  private requestDraw(): void {
+    if (this.drawing) {
+      this.drawAgain = true;
+      return;
+    }
+    this.drawing = this.draw()
+      .catch((error: unknown) => console.error(`plot-panel ${this.view}:`, error))
+      .finally(() => {
+        this.drawing = null;
+        if (this.drawAgain) {
+          this.drawAgain = false;
+          this.requestDraw();
+        }
+      });
+  }
+
+  private async draw(): Promise<void> {
+    if (!this.spec || !this.isConnected || !this.inView) return;
+    const plotly = await loadPlotly();
+    const spec = this.spec;
+    if (!this.isConnected || !spec) return;
+    const graph = this.graph;
+    if (spec !== this.drawnSpec) {
+      const data = spec.data as Data[];
+      const layout = spec.layout as Partial<Layout>;
+      if (this.drawnSpec === null) {
+        const plotted = await plotly.newPlot(graph, data, layout, CONFIG);
+        plotted.on('plotly_click', this.onPlotlyClick);
+        syncPlotlySheet();
+      } else {
+        await plotly.react(graph, data, layout, CONFIG);
+      }
+      // Disconnected while drawing: nothing is kept on screen, so the next connection re-plots.
+      if (!this.isConnected) return plotly.purge(graph);
+      this.drawnSpec = spec;
+      this.drawnWidth = graph.clientWidth;
+      this.patchesDrawn = false;
+    }
+    if (!this.patchesDrawn) {
+      this.patchesDrawn = true;
+      if (this.relayoutPatch) await plotly.relayout(graph, this.relayoutPatch as Partial<Layout>);
+      if (this.restylePatch) await plotly.restyle(graph, this.restylePatch.update as Data, this.restylePatch.traceIndices);
+    }
+  }
+
+  private scheduleResize(): void {
+    cancelAnimationFrame(this.resizeFrame);
+    this.resizeFrame = requestAnimationFrame(() => {
+      const graph = this.graph;
+      if (!this.drawnSpec || !this.inView || graph.clientWidth === this.drawnWidth) return;
+      this.drawnWidth = graph.clientWidth;
+      void loadPlotly().then((plotly) => plotly.Plots.resize(graph));
+    });
+  }
+
+  private onIntersection(entries: IntersectionObserverEntry[]): void {
+    const entry = entries[entries.length - 1];
+    if (!entry) return;
+    this.inView = entry.isIntersecting;
+    if (this.inView) {
+      this.requestDraw();
+      this.scheduleResize();
+    }
+  }
+
+  private onPlotlyClick = (event: PlotMouseEvent) => {
+    const point = event.points[0];
+    if (!point) return;
+    const detail: PlotClickDetail = {
+      view: this.view,
+      x: point.x,
+      y: point.y,
+      customdata: point.customdata,
+      curveNumber: point.curveNumber,
+      pointNumber: point.pointNumber,
+    };
+    this.dispatchEvent(new CustomEvent('plot-click', { detail, bubbles: true, composed: true }));
+  };
+
+  private async downloadImage(format: 'png' | 'svg') {
+    const plotly = await loadPlotly();
+    await plotly.downloadImage(this.graph, { format, filename: this.exportName, width: this.graph.clientWidth, height: this.graph.clientHeight });
+  }
+
+  private downloadCsv() {
+    if (this.spec) downloadText(plotCsv(this.spec), `${this.exportName}.csv`, 'text/csv');
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'plot-panel': PlotPanel;
+  }
+  interface HTMLElementEventMap {
+    'plot-click': PlotClickEvent;
+  }
+}

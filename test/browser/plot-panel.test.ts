@@ -1,0 +1,155 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../frontend/components/plot-panel.ts';
+import type { PlotClickEvent, PlotPanel } from '../../frontend/components/plot-panel.ts';
+import { dominantFrequenciesSpec, epochMarkerRelayout, specializationTrajectorySpec, type NdArray } from '../../frontend/plots/index.ts';
+
+const nd = (data: number[], shape = [data.length]): NdArray => ({ shape, data });
+const summary = {
+  epochs: [0, 10, 20, 30],
+  specialized_count_total: nd([1, 4, 9, 16]),
+  specialized_count_low: nd([0, 1, 2, 3]),
+  specialized_count_mid: nd([1, 2, 3, 4]),
+  specialized_count_high: nd([0, 1, 4, 9]),
+  specialized_count_per_freq: nd([0, 1, 1, 2, 2, 3, 3, 4], [4, 2]),
+};
+const trajectorySpec = (epoch: number) => specializationTrajectorySpec(summary, epoch);
+const barsSpec = (epoch: number) => dominantFrequenciesSpec({ coefficients: nd([2, 0.5, 1.5, 0.2, 0.1]) }, epoch);
+
+interface GraphDiv extends HTMLDivElement {
+  layout: { shapes: { x0: number }[]; annotations: { text: string }[] };
+  emit(event: string, data: unknown): void;
+}
+const graphOf = (panel: PlotPanel) => panel.querySelector('.plot-graph') as GraphDiv;
+const texts = (root: ParentNode, selector: string) => [...root.querySelectorAll(selector)].map((node) => node.textContent);
+
+async function drawn(spec = trajectorySpec(10), attrs = html``) {
+  const panel = await fixture<PlotPanel>(html`<plot-panel view="spec-trajectory" variant="v1" .epoch=${10} .spec=${spec}>${attrs}</plot-panel>`);
+  await waitUntil(() => panel.querySelector('.main-svg'), 'Plotly did not draw', { timeout: 15000 });
+  await panel.whenSettled();
+  return panel;
+}
+
+describe('plot-panel', () => {
+  it('draws with Plotly into light DOM', async () => {
+    const panel = await drawn();
+    expect(panel.shadowRoot).to.equal(null);
+    expect(panel.querySelector('.js-plotly-plot')).to.equal(graphOf(panel));
+    expect(texts(panel, '.gtitle')).to.deep.equal(['Neuron Specialization Over Training']);
+    expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 10']);
+  });
+
+  it('moves the epoch marker with a relayout, without redrawing the traces', async () => {
+    const panel = await drawn();
+    const graph = graphOf(panel);
+    const traceLayer = graph.querySelector('.scatterlayer');
+    panel.moveMarker(epochMarkerRelayout(30));
+    await panel.whenSettled();
+    expect(graph.layout.shapes[0]!.x0).to.equal(30);
+    expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 30']);
+    expect(graph.querySelector('.scatterlayer')).to.equal(traceLayer);
+  });
+
+  it('reacts to a new spec in the same graph, dropping patches of the old one', async () => {
+    const panel = await drawn(barsSpec(10));
+    const graph = graphOf(panel);
+    panel.spec = barsSpec(20);
+    await panel.updateComplete;
+    await panel.whenSettled();
+    expect(graphOf(panel)).to.equal(graph);
+    expect(texts(panel, '.gtitle')).to.deep.equal(['Embedding Fourier Coefficients - Epoch 20']);
+  });
+
+  it('re-dispatches a Plotly click as a composed plot-click', async () => {
+    const panel = await drawn();
+    const heard = oneEvent(document, 'plot-click') as Promise<PlotClickEvent>;
+    graphOf(panel).emit('plotly_click', { points: [{ x: 20, y: 9, customdata: undefined, curveNumber: 0, pointNumber: 2 }] });
+    const event = await heard;
+    expect(event.composed).to.equal(true);
+    expect(event.detail).to.deep.include({ view: 'spec-trajectory', x: 20, y: 9, curveNumber: 0, pointNumber: 2 });
+  });
+
+  it('follows its container width', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 400px"><plot-panel view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel></div>`);
+    const panel = wrapper.querySelector('plot-panel')!;
+    await waitUntil(() => panel.querySelector('.main-svg'), 'not drawn', { timeout: 15000 });
+    const svgWidth = () => Number(panel.querySelector('.main-svg')!.getAttribute('width'));
+    expect(svgWidth()).to.equal(400);
+    wrapper.style.width = '700px';
+    await waitUntil(() => svgWidth() === 700, 'did not resize');
+  });
+
+  it('purges on disconnect and re-plots with its patches on reconnect', async () => {
+    const panel = await drawn();
+    panel.moveMarker(epochMarkerRelayout(20));
+    await panel.whenSettled();
+    const parent = panel.parentElement!;
+    panel.remove();
+    await waitUntil(() => !graphOf(panel).querySelector('.main-svg'), 'not purged');
+    expect((graphOf(panel) as unknown as { data?: unknown }).data).to.equal(undefined);
+    parent.append(panel);
+    await waitUntil(() => panel.querySelector('.main-svg'), 'not re-plotted');
+    await panel.whenSettled();
+    expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 20']);
+  });
+
+  it('with lazy, draws only once scrolled into view', async () => {
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="height: 300px; overflow: auto">
+        <div style="height: 3000px"></div>
+        <plot-panel lazy view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel>
+      </div>`,
+    );
+    const panel = wrapper.querySelector('plot-panel')!;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await panel.whenSettled();
+    expect(panel.querySelector('.main-svg')).to.equal(null);
+    panel.moveMarker(epochMarkerRelayout(30));
+    wrapper.scrollTop = 3000;
+    await waitUntil(() => panel.querySelector('.main-svg'), 'not drawn in view', { timeout: 15000 });
+    await panel.whenSettled();
+    expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 30']);
+  });
+
+  it("brings Plotly's CSS into the shadow root that holds it", async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const root = host.attachShadow({ mode: 'open' });
+    const panel = document.createElement('plot-panel');
+    panel.view = 'spec-trajectory';
+    panel.spec = trajectorySpec(10);
+    root.append(panel);
+    await waitUntil(() => panel.querySelector('.main-svg'), 'not drawn', { timeout: 15000 });
+    expect(getComputedStyle(panel.querySelector('.main-svg')!).position).to.equal('absolute');
+    expect(getComputedStyle(panel.querySelector('.plot-toolbar')!).display).to.equal('flex');
+  });
+
+  it('exports PNG, SVG and CSV named {variant}__{view}__epoch{NNNNN}', async () => {
+    const panel = await drawn();
+    const downloads: string[] = [];
+    const blobs: Blob[] = [];
+    const click = HTMLAnchorElement.prototype.click;
+    const createObjectURL = URL.createObjectURL;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      downloads.push(this.download);
+    };
+    URL.createObjectURL = (blob: Blob) => (blobs.push(blob), createObjectURL(blob));
+    try {
+      const [png, svg, csv] = [...panel.querySelectorAll<HTMLButtonElement>('.plot-toolbar button')];
+      csv!.click();
+      png!.click();
+      await waitUntil(() => downloads.length === 2, 'no PNG download', { timeout: 10000 });
+      svg!.click();
+      await waitUntil(() => downloads.length === 3, 'no SVG download', { timeout: 10000 });
+    } finally {
+      HTMLAnchorElement.prototype.click = click;
+      URL.createObjectURL = createObjectURL;
+    }
+    expect(downloads).to.deep.equal(['v1__spec-trajectory__epoch00010.csv', 'v1__spec-trajectory__epoch00010.png', 'v1__spec-trajectory__epoch00010.svg']);
+    const csvText = await blobs[0]!.text();
+    expect(csvText.split('\n').slice(0, 3)).to.deep.equal(['Total', 'x,y', '0,1']);
+  });
+
+  it('disables export for a placeholder', async () => {
+    const panel = await fixture<PlotPanel>(html`<plot-panel view="loss" .spec=${null}></plot-panel>`);
+    expect([...panel.querySelectorAll('button')].every((b) => b.disabled)).to.equal(true);
+  });
+});
