@@ -112,6 +112,10 @@ try {
   if (job.request.kind === 'train') await runTrain(job as JobRecord & { request: TrainJobRequest });
   else await runAnalyze(job as JobRecord & { request: AnalyzeJobRequest });
 } catch (error) {
+  if (abort.signal.aborted) {
+    post({ type: 'cancelled' });
+    process.exit(0);
+  }
   console.error(`[jobs] job ${job.id} (${job.kind} ${job.variant}) failed:`, error);
   post({ type: 'failed', message: (error as Error).message });
 }

@@ -1,0 +1,93 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../frontend/pages/analysis-run-page.ts';
+import type { AnalysisRunPage } from '../../frontend/pages/analysis-run-page.ts';
+import type { JobRecord } from '../../shared/jobs.ts';
+import { SLOW, deepOne as one, deepQuery } from './deep-query.ts';
+
+const FAMILY = 'modulo_addition_1layer';
+
+/** Trains a tiny variant through the real API (the test server's results folder) and waits for it. */
+async function trainTinyVariant(seed: number): Promise<string> {
+  const response = await fetch('/api/jobs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'train', family: FAMILY, params: { prime: 7, seed }, training: { num_epochs: 20, checkpoint_epochs: [0, 10] } }),
+  });
+  const job = (await response.json()) as JobRecord;
+  await waitUntil(async () => ((await (await fetch(`/api/jobs/${job.id}`)).json()) as JobRecord).state === 'succeeded', 'training finished', { timeout: 20000 });
+  return job.variant;
+}
+
+const runButton = (page: AnalysisRunPage) => deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent!.includes('Run Analysis'))!;
+const variantOptions = (page: AnalysisRunPage) => [...one(page, 'variant-select').shadowRoot!.querySelectorAll('option')];
+
+async function chooseVariant(page: AnalysisRunPage, variant: string) {
+  const select = one<HTMLSelectElement>(page, 'select[name=variant]');
+  select.value = variant;
+  select.dispatchEvent(new Event('change'));
+  await waitUntil(() => deepQuery(page.shadowRoot!, '.analyzer code').length > 0, 'analyzers listed', SLOW);
+}
+
+describe('analysis-run-page', () => {
+  let variant: string;
+  before(async () => {
+    variant = await trainTinyVariant(1);
+  });
+
+  it('lists variants with their state, nothing pre-selected, and Run disabled until one is chosen', async () => {
+    const page = await fixture<AnalysisRunPage>(html`<analysis-run-page></analysis-run-page>`);
+    await waitUntil(() => variantOptions(page).length > 1, 'variants loaded', SLOW);
+    const options = variantOptions(page);
+    expect(options[0]!.selected).to.equal(true);
+    expect(options[0]!.textContent!.trim()).to.equal('Select variant...');
+    expect(options.map((o) => o.textContent!.trim())).to.include('● prime=7, seed=1 [trained]');
+    expect(runButton(page).disabled).to.equal(true);
+  });
+
+  it("shows the family's analyzers with what exists, all chosen by default", async () => {
+    const page = await fixture<AnalysisRunPage>(html`<analysis-run-page></analysis-run-page>`);
+    await waitUntil(() => variantOptions(page).length > 1, 'variants loaded', SLOW);
+    await chooseVariant(page, variant);
+    const names = deepQuery(page.shadowRoot!, '.analyzer code').map((c) => c.textContent!.trim());
+    expect(names).to.deep.equal([
+      'attention_freq',
+      'attention_patterns',
+      'dominant_frequencies',
+      'neuron_activations',
+      'neuron_freq_norm',
+      'parameter_snapshot',
+      'effective_dimensionality',
+      'landscape_flatness',
+      'coarseness',
+      'parameter_trajectory (cross-epoch)',
+    ]);
+    expect(deepQuery(page.shadowRoot!, '.done').map((d) => d.textContent!.trim())[0]).to.equal('0 / 3 epochs');
+    const boxes = deepQuery<HTMLInputElement>(page.shadowRoot!, '.analyzer input[type=checkbox]:not([name=force])');
+    expect(boxes.every((b) => b.checked)).to.equal(true);
+    expect(runButton(page).disabled).to.equal(false);
+
+    // "None" unticks everything and Run is disabled; "All" brings them back.
+    deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent === 'None')!.click();
+    await page.updateComplete;
+    expect(runButton(page).disabled).to.equal(true);
+    deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent === 'All')!.click();
+    await page.updateComplete;
+    expect(runButton(page).disabled).to.equal(false);
+  });
+
+  it('runs the chosen analyzers and shows the completion summary with a link to the visualization', async () => {
+    const page = await fixture<AnalysisRunPage>(html`<analysis-run-page></analysis-run-page>`);
+    await waitUntil(() => variantOptions(page).length > 1, 'variants loaded', SLOW);
+    await chooseVariant(page, variant);
+    for (const box of deepQuery<HTMLInputElement>(page.shadowRoot!, '.analyzer input[type=checkbox]')) {
+      if (!['dominant_frequencies', 'parameter_snapshot'].includes(box.name) && box.checked) box.click();
+    }
+    await page.updateComplete;
+    runButton(page).click();
+    await waitUntil(() => one(page, 'job-status')?.shadowRoot?.textContent?.includes('Complete'), 'analysis completed', { timeout: 30000 });
+    const link = deepQuery<HTMLAnchorElement>(page.shadowRoot!, 'a').find((a) => a.textContent!.includes('View it'))!;
+    expect(link.getAttribute('href')).to.equal(`/viz?family=${FAMILY}&variant=${variant}`);
+    await waitUntil(() => deepQuery(page.shadowRoot!, '.done').some((d) => d.textContent!.includes('✓ 3 / 3 epochs')), 'status refreshed', SLOW);
+    expect(variantOptions(page).map((o) => o.textContent!.trim())).to.include('◉ prime=7, seed=1 [analyzed]');
+  });
+});

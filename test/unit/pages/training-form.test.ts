@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody, FamilySummary } from '../../../shared/api.ts';
+import { checkTrainingForm, initialTrainingValues, type TrainingFormValues } from '../../../frontend/pages/training-form.ts';
+import { createApp } from '../../../server/app.ts';
+import { makeTempWorkbench } from '../../helpers/temp-workbench.ts';
+
+const wb = await makeTempWorkbench();
+const { app } = createApp({ paths: wb });
+const family = ((await (await app.request('/api/families')).json()) as { families: FamilySummary[] }).families[0]!;
+const defaults = initialTrainingValues(family);
+afterAll(() => wb.cleanup());
+const withValues = (change: Partial<TrainingFormValues> & { prime?: string }): TrainingFormValues => {
+  const { prime, ...rest } = change;
+  return { ...defaults, ...rest, params: { ...defaults.params, ...(prime !== undefined ? { prime } : {}) } };
+};
+
+describe('training form', () => {
+  it('starts from the family defaults and the training defaults', () => {
+    expect(defaults).toEqual({
+      params: { prime: '113', seed: '999' },
+      data_seed: '598',
+      training_fraction: '0.3',
+      num_epochs: '25000',
+      checkpoints: '',
+    });
+    const check = checkTrainingForm(family, defaults);
+    expect(check.errors).toEqual({});
+    expect(check.variant).toBe('modulo_addition_1layer_p113_seed999');
+    expect(check.request).toEqual({
+      kind: 'train',
+      family: 'modulo_addition_1layer',
+      params: { prime: 113, seed: 999 },
+      training: { data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null },
+    });
+  });
+
+  it('previews the variant name from the current domain parameters', () => {
+    expect(checkTrainingForm(family, withValues({ prime: '97' })).variant).toBe('modulo_addition_1layer_p97_seed999');
+  });
+
+  it('says "invalid" (no preview, no request) while a domain parameter is wrong', () => {
+    const check = checkTrainingForm(family, withValues({ prime: '24' }));
+    expect(check.variant).toBeUndefined();
+    expect(check.request).toBeUndefined();
+    expect(check.errors).toEqual({ 'params.prime': '24 is not a prime; allowed: a prime from 3 to 257' });
+  });
+
+  it.each([
+    [{ prime: '' }, 'params.prime', 'a value is required; allowed: a prime from 3 to 257'],
+    [{ prime: 'abc' }, 'params.prime', '"abc" is not a number; allowed: a prime from 3 to 257'],
+    [{ data_seed: '-1' }, 'data_seed', '-1 is too small'],
+    [{ training_fraction: '1' }, 'training_fraction', '1 is not allowed; allowed: a fraction strictly between 0 and 1'],
+    [{ num_epochs: '2000000' }, 'num_epochs', '2000000 is too large'],
+    [{ num_epochs: '100', checkpoints: '0, 50, 100' }, 'checkpoints', '100 is beyond the run; allowed: epochs 0 to 99'],
+    [{ checkpoints: '0, ten' }, 'checkpoints', '"ten" is not a whole number'],
+  ])('%j → %s: %s', (change, field, message) => {
+    const check = checkTrainingForm(family, withValues(change));
+    expect(check.request).toBeUndefined();
+    expect(check.errors[field]).toContain(message);
+  });
+
+  it('turns the checkpoint text into a sorted list', () => {
+    const check = checkTrainingForm(family, withValues({ num_epochs: '1000', checkpoints: '500, 0, 100' }));
+    expect(check.request?.training.checkpoint_epochs).toEqual([0, 100, 500]);
+  });
+
+  it('gives the same messages as the server', async () => {
+    const values = withValues({ prime: '12', data_seed: '-4', training_fraction: '0' });
+    const check = checkTrainingForm(family, values);
+    const body = { kind: 'train', family: family.name, params: { prime: 12, seed: 999 }, training: { data_seed: -4, training_fraction: 0, num_epochs: 25000 } };
+    const res = await app.request('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const server = Object.fromEntries(((await res.json()) as ApiErrorBody).error.fields!.map((f) => [f.field.replace('training.', ''), f.message]));
+    expect(check.errors).toEqual(server);
+  });
+});
