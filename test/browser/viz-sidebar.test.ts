@@ -1,0 +1,122 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { EpochChangeEvent, EpochControl } from '../../frontend/components/epoch-control.ts';
+import '../../frontend/components/viz-sidebar.ts';
+import type { VizControlChangeEvent, VizSidebar } from '../../frontend/components/viz-sidebar.ts';
+
+const EPOCHS = [0, 100, 12400, 20000];
+
+async function sidebar(props: Partial<VizSidebar> = {}) {
+  const el = await fixture<VizSidebar>(
+    html`<viz-sidebar .epochs=${EPOCHS} .epoch=${12400} .neurons=${512} .heads=${4} status="Variant: v | State: analyzed | 4 checkpoints"></viz-sidebar>`,
+  );
+  Object.assign(el, props);
+  await el.updateComplete;
+  return el;
+}
+
+const epochControl = (el: VizSidebar) => el.shadowRoot!.querySelector('epoch-control') as EpochControl;
+const inside = <T extends Element>(el: Element, selector: string) => el.shadowRoot!.querySelector(selector) as T;
+
+function change(input: HTMLInputElement | HTMLSelectElement, value: string, type = 'change') {
+  input.value = value;
+  input.dispatchEvent(new Event(type, { bubbles: true, composed: true }));
+}
+
+describe('viz-sidebar', () => {
+  it('labels the epoch slider in epochs with the checkpoint position', async () => {
+    const el = await sidebar();
+    const control = epochControl(el);
+    await control.updateComplete;
+    expect(inside(control, '.label').textContent).to.equal('Epoch 12,400 (checkpoint 3 of 4)');
+    const slider = inside<HTMLInputElement>(control, 'input[type=range]');
+    expect([slider.min, slider.max, slider.value]).to.deep.equal(['0', '3', '2']);
+    expect(inside(el, '.status').textContent).to.equal('Variant: v | State: analyzed | 4 checkpoints');
+  });
+
+  it('fires uncommitted epoch changes while dragging and a committed one on release', async () => {
+    const el = await sidebar();
+    const slider = inside<HTMLInputElement>(epochControl(el), 'input[type=range]');
+    let heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+    change(slider, '1', 'input');
+    expect((await heard).detail).to.deep.equal({ epoch: 100, committed: false });
+    await epochControl(el).updateComplete;
+    expect(inside(epochControl(el), '.label').textContent).to.equal('Epoch 100 (checkpoint 2 of 4)');
+    heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+    change(slider, '1');
+    expect((await heard).detail).to.deep.equal({ epoch: 100, committed: true });
+  });
+
+  it('steps with the keyboard: arrows, Home and End', async () => {
+    const el = await sidebar();
+    const slider = inside<HTMLInputElement>(epochControl(el), 'input[type=range]');
+    const press = async (key: string) => {
+      const heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+      slider.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+      const { detail } = await heard;
+      el.epoch = detail.epoch;
+      await el.updateComplete;
+      return detail;
+    };
+    expect(await press('ArrowRight')).to.deep.equal({ epoch: 20000, committed: true });
+    expect(await press('Home')).to.deep.equal({ epoch: 0, committed: true });
+    expect(await press('ArrowRight')).to.deep.equal({ epoch: 100, committed: true });
+    expect(await press('End')).to.deep.equal({ epoch: 20000, committed: true });
+    expect(await press('ArrowLeft')).to.deep.equal({ epoch: 12400, committed: true });
+  });
+
+  it('snaps a typed epoch to the nearest analyzed one', async () => {
+    const el = await sidebar();
+    const jump = inside<HTMLInputElement>(epochControl(el), 'input[type=number]');
+    const heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+    change(jump, '11000');
+    expect((await heard).detail).to.deep.equal({ epoch: 12400, committed: true });
+    expect(jump.value).to.equal('12400');
+  });
+
+  it('fires viz-control-change for each plot control', async () => {
+    const el = await sidebar();
+    const next = () => oneEvent(el, 'viz-control-change') as Promise<VizControlChangeEvent>;
+    let heard = next();
+    change(inside(el, 'select[name=pair]'), '2');
+    expect((await heard).detail).to.deep.equal({ name: 'pair', value: 2 });
+    heard = next();
+    inside<HTMLInputElement>(el, 'input[name=group][value=mlp]').click();
+    expect((await heard).detail).to.deep.equal({ name: 'group', value: 'mlp' });
+    heard = next();
+    change(inside(el, 'select[name=sv]'), 'W_out');
+    expect((await heard).detail).to.deep.equal({ name: 'sv', value: 'W_out' });
+    heard = next();
+    change(inside(el, 'select[name=metric]'), 'flatness_ratio');
+    expect((await heard).detail).to.deep.equal({ name: 'metric', value: 'flatness_ratio' });
+    heard = next();
+    change(inside(el, 'input[name=neuron-number]'), '9999');
+    expect((await heard).detail).to.deep.equal({ name: 'neuron', value: 511 });
+  });
+
+  it('shows the head slider only for attention matrices', async () => {
+    const el = await sidebar({ sv: 'W_in' });
+    expect(inside(el, 'input[name=head]')).to.equal(null);
+    el.sv = 'W_Q';
+    await el.updateComplete;
+    const head = inside<HTMLInputElement>(el, 'input[name=head]');
+    expect([head.min, head.max]).to.deep.equal(['0', '3']);
+    const heard = oneEvent(el, 'viz-control-change') as Promise<VizControlChangeEvent>;
+    change(head, '2');
+    expect((await heard).detail).to.deep.equal({ name: 'head', value: 2 });
+  });
+
+  it('collapses to a strip that shows the current epoch, and expands again', async () => {
+    const el = await sidebar();
+    el.epoch = 20000;
+    await el.updateComplete;
+    inside<HTMLButtonElement>(el, 'button.toggle').click();
+    await el.updateComplete;
+    expect(el.collapsed).to.equal(true);
+    expect(el.getBoundingClientRect().width).to.equal(40);
+    expect(inside(el, '.strip .epoch').textContent).to.equal('Epoch 20,000');
+    expect(inside(el, 'epoch-control')).to.equal(null);
+    inside<HTMLButtonElement>(el, 'button.toggle').click();
+    await el.updateComplete;
+    expect(inside(el, 'epoch-control')).to.not.equal(null);
+  });
+});
