@@ -67,6 +67,11 @@ export class JobWatcher implements ReactiveController {
     return jobs.length > 0;
   }
 
+  /** Asks the server to cancel the watched job; its stream then reports `cancelled`. */
+  async cancel(): Promise<void> {
+    if (this.job) await this.api().cancelJob(this.job.id);
+  }
+
   stop(): void {
     this.source?.close();
     this.source = undefined;

@@ -1,7 +1,7 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FamilySummary } from '../../shared/api.ts';
-import { theme } from '../styles/theme.ts';
+import { labelledSelect, theme } from '../styles/theme.ts';
 
 export type FamilyChangeEvent = CustomEvent<{ family: string }>;
 
@@ -11,23 +11,7 @@ export type FamilyChangeEvent = CustomEvent<{ family: string }>;
  */
 @customElement('family-select')
 export class FamilySelect extends LitElement {
-  static override styles = [
-    theme,
-    css`
-      label {
-        display: grid;
-        gap: 4px;
-        font-size: 0.9rem;
-      }
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--wb-border);
-        border-radius: var(--wb-radius);
-        background: var(--wb-surface);
-      }
-    `,
-  ];
+  static override styles = [theme, labelledSelect];
 
   @property({ attribute: false }) families: FamilySummary[] = [];
   /** The selected family name; '' shows the placeholder. */

@@ -1,7 +1,7 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { VariantState, VariantSummary } from '../../shared/api.ts';
-import { theme } from '../styles/theme.ts';
+import { labelledSelect, theme } from '../styles/theme.ts';
 
 export type VariantChangeEvent = CustomEvent<{ variant: string }>;
 
@@ -28,23 +28,7 @@ export function variantLabel(variant: VariantSummary): string {
  */
 @customElement('variant-select')
 export class VariantSelect extends LitElement {
-  static override styles = [
-    theme,
-    css`
-      label {
-        display: grid;
-        gap: 4px;
-        font-size: 0.9rem;
-      }
-      select {
-        font: inherit;
-        padding: 6px 8px;
-        border: 1px solid var(--wb-border);
-        border-radius: var(--wb-radius);
-        background: var(--wb-surface);
-      }
-    `,
-  ];
+  static override styles = [theme, labelledSelect];
 
   /** Variants in the order to show them (the server sorts them by parameters). */
   @property({ attribute: false }) variants: VariantSummary[] = [];

@@ -11,7 +11,7 @@ import { formatDuration } from '../components/job-status.ts';
 import '../components/job-status.ts';
 import '../components/variant-select.ts';
 import type { VariantChangeEvent } from '../components/variant-select.ts';
-import { buttonStyles, pageLayout, theme } from '../styles/theme.ts';
+import { buttonStyles, jobPageLayout, pageLayout, theme } from '../styles/theme.ts';
 
 const ANALYZABLE = new Set(['trained', 'analyzed']);
 
@@ -32,18 +32,8 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     theme,
     pageLayout,
     buttonStyles,
+    jobPageLayout,
     css`
-      .columns {
-        display: grid;
-        grid-template-columns: minmax(280px, 5fr) 7fr;
-        gap: 24px;
-        align-items: start;
-      }
-      @media (max-width: 800px) {
-        .columns {
-          grid-template-columns: 1fr;
-        }
-      }
       .pickers {
         display: grid;
         gap: 12px;
@@ -90,19 +80,6 @@ export class AnalysisRunPage extends WithApi(LitElement) {
         gap: 8px;
         align-items: center;
         margin-bottom: 12px;
-      }
-      .summary dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 4px 14px;
-      }
-      .summary dt {
-        color: var(--wb-muted);
-      }
-      .summary dd {
-        margin: 0;
-        font-family: var(--wb-mono);
-        overflow-wrap: anywhere;
       }
     `,
   ];
@@ -268,9 +245,9 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     if (job.family === this.family) await this.refresh();
   }
 
-  private async onCancel(event: CustomEvent<{ id: string }>) {
+  private async onCancel() {
     try {
-      await this.api.cancelJob(event.detail.id);
+      await this.watcher.cancel();
     } catch (error) {
       this.error = (error as Error).message;
     }

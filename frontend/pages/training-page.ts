@@ -13,7 +13,7 @@ import '../components/job-status.ts';
 import '../components/loss-chart.ts';
 import '../components/param-form.ts';
 import type { FieldInputEvent, FieldSpec } from '../components/param-form.ts';
-import { buttonStyles, pageLayout, theme } from '../styles/theme.ts';
+import { buttonStyles, jobPageLayout, pageLayout, theme } from '../styles/theme.ts';
 import { checkTrainingForm, initialTrainingValues, type TrainingFormValues } from './training-form.ts';
 
 /**
@@ -26,18 +26,8 @@ export class TrainingPage extends WithApi(LitElement) {
     theme,
     pageLayout,
     buttonStyles,
+    jobPageLayout,
     css`
-      .columns {
-        display: grid;
-        grid-template-columns: minmax(280px, 5fr) 7fr;
-        gap: 24px;
-        align-items: start;
-      }
-      @media (max-width: 800px) {
-        .columns {
-          grid-template-columns: 1fr;
-        }
-      }
       .preview {
         font-family: var(--wb-mono);
         font-size: 0.9rem;
@@ -55,18 +45,6 @@ export class TrainingPage extends WithApi(LitElement) {
         padding: 8px 10px;
         margin-bottom: 12px;
         font-size: 0.9rem;
-      }
-      .summary dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 4px 14px;
-      }
-      .summary dt {
-        color: var(--wb-muted);
-      }
-      .summary dd {
-        margin: 0;
-        font-family: var(--wb-mono);
       }
       .links {
         display: flex;
@@ -255,9 +233,9 @@ export class TrainingPage extends WithApi(LitElement) {
     }
   }
 
-  private async onCancel(event: CustomEvent<{ id: string }>) {
+  private async onCancel() {
     try {
-      await this.api.cancelJob(event.detail.id);
+      await this.watcher.cancel();
     } catch (error) {
       this.submitError = (error as Error).message;
     }

@@ -69,3 +69,47 @@ export const buttonStyles = css`
     cursor: not-allowed;
   }
 `;
+
+/** A labelled <select>, as the family and variant pickers use it. */
+export const labelledSelect = css`
+  label {
+    display: grid;
+    gap: 4px;
+    font-size: 0.9rem;
+  }
+  select {
+    font: inherit;
+    padding: 6px 8px;
+    border: 1px solid var(--wb-border);
+    border-radius: var(--wb-radius);
+    background: var(--wb-surface);
+  }
+`;
+
+/** The "configure → run → watch status" pages: settings on the left, status on the right. */
+export const jobPageLayout = css`
+  .columns {
+    display: grid;
+    grid-template-columns: minmax(280px, 5fr) 7fr;
+    gap: 24px;
+    align-items: start;
+  }
+  @media (max-width: 800px) {
+    .columns {
+      grid-template-columns: 1fr;
+    }
+  }
+  .summary dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 4px 14px;
+  }
+  .summary dt {
+    color: var(--wb-muted);
+  }
+  .summary dd {
+    margin: 0;
+    font-family: var(--wb-mono);
+    overflow-wrap: anywhere;
+  }
+`;
