@@ -88,7 +88,7 @@ export class LossChart extends LitElement {
       <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Train and test loss (log scale) by epoch">
         ${decades(10 ** logMin, 10 ** logMax).map(
           (tick) => svg`<line class="grid" x1=${PAD.left} x2=${WIDTH - PAD.right} y1=${y(tick)} y2=${y(tick)}></line>
-            <text class="axis" x=${PAD.left - 6} y=${y(tick) + 3} text-anchor="end">${tick >= 0.01 && tick <= 1000 ? tick : tick.toExponential(0)}</text>`,
+            <text class="axis" x=${PAD.left - 6} y=${y(tick) + 3} text-anchor="end">${tick >= 0.001 && tick <= 1000 ? tick : tick.toExponential(0)}</text>`,
         )}
         ${xTicks.map((tick) => svg`<text class="axis" x=${x(tick)} y=${HEIGHT - 8} text-anchor="middle">${tick.toLocaleString('en-US')}</text>`)}
         <polyline class="train" points=${line('trainLoss')}></polyline>

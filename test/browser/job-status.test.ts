@@ -1,0 +1,84 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../frontend/components/job-status.ts';
+import '../../frontend/components/loss-chart.ts';
+import type { JobStatus } from '../../frontend/components/job-status.ts';
+import type { LossChart } from '../../frontend/components/loss-chart.ts';
+import type { JobRecord } from '../../shared/jobs.ts';
+
+const trainJob: JobRecord = {
+  id: '20261128000000-abcdef12',
+  kind: 'train',
+  family: 'modulo_addition_1layer',
+  variant: 'modulo_addition_1layer_p113_seed999',
+  request: { kind: 'train', family: 'modulo_addition_1layer', params: { prime: 113, seed: 999 }, training: { data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null }, overwrite: false },
+  state: 'running',
+  progress: { fraction: 0.42, epoch: 10499, numEpochs: 25000, trainLoss: 0.0123456, testLoss: 2.5, msPerEpoch: 58.25, etaSeconds: 845 },
+  message: 'Epoch 10500/25000',
+  lossHistory: [],
+  createdAt: '2026-11-28T00:00:00.000Z',
+};
+
+const figures = (el: JobStatus) =>
+  Object.fromEntries([...el.shadowRoot!.querySelectorAll('dl > div')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent!.trim()]));
+
+describe('job-status', () => {
+  it('says what it was told before any job', async () => {
+    const el = await fixture<JobStatus>(html`<job-status idle-text="Ready to train"></job-status>`);
+    expect(el.shadowRoot!.textContent!.trim()).to.equal('Ready to train');
+  });
+
+  it('shows a training job: state, progress bar, epoch, losses, speed, ETA and message', async () => {
+    const el = await fixture<JobStatus>(html`<job-status .job=${trainJob}></job-status>`);
+    expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('Running');
+    expect(el.shadowRoot!.querySelector('[role=progressbar]')!.getAttribute('aria-valuenow')).to.equal('42');
+    expect(figures(el)).to.deep.equal({
+      Epoch: '10,500 / 25,000',
+      'Train loss': '0.012346',
+      'Test loss': '2.500000',
+      Speed: '58.3 ms/epoch',
+      ETA: '14 min 5 s',
+    });
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Epoch 10500/25000');
+  });
+
+  it('shows an analysis job by checkpoint and analyzer, and a failure readably', async () => {
+    const job: JobRecord = {
+      ...trainJob,
+      kind: 'analyze',
+      state: 'failed',
+      progress: { fraction: 0.1, checkpointIndex: 9, checkpointCount: 95, epoch: 900, analyzer: 'neuron_freq_norm' },
+      error: 'checkpoint 900 is unreadable',
+    };
+    const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
+    expect(figures(el)).to.deep.equal({ Checkpoint: '10 of 95', Epoch: '900', Analyzer: 'neuron_freq_norm' });
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('checkpoint 900 is unreadable');
+    expect(el.shadowRoot!.querySelector('button')).to.equal(null);
+  });
+
+  it('asks to cancel a running job with a composed event', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div><job-status .job=${trainJob}></job-status></div>`);
+    const el = wrapper.querySelector('job-status')!;
+    setTimeout(() => el.shadowRoot!.querySelector('button')!.click());
+    const event = await oneEvent(wrapper, 'job-cancel');
+    expect(event.detail).to.deep.equal({ id: trainJob.id });
+  });
+});
+
+describe('loss-chart', () => {
+  it('draws train and test loss on a log axis with decade ticks', async () => {
+    const points = [
+      { epoch: 0, trainLoss: 4.7, testLoss: 4.8 },
+      { epoch: 500, trainLoss: 0.01, testLoss: 5 },
+      { epoch: 999, trainLoss: 0.001, testLoss: 0.002 },
+    ];
+    const el = await fixture<LossChart>(html`<loss-chart .points=${points} num-epochs="1000"></loss-chart>`);
+    const lines = [...el.shadowRoot!.querySelectorAll('polyline')];
+    expect(lines.map((l) => l.getAttribute('class'))).to.deep.equal(['train', 'test']);
+    expect(lines[0]!.getAttribute('points')!.split(' ')).to.have.length(3);
+    const ticks = [...el.shadowRoot!.querySelectorAll('text')].map((t) => t.textContent);
+    expect(ticks).to.include.members(['0.001', '0.01', '0.1', '1', '10', '999']);
+    // Lower loss is drawn lower: the train line's last point sits below its first.
+    const ys = lines[0]!.getAttribute('points')!.split(' ').map((p) => Number(p.split(',')[1]));
+    expect(ys[2]).to.be.greaterThan(ys[0]!);
+  });
+});
