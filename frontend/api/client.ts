@@ -1,6 +1,14 @@
 /** The browser's typed client for the workbench API. One instance is shared through @lit/context. */
 import type { ApiErrorBody, FamiliesResponse, VariantsResponse, VersionInfo } from '../../shared/api.ts';
-import type { AnalysisStatus } from '../../shared/artifacts.ts';
+import type {
+  AnalysisStatus,
+  AttentionSliceResponse,
+  CrossEpochResponse,
+  EpochArtifactResponse,
+  NeuronGridResponse,
+  SummaryResponse,
+  VariantDetail,
+} from '../../shared/artifacts.ts';
 import type { JobKind, JobRecord, JobRequest, JobState, JobsResponse } from '../../shared/jobs.ts';
 import type { FieldError } from '../../shared/validation.ts';
 
@@ -50,7 +58,35 @@ export class ApiClient {
 
   /** Per analyzer of the family, which epochs of this variant are done. */
   analysisStatus(family: string, variant: string): Promise<AnalysisStatus> {
-    return this.get(`/variants/${encodeURIComponent(family)}/${encodeURIComponent(variant)}/status`);
+    return this.get(`${variantPath(family, variant)}/status`);
+  }
+
+  /** A variant's config, losses, checkpoints, analyzed epochs and analyzer status. */
+  variantDetail(family: string, variant: string, signal?: AbortSignal): Promise<VariantDetail> {
+    return this.get(variantPath(family, variant), signal);
+  }
+
+  /** One analyzer's result file at one epoch. */
+  epochArtifact(family: string, variant: string, analyzer: string, epoch: number, signal?: AbortSignal): Promise<EpochArtifactResponse> {
+    return this.get(`${variantPath(family, variant)}/artifacts/${encodeURIComponent(analyzer)}/epochs/${epoch}`, signal);
+  }
+
+  summary(family: string, variant: string, analyzer: string, signal?: AbortSignal): Promise<SummaryResponse> {
+    return this.get(`${variantPath(family, variant)}/summaries/${encodeURIComponent(analyzer)}`, signal);
+  }
+
+  crossEpoch(family: string, variant: string, analyzer: string, signal?: AbortSignal): Promise<CrossEpochResponse> {
+    return this.get(`${variantPath(family, variant)}/cross-epoch/${encodeURIComponent(analyzer)}`, signal);
+  }
+
+  /** One neuron's activation grid at one epoch, recomputed from the checkpoint. */
+  neuronGrid(family: string, variant: string, neuron: number, epoch: number, signal?: AbortSignal): Promise<NeuronGridResponse> {
+    return this.get(`${variantPath(family, variant)}/neurons/${neuron}/epochs/${epoch}`, signal);
+  }
+
+  /** Every head's attention from position `query` to `key` at one epoch, recomputed from the checkpoint. */
+  attentionSlice(family: string, variant: string, epoch: number, query: number, key: number, signal?: AbortSignal): Promise<AttentionSliceResponse> {
+    return this.get(`${variantPath(family, variant)}/attention/${epoch}?query=${query}&key=${key}`, signal);
   }
 
   jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}): Promise<JobsResponse> {
@@ -86,4 +122,8 @@ export class ApiClient {
     }
     return body as T;
   }
+}
+
+function variantPath(family: string, variant: string): string {
+  return `/variants/${encodeURIComponent(family)}/${encodeURIComponent(variant)}`;
 }

@@ -45,7 +45,7 @@ export class VizSidebar extends LitElement {
       :host {
         display: block;
         box-sizing: border-box;
-        width: 280px;
+        width: 300px;
         flex: none;
         background: var(--wb-subtle);
         border-right: 1px solid var(--wb-border);
@@ -61,8 +61,9 @@ export class VizSidebar extends LitElement {
       }
       .panel {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 14px;
-        padding: 12px 16px 20px;
+        padding: 12px 14px 20px;
       }
       header {
         display: flex;

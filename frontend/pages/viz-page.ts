@@ -1,33 +1,555 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { FamilySummary } from '../../shared/api.ts';
+import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
+import type { AttentionSliceResponse, CrossEpochResponse, EpochArtifactResponse, NeuronGridResponse, SummaryResponse, VariantDetail } from '../../shared/artifacts.ts';
+import { ApiRequestError } from '../api/client.ts';
+import { LruCache } from '../api/lru-cache.ts';
 import { WithApi } from '../api/with-api.ts';
-import '../components/family-select.ts';
-import { pageLayout, theme } from '../styles/theme.ts';
+import type { EpochChangeEvent } from '../components/epoch-control.ts';
+import type { FamilyChangeEvent } from '../components/family-select.ts';
+import '../components/plot-panel.ts';
+import type { PlotClickEvent, PlotPanel } from '../components/plot-panel.ts';
+import type { VariantChangeEvent } from '../components/variant-select.ts';
+import '../components/viz-sidebar.ts';
+import type { VizControlChangeEvent } from '../components/viz-sidebar.ts';
+import {
+  activationSpec,
+  attentionFrequencySpec,
+  attentionHeadsSpec,
+  attentionSpecializationSpec,
+  ATTENTION_FREQ_KEYS,
+  ATTENTION_FREQ_SUMMARY_KEYS,
+  clickSelection,
+  CROSS_EPOCH_TRAJECTORY_KEYS,
+  dimensionalityTrajectorySpec,
+  dominantFrequenciesSpec,
+  DOMINANT_FREQUENCIES_KEYS,
+  EFFECTIVE_DIMENSIONALITY_KEYS,
+  EFFECTIVE_DIMENSIONALITY_SUMMARY_KEYS,
+  epochMarkerRelayout,
+  flatnessTrajectorySpec,
+  frequencyClustersSpec,
+  LANDSCAPE_FLATNESS_KEYS,
+  LANDSCAPE_FLATNESS_SUMMARY_KEYS,
+  lossSpec,
+  MARKER_VIEW_IDS,
+  nearestEpoch,
+  NEURON_FREQ_NORM_KEYS,
+  NEURON_FREQ_NORM_SUMMARY_KEYS,
+  PER_EPOCH_VIEW_IDS,
+  perturbationSpec,
+  pickEpochArrays,
+  pickSeriesArrays,
+  PLACEHOLDER,
+  placeholderSpec,
+  POSITION_PAIRS,
+  singularValueSpectrumSpec,
+  specializationByFrequencySpec,
+  specializationTrajectorySpec,
+  trajectory2dSpec,
+  trajectory3dSpec,
+  trajectoryMarkerRestyle,
+  TRAJECTORY_VIEW_IDS,
+  velocitySpec,
+  viewInfo,
+  VIEWS,
+  type CrossEpochTrajectory,
+  type PlotSpec,
+  type TrajectoryViewId,
+  type ViewId,
+} from '../plots/index.ts';
+import { theme } from '../styles/theme.ts';
+import { DEFAULT_SELECTION, formatVizQuery, parseVizQuery, type VizSelection } from './viz-query.ts';
 
+/** The page's sections (spec §6.1), covering VIEWS in page order. */
+const SECTIONS: readonly { title: string; views: readonly ViewId[] }[] = [
+  { title: 'Training Progress', views: ['loss'] },
+  { title: 'Embedding and Neurons', views: ['freq', 'activation', 'clusters'] },
+  { title: 'Neuron Frequency Specialization', views: ['spec-trajectory', 'spec-freq'] },
+  { title: 'Attention Patterns', views: ['attention'] },
+  { title: 'Attention Head Frequency Specialization', views: ['attn-freq', 'attn-spec'] },
+  { title: 'Parameter Space Trajectory', views: ['trajectory', 'trajectory-3d', 'trajectory-pc1-pc3', 'trajectory-pc2-pc3', 'velocity'] },
+  { title: 'Weight Matrix Effective Dimensionality', views: ['dim-trajectory', 'sv-spectrum'] },
+  { title: 'Loss Landscape Flatness', views: ['flatness-trajectory', 'perturbation'] },
+];
+
+/** Summaries the marker views draw, by analyzer. */
+const SUMMARY_ANALYZERS = ['neuron_freq_norm', 'attention_freq', 'effective_dimensionality', 'landscape_flatness'] as const;
+type SummaryAnalyzer = (typeof SUMMARY_ANALYZERS)[number];
+const TRAJECTORY_ANALYZER = 'parameter_trajectory';
+
+type EpochPayload = EpochArtifactResponse | NeuronGridResponse | AttentionSliceResponse;
+/** What a per-epoch view shows: its payload (null: none at that epoch) and the epoch it belongs to. */
+interface EpochData {
+  epoch: number;
+  payload: EpochPayload | null;
+}
+
+/** Per-epoch payloads kept for scrubbing back and forth: 7 views × ~14 epochs. */
+const CACHE_ENTRIES = 96;
+
+const LOADING = placeholderSpec('Loading…');
+
+/** Placeholders have no traces: nothing to export, and no marker to move. */
+function isPlaceholder(spec: PlotSpec | undefined): boolean {
+  return !spec || spec.data.length === 0;
+}
+
+/**
+ * Visualization: the sidebar and the 18 linked plots of one analyzed variant.
+ *
+ * Loading: the variant's detail, summaries and parameter trajectory once per variant; each
+ * per-epoch view's payload per epoch on demand, through an LRU cache, with its own
+ * AbortController so a superseded request never draws. An epoch change moves the marker plots
+ * with a relayout and the trajectory stars with a restyle (once per frame while dragging), and
+ * re-renders only the per-epoch plots once the choice is committed. The selection lives in the
+ * URL query (history.replaceState, so scrubbing adds no history entries).
+ */
 @customElement('viz-page')
 export class VizPage extends WithApi(LitElement) {
-  static override styles = [theme, pageLayout];
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        align-items: stretch;
+        min-height: 100%;
+      }
+      .content {
+        flex: 1;
+        min-width: 0;
+        padding: 16px 24px 40px;
+        max-width: 1200px;
+      }
+      h1 {
+        font-size: 1.4rem;
+        margin: 0 0 8px;
+      }
+      h2 {
+        font-size: 1rem;
+        margin: 28px 0 8px;
+        color: var(--wb-muted);
+        text-transform: uppercase;
+        letter-spacing: 0.04em;
+      }
+      plot-panel {
+        margin-bottom: 16px;
+      }
+      .error {
+        color: var(--wb-danger);
+      }
+    `,
+  ];
 
   @state() private families: FamilySummary[] = [];
-  @state() private family = '';
+  @state() private variants: VariantSummary[] = [];
+  @state() private selection: VizSelection = { ...DEFAULT_SELECTION };
+  @state() private detail: VariantDetail | null = null;
+  /** Why no variant is shown ("Select a variant", "Variant not found"), when none is. */
+  @state() private missing: string = PLACEHOLDER.selectVariant;
+  @state() private specs: Partial<Record<ViewId, PlotSpec>> = {};
+  @state() private loading = new Set<ViewId>();
   @state() private error = '';
+
+  private readonly cache = new LruCache<string, EpochPayload | null>(CACHE_ENTRIES);
+  private readonly epochData = new Map<ViewId, EpochData>();
+  /** The payload key each per-epoch view shows or is fetching, so nothing is fetched twice. */
+  private readonly requested = new Map<ViewId, string>();
+  private readonly requests = new Map<ViewId, AbortController>();
+  private summaries = new Map<SummaryAnalyzer, SummaryResponse | null>();
+  private trajectory: CrossEpochTrajectory | null = null;
+  /** Aborts everything loading for the current variant when another is chosen. */
+  private variantRequests = new AbortController();
+  private markerFrame = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.api.families().then(
-      (response) => {
-        this.families = response.families;
-        this.family = response.families[0]?.name ?? '';
-      },
-      (error: Error) => (this.error = error.message),
-    );
+    // Read window.location, not the router's location: onBeforeEnter is unreliable after a reload (C.1).
+    this.selection = parseVizQuery(window.location.search);
+    void this.loadFamilies();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.variantRequests.abort();
+    for (const request of this.requests.values()) request.abort();
+    this.requests.clear();
+    this.requested.clear();
+    cancelAnimationFrame(this.markerFrame);
+    this.markerFrame = 0;
   }
 
   override render() {
-    return html`<h1>Training Dynamics Analysis</h1>
-      <family-select .families=${this.families} .value=${this.family}></family-select>
-      ${this.error ? html`<p class="error">${this.error}</p>` : ''}`;
+    const { selection, detail } = this;
+    return html`<viz-sidebar
+        .families=${this.families}
+        .family=${selection.family}
+        .variants=${this.variants}
+        .variant=${selection.variant}
+        .epochs=${detail?.analyzedEpochs ?? []}
+        .epoch=${selection.epoch}
+        .neurons=${detail?.config.d_mlp ?? 0}
+        .heads=${detail?.config.n_heads ?? 0}
+        .neuron=${selection.neuron}
+        .pair=${selection.pair}
+        .group=${selection.group}
+        .sv=${selection.sv}
+        .head=${selection.head}
+        .metric=${selection.metric}
+        .status=${this.statusText()}
+        @family-change=${this.onFamilyChange}
+        @variant-change=${this.onVariantChange}
+        @epoch-change=${this.onEpochChange}
+        @viz-control-change=${this.onControlChange}
+      ></viz-sidebar>
+      <div class="content" @plot-click=${this.onPlotClick}>
+        <h1>Training Dynamics Analysis</h1>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+        ${SECTIONS.map(
+          (section) => html`<section>
+            <h2>${section.title}</h2>
+            ${section.views.map(
+              (id) => html`<plot-panel
+                lazy
+                view=${id}
+                variant=${selection.variant}
+                .epoch=${this.epochData.get(id)?.epoch ?? selection.epoch}
+                .spec=${this.specs[id] ?? placeholderSpec(this.missing)}
+                ?busy=${this.loading.has(id)}
+              ></plot-panel>`,
+            )}
+          </section>`,
+        )}
+      </div>`;
+  }
+
+  // ---- loading -------------------------------------------------------------------------------
+
+  private async loadFamilies() {
+    try {
+      this.families = (await this.api.families()).families;
+    } catch (error) {
+      this.error = (error as Error).message;
+      return;
+    }
+    const known = this.families.some((f) => f.name === this.selection.family);
+    await this.loadVariants(known ? this.selection.family : (this.families[0]?.name ?? ''));
+  }
+
+  /** Lists the family's variants, then opens the selected variant if the family has it. */
+  private async loadVariants(family: string) {
+    this.selection = { ...this.selection, family };
+    this.variants = [];
+    if (!family) return this.showNoVariant(PLACEHOLDER.selectVariant);
+    try {
+      this.variants = (await this.api.variants(family)).variants;
+    } catch (error) {
+      this.error = (error as Error).message;
+      return;
+    }
+    const { variant } = this.selection;
+    if (!variant) this.showNoVariant(PLACEHOLDER.selectVariant);
+    else if (!this.variants.some((v) => v.name === variant)) this.showNoVariant(PLACEHOLDER.variantNotFound);
+    else await this.openVariant();
+  }
+
+  private showNoVariant(message: string) {
+    this.resetVariantData();
+    this.detail = null;
+    this.missing = message;
+    this.writeUrl();
+  }
+
+  private resetVariantData() {
+    this.variantRequests.abort();
+    this.variantRequests = new AbortController();
+    for (const request of this.requests.values()) request.abort();
+    this.requests.clear();
+    this.requested.clear();
+    this.epochData.clear();
+    this.cache.clear();
+    this.summaries = new Map();
+    this.trajectory = null;
+    this.specs = {};
+    this.loading = new Set();
+    this.error = '';
+  }
+
+  /** Loads the selected variant and draws everything at the selected (or first analyzed) epoch. */
+  private async openVariant() {
+    this.resetVariantData();
+    this.missing = 'Loading…';
+    const { family, variant } = this.selection;
+    const signal = this.variantRequests.signal;
+    let detail: VariantDetail;
+    try {
+      detail = await this.api.variantDetail(family, variant, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof ApiRequestError && error.status === 404) return this.showNoVariant(PLACEHOLDER.variantNotFound);
+      this.error = (error as Error).message;
+      return;
+    }
+    if (signal.aborted) return;
+    const epochs = detail.analyzedEpochs;
+    const wanted = this.selection.epoch;
+    this.detail = detail;
+    this.selection = {
+      ...this.selection,
+      epoch: (wanted === null ? undefined : nearestEpoch(epochs, wanted)) ?? epochs[0] ?? null,
+      neuron: Math.min(this.selection.neuron, detail.config.d_mlp - 1),
+      head: Math.min(this.selection.head, detail.config.n_heads - 1),
+    };
+    this.writeUrl();
+    this.specs = Object.fromEntries(VIEWS.map((view) => [view.id, this.analyzed(view.feeds) ? LOADING : placeholderSpec(PLACEHOLDER.runAnalysisFirst)]));
+    this.setSpec('loss', lossSpec(detail, epochs, this.selection.epoch));
+    for (const analyzer of SUMMARY_ANALYZERS) if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal);
+    if (this.analyzed(TRAJECTORY_ANALYZER)) void this.loadTrajectory(signal);
+    this.loadEpochViews();
+  }
+
+  private async loadSummary(analyzer: SummaryAnalyzer, signal: AbortSignal) {
+    const { family, variant } = this.selection;
+    this.summaries.set(analyzer, await this.orNull(this.api.summary(family, variant, analyzer, signal), signal));
+    if (signal.aborted) return;
+    for (const id of MARKER_VIEW_IDS) if (viewInfo(id).feeds === analyzer) this.setSpec(id, this.build(id));
+  }
+
+  private async loadTrajectory(signal: AbortSignal) {
+    const { family, variant } = this.selection;
+    const response: CrossEpochResponse | null = await this.orNull(this.api.crossEpoch(family, variant, TRAJECTORY_ANALYZER, signal), signal);
+    if (signal.aborted) return;
+    this.trajectory = pickSeriesArrays(response, CROSS_EPOCH_TRAJECTORY_KEYS);
+    for (const id of [...TRAJECTORY_VIEW_IDS, 'velocity'] as const) this.setSpec(id, this.build(id));
+  }
+
+  /** The response, or null for a 404 (the result does not exist); other errors are shown. */
+  private async orNull<T>(request: Promise<T>, signal: AbortSignal): Promise<T | null> {
+    try {
+      return await request;
+    } catch (error) {
+      if (!signal.aborted && !(error instanceof ApiRequestError && error.status === 404)) this.error = (error as Error).message;
+      return null;
+    }
+  }
+
+  /** Brings every per-epoch view (or the given ones) to the current selection. */
+  private loadEpochViews(ids: readonly ViewId[] = PER_EPOCH_VIEW_IDS) {
+    for (const id of ids) if (this.analyzed(viewInfo(id).feeds)) void this.loadEpochView(id);
+  }
+
+  private async loadEpochView(id: ViewId) {
+    const epoch = this.selection.epoch;
+    if (epoch === null) return this.setSpec(id, placeholderSpec(PLACEHOLDER.runAnalysisFirst));
+    const key = this.payloadKey(id, epoch);
+    if (this.requested.get(id) === key) return;
+    this.requests.get(id)?.abort();
+    const controller = new AbortController();
+    this.requests.set(id, controller);
+    this.requested.set(id, key);
+    this.setLoading(id, true);
+    try {
+      const cached = this.cache.has(key);
+      const payload = cached ? this.cache.get(key)! : await this.orNull(this.fetchPayload(id, epoch, controller.signal), controller.signal);
+      if (controller.signal.aborted) return;
+      if (!cached) this.cache.set(key, payload);
+      this.epochData.set(id, { epoch, payload });
+      this.setSpec(id, this.build(id));
+    } finally {
+      if (this.requests.get(id) === controller) {
+        this.requests.delete(id);
+        this.setLoading(id, false);
+      }
+    }
+  }
+
+  /** Identifies a per-epoch view's payload: the epoch, plus the neuron or position pair it depends on. */
+  private payloadKey(id: ViewId, epoch: number): string {
+    const pair = POSITION_PAIRS[this.selection.pair]!;
+    if (id === 'activation') return `${id}/${epoch}/${this.selection.neuron}`;
+    if (id === 'attention') return `${id}/${epoch}/${pair.to},${pair.from}`;
+    return `${id}/${epoch}`;
+  }
+
+  private fetchPayload(id: ViewId, epoch: number, signal: AbortSignal): Promise<EpochPayload> {
+    const { family, variant, neuron } = this.selection;
+    const pair = POSITION_PAIRS[this.selection.pair]!;
+    if (id === 'activation') return this.api.neuronGrid(family, variant, neuron, epoch, signal);
+    if (id === 'attention') return this.api.attentionSlice(family, variant, epoch, pair.to, pair.from, signal);
+    return this.api.epochArtifact(family, variant, viewInfo(id).feeds, epoch, signal);
+  }
+
+  // ---- figures ---------------------------------------------------------------------------------
+
+  /** Whether the analyzer a view feeds on has results ('metadata' is the training record). */
+  private analyzed(feed: string): boolean {
+    return feed === 'metadata' || (this.detail?.analyzers.find((a) => a.name === feed)?.epochsDone.length ?? 0) > 0;
+  }
+
+  /** The view's figure from what is loaded now. Per-epoch views are titled with their payload's epoch. */
+  private build(id: ViewId): PlotSpec {
+    const { epoch, neuron, group, sv, head, metric } = this.selection;
+    const data = this.epochData.get(id);
+    const shown = data?.epoch ?? 0;
+    const arrays = (data?.payload as EpochArtifactResponse | null | undefined)?.arrays;
+    const summary = (analyzer: SummaryAnalyzer) => this.summaries.get(analyzer);
+    switch (id) {
+      case 'loss':
+        return lossSpec(this.detail, this.detail?.analyzedEpochs ?? [], epoch);
+      case 'freq':
+        return dominantFrequenciesSpec(pickEpochArrays(arrays, DOMINANT_FREQUENCIES_KEYS), shown);
+      case 'activation': {
+        const grid = data?.payload as NeuronGridResponse | null | undefined;
+        return activationSpec(grid ? { activations: grid.activations } : null, grid?.neuron ?? neuron, shown);
+      }
+      case 'clusters':
+        return frequencyClustersSpec(pickEpochArrays(arrays, NEURON_FREQ_NORM_KEYS), shown);
+      case 'spec-trajectory':
+        return specializationTrajectorySpec(pickSeriesArrays(summary('neuron_freq_norm'), NEURON_FREQ_NORM_SUMMARY_KEYS), epoch);
+      case 'spec-freq':
+        return specializationByFrequencySpec(pickSeriesArrays(summary('neuron_freq_norm'), NEURON_FREQ_NORM_SUMMARY_KEYS), epoch);
+      case 'attention': {
+        const slice = data?.payload as AttentionSliceResponse | null | undefined;
+        return attentionHeadsSpec(slice ? { patterns: slice.patterns } : null, { to: slice?.query ?? 2, from: slice?.key ?? 0 }, shown);
+      }
+      case 'attn-freq':
+        return attentionFrequencySpec(pickEpochArrays(arrays, ATTENTION_FREQ_KEYS), shown);
+      case 'attn-spec':
+        return attentionSpecializationSpec(pickSeriesArrays(summary('attention_freq'), ATTENTION_FREQ_SUMMARY_KEYS), epoch);
+      case 'trajectory':
+      case 'trajectory-pc1-pc3':
+      case 'trajectory-pc2-pc3':
+        return trajectory2dSpec(id, this.trajectory, group, epoch);
+      case 'trajectory-3d':
+        return trajectory3dSpec(this.trajectory, group, epoch);
+      case 'velocity':
+        return velocitySpec(this.trajectory, epoch);
+      case 'dim-trajectory':
+        return dimensionalityTrajectorySpec(pickSeriesArrays(summary('effective_dimensionality'), EFFECTIVE_DIMENSIONALITY_SUMMARY_KEYS), epoch);
+      case 'sv-spectrum':
+        return singularValueSpectrumSpec(pickEpochArrays(arrays, EFFECTIVE_DIMENSIONALITY_KEYS), sv, head, shown);
+      case 'flatness-trajectory':
+        return flatnessTrajectorySpec(pickSeriesArrays(summary('landscape_flatness'), LANDSCAPE_FLATNESS_SUMMARY_KEYS), metric, epoch);
+      case 'perturbation':
+        return perturbationSpec(pickEpochArrays(arrays, LANDSCAPE_FLATNESS_KEYS), shown);
+    }
+  }
+
+  /** Hands a figure to its panel, keeping the user's zoom across updates of the same variant and view. */
+  private setSpec(id: ViewId, spec: PlotSpec) {
+    const trajectory = (TRAJECTORY_VIEW_IDS as readonly string[]).includes(id);
+    // Each trajectory group is its own PCA space, so its zoom is its own.
+    spec.layout.uirevision = `${this.selection.variant}:${id}${trajectory ? `:${this.selection.group}` : ''}`;
+    this.specs = { ...this.specs, [id]: spec };
+  }
+
+  private setLoading(id: ViewId, loading: boolean) {
+    const next = new Set(this.loading);
+    if (loading) next.add(id);
+    else next.delete(id);
+    this.loading = next;
+  }
+
+  private panel(id: ViewId): PlotPanel | null {
+    return this.renderRoot.querySelector(`plot-panel[view="${id}"]`);
+  }
+
+  /** Moves every marker and trajectory star to the current epoch, at most once per frame. */
+  private scheduleMarkers() {
+    if (this.markerFrame) return;
+    this.markerFrame = requestAnimationFrame(() => {
+      this.markerFrame = 0;
+      const epoch = this.selection.epoch;
+      if (epoch === null) return;
+      for (const id of MARKER_VIEW_IDS) if (!isPlaceholder(this.specs[id])) this.panel(id)?.moveMarker(epochMarkerRelayout(epoch));
+      for (const id of TRAJECTORY_VIEW_IDS) {
+        const restyle = this.trajectory && !isPlaceholder(this.specs[id]) && trajectoryMarkerRestyle(id as TrajectoryViewId, this.trajectory, this.selection.group, epoch);
+        if (restyle) this.panel(id)?.restyleTraces(restyle);
+      }
+    });
+  }
+
+  // ---- selection -------------------------------------------------------------------------------
+
+  private select(change: Partial<VizSelection>) {
+    this.selection = { ...this.selection, ...change };
+    this.writeUrl();
+  }
+
+  private writeUrl() {
+    const url = `${window.location.pathname}${formatVizQuery(this.selection)}${window.location.hash}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) history.replaceState(history.state, '', url);
+  }
+
+  private setEpoch(epoch: number, committed: boolean) {
+    if (epoch !== this.selection.epoch) {
+      this.select({ epoch });
+      this.scheduleMarkers();
+    }
+    if (committed) this.loadEpochViews();
+  }
+
+  private statusText(): string {
+    const { variant } = this.selection;
+    if (!variant) return 'No variant selected';
+    if (!this.detail) return this.missing === PLACEHOLDER.variantNotFound ? 'Variant not found' : `Variant: ${variant}`;
+    const state = this.variants.find((v) => v.name === variant)?.state ?? 'unknown';
+    const count = this.detail.analyzedEpochs.length;
+    return `Variant: ${variant} | State: ${state}${count > 0 ? ` | ${count} checkpoints` : ''}`;
+  }
+
+  // ---- handlers --------------------------------------------------------------------------------
+
+  private onFamilyChange(event: FamilyChangeEvent) {
+    this.selection = { ...this.selection, variant: '', epoch: null };
+    void this.loadVariants(event.detail.family);
+  }
+
+  private onVariantChange(event: VariantChangeEvent) {
+    this.selection = { ...this.selection, variant: event.detail.variant, epoch: null };
+    void this.openVariant();
+  }
+
+  private onEpochChange(event: EpochChangeEvent) {
+    if (this.detail) this.setEpoch(event.detail.epoch, event.detail.committed);
+  }
+
+  private onControlChange(event: VizControlChangeEvent) {
+    const { detail } = event;
+    switch (detail.name) {
+      case 'neuron':
+        this.select({ neuron: detail.value });
+        return this.loadEpochViews(['activation']);
+      case 'pair':
+        this.select({ pair: detail.value });
+        return this.loadEpochViews(['attention']);
+      case 'group':
+        this.select({ group: detail.value });
+        if (this.trajectory) for (const id of TRAJECTORY_VIEW_IDS) this.setSpec(id, this.build(id));
+        return;
+      case 'sv':
+      case 'head': {
+        this.select({ [detail.name]: detail.value });
+        if (this.epochData.has('sv-spectrum')) this.setSpec('sv-spectrum', this.build('sv-spectrum'));
+        return;
+      }
+      case 'metric':
+        this.select({ metric: detail.value });
+        if (this.analyzed('landscape_flatness')) this.setSpec('flatness-trajectory', this.build('flatness-trajectory'));
+        return;
+    }
+  }
+
+  private onPlotClick(event: PlotClickEvent) {
+    const chosen = clickSelection(event.detail.view, event.detail);
+    if (!chosen || !this.detail) return;
+    if ('epoch' in chosen) {
+      const epoch = nearestEpoch(this.detail.analyzedEpochs, chosen.epoch);
+      if (epoch !== undefined) this.setEpoch(epoch, true);
+    } else if (Number.isInteger(chosen.neuron) && chosen.neuron >= 0 && chosen.neuron < this.detail.config.d_mlp) {
+      this.select({ neuron: chosen.neuron });
+      this.loadEpochViews(['activation']);
+    }
   }
 }
 
