@@ -1,7 +1,7 @@
 /**
  * One matrix-multiply interface for the engine, two backends:
  * `native` (OpenBLAS cblas_sgemm through the optional `nblas` addon) and `portable`
- * (packed, register-blocked TypeScript). Native is used when it loads; WORKBENCH_GEMM=portable
+ * (TypeScript packing around a WebAssembly SIMD micro-kernel). Native is used when it loads; WORKBENCH_GEMM=portable
  * or an explicit request overrides that.
  */
 import { loadNativeGemm } from './native.ts';
