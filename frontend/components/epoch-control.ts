@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { nearestEpoch } from '../plots/index.ts';
 import { theme } from '../styles/theme.ts';
 
@@ -92,7 +93,7 @@ export class EpochControl extends LitElement {
         min="0"
         max=${Math.max(0, count - 1)}
         step="1"
-        .value=${String(Math.max(0, index))}
+        .value=${live(String(Math.max(0, index)))}
         ?disabled=${count === 0}
         @input=${this.onSliderInput}
         @change=${this.onSliderChange}

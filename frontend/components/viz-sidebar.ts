@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import {
   FLATNESS_METRICS,
@@ -187,7 +188,7 @@ export class VizSidebar extends LitElement {
       <label>
         <span>Neuron ${this.neuron}</span>
         <span class="row">
-          <input type="range" name="neuron" aria-label="Neuron index" min="0" max=${Math.max(0, this.neurons - 1)} .value=${String(this.neuron)}
+          <input type="range" name="neuron" aria-label="Neuron index" min="0" max=${Math.max(0, this.neurons - 1)} .value=${live(String(this.neuron))}
             ?disabled=${noVariant} @change=${this.onNeuron} />
           <input type="number" name="neuron-number" aria-label="Neuron index" min="0" max=${Math.max(0, this.neurons - 1)} .value=${String(this.neuron)}
             ?disabled=${noVariant} @change=${this.onNeuron} />
@@ -219,7 +220,7 @@ export class VizSidebar extends LitElement {
       ${isAttentionMatrix(this.sv)
         ? html`<label class="head">
             <span>Attention head ${this.head}</span>
-            <input type="range" name="head" min="0" max=${Math.max(0, this.heads - 1)} .value=${String(this.head)}
+            <input type="range" name="head" min="0" max=${Math.max(0, this.heads - 1)} .value=${live(String(this.head))}
               @change=${(e: Event) => this.emit({ name: 'head', value: Number(this.inputValue(e)) })} />
           </label>`
         : nothing}

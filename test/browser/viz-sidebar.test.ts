@@ -105,6 +105,15 @@ describe('viz-sidebar', () => {
     expect((await heard).detail).to.deep.equal({ name: 'head', value: 2 });
   });
 
+  it('keeps a range value that arrives before its range (a deep link opening)', async () => {
+    const el = await fixture<VizSidebar>(html`<viz-sidebar .neuron=${5} sv="W_Q" .head=${2}></viz-sidebar>`);
+    el.neurons = 512;
+    el.heads = 4;
+    await el.updateComplete;
+    expect(inside<HTMLInputElement>(el, 'input[name=neuron]').value).to.equal('5');
+    expect(inside<HTMLInputElement>(el, 'input[name=head]').value).to.equal('2');
+  });
+
   it('collapses to a strip that shows the current epoch, and expands again', async () => {
     const el = await sidebar();
     el.epoch = 20000;

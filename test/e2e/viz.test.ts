@@ -1,0 +1,213 @@
+/**
+ * The Visualization page end to end: a small variant trained and analyzed here (p = 13,
+ * 6 checkpoints), the real server, Debian's Chromium. Requires `npm run build` first.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { VIEWS } from '../../frontend/plots/index.ts';
+import { analyzeVariant } from '../../server/analysis/pipeline.ts';
+import { loadFamilies } from '../../server/registry/families.ts';
+import { trainVariant } from '../../server/training/train-variant.ts';
+import { makeTempWorkbench, type TempWorkbench } from '../helpers/temp-workbench.ts';
+import { launchChromium, texts } from './helpers/browser.ts';
+import { startServer, type RunningServer } from './helpers/server.ts';
+
+const FAMILY = 'modulo_addition_1layer';
+const EPOCHS = [0, 40, 80, 120, 160, 199];
+
+let workbench: TempWorkbench;
+let variant: string;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  workbench = await makeTempWorkbench();
+  const family = (await loadFamilies(workbench.familiesDir)).families.get(FAMILY)!;
+  const trained = await trainVariant({
+    resultsDir: workbench.resultsDir,
+    family,
+    params: { prime: 13, seed: 3 },
+    training: { num_epochs: 200, checkpoint_epochs: EPOCHS.slice(0, -1) },
+  });
+  expect(trained.checkpointEpochs).toEqual(EPOCHS);
+  variant = trained.variant;
+  await analyzeVariant({ resultsDir: workbench.resultsDir, family, variant });
+  server = await startServer({ WORKBENCH_RESULTS_DIR: workbench.resultsDir, WORKBENCH_FAMILIES_DIR: workbench.familiesDir });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await workbench?.cleanup();
+});
+
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+
+const vizUrl = (query: string) => `${server.url}/viz?family=${FAMILY}&variant=${variant}&${query}`;
+const panel = (view: string) => page.locator(`viz-page plot-panel[view="${view}"]`);
+const title = (view: string) => texts(panel(view).locator('.gtitle'));
+const markerLabel = (view: string) => texts(panel(view).locator('.annotation-text').first());
+const query = () => Object.fromEntries(new URL(page.url()).searchParams);
+
+/** Scrolls a panel into view (panels draw lazily) and waits for its figure. */
+async function drawn(view: string): Promise<Locator> {
+  const locator = panel(view);
+  await locator.scrollIntoViewIfNeeded();
+  await locator.locator('.main-svg').first().waitFor();
+  return locator;
+}
+
+/** Client coordinates of data point (x, y) on a panel's main cartesian axes. */
+function pointOnPlot(view: string, x: number, y: number) {
+  return panel(view).evaluate(
+    (element, [px, py]) => {
+      const graph = element.querySelector('.plot-graph') as HTMLElement & {
+        _fullLayout: { xaxis: { l2p(v: number): number; d2l(v: number): number }; yaxis: { l2p(v: number): number; d2l(v: number): number } };
+      };
+      const area = graph.querySelector('.nsewdrag')!.getBoundingClientRect();
+      const { xaxis, yaxis } = graph._fullLayout;
+      return { x: area.left + xaxis.l2p(xaxis.d2l(px!)), y: area.top + yaxis.l2p(yaxis.d2l(py!)) };
+    },
+    [x, y],
+  );
+}
+
+async function clickPoint(view: string, x: number, y: number) {
+  const at = await pointOnPlot(view, x, y);
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.click(at.x, at.y);
+}
+
+describe('Visualization page in Chromium', () => {
+  it('draws all 18 plots in page order, titled at the linked epoch', async () => {
+    await page.goto(vizUrl('epoch=80'));
+    expect(await page.locator('viz-page plot-panel').evaluateAll((panels) => panels.map((p) => p.getAttribute('view')))).toEqual(VIEWS.map((v) => v.id));
+    for (const view of VIEWS) await drawn(view.id);
+    expect(await page.locator('viz-page plot-panel .js-plotly-plot').count()).toBe(18);
+    const titles = await Promise.all(VIEWS.map((v) => title(v.id).then((t) => t[0])));
+    expect(titles).toEqual([
+      'Training Progress',
+      'Embedding Fourier Coefficients - Epoch 80',
+      'Neuron 0 Activations - Epoch 80',
+      'Neuron Frequency Specialization - Epoch 80',
+      'Neuron Specialization Over Training',
+      'Specialized Neurons by Frequency Over Training',
+      'Attention Heads (= ← a) — Epoch 80',
+      'Attention Head Frequency Specialization — Epoch 80',
+      'Attention Head Specialization Over Training',
+      'Parameter Trajectory (All Parameters)',
+      'Parameter Trajectory 3D (All Parameters)',
+      'Parameter Trajectory PC1 vs PC3 (All Parameters)',
+      'Parameter Trajectory PC2 vs PC3 (All Parameters)',
+      'Component Velocity Comparison',
+      'Effective Dimensionality (Participation Ratio)',
+      expect.stringMatching(/^W_in Singular Values — Epoch 80 \(PR = \d+\.\d\)$/),
+      'Landscape Flatness — Mean Delta Loss',
+      expect.stringMatching(/^Perturbation Distribution — Epoch 80 \(Flatness Ratio: \d\.\d\d\)$/),
+    ]);
+    for (const view of ['loss', 'spec-trajectory', 'spec-freq', 'attn-spec', 'velocity', 'dim-trajectory', 'flatness-trajectory']) {
+      expect(await markerLabel(view)).toEqual(['Epoch 80']);
+    }
+    expect(await texts(page.locator('viz-sidebar .status'))).toEqual([`Variant: ${variant} | State: analyzed | 6 checkpoints`]);
+  });
+
+  it('scrubbing moves markers without redrawing, re-renders per-epoch plots, and adds no history', async () => {
+    await page.goto(vizUrl('epoch=0'));
+    await drawn('loss');
+    await drawn('freq');
+    const historyLength = await page.evaluate(() => history.length);
+    // Tag the loss plot's traces: a relayout keeps them, a redraw would replace them.
+    await panel('loss').evaluate((p) => ((p.querySelector('.scatterlayer') as HTMLElement).dataset.tag = 'kept'));
+    const slider = page.locator('viz-sidebar epoch-control input[type=range]');
+    await slider.focus();
+    for (const key of ['End', 'ArrowLeft', 'ArrowLeft', 'ArrowRight']) await page.keyboard.press(key);
+    await expect.poll(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 160']);
+    await expect.poll(() => markerLabel('loss')).toEqual(['Epoch 160']);
+    await expect.poll(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 160 (checkpoint 5 of 6)']);
+    expect(await panel('loss').locator('.scatterlayer[data-tag=kept]').count()).toBe(1);
+    expect(query().epoch).toBe('160');
+    expect(await page.evaluate(() => history.length)).toBe(historyLength);
+
+    // The trajectory star follows by restyle.
+    await drawn('trajectory');
+    const starEpoch = () => panel('trajectory').evaluate((p) => (p.querySelector('.plot-graph') as unknown as { data: { customdata: number[] }[] }).data[2]!.customdata[0]);
+    expect(await starEpoch()).toBe(160);
+    await page.locator('viz-sidebar epoch-control input[type=number]').fill('37');
+    await page.locator('viz-sidebar epoch-control input[type=number]').press('Enter');
+    await expect.poll(starEpoch).toBe(40);
+    await expect.poll(() => title('trajectory')).toEqual(['Parameter Trajectory (All Parameters)']);
+  });
+
+  it('clicking a point on a summary or trajectory plot jumps to the nearest analyzed epoch', async () => {
+    await page.goto(vizUrl('epoch=0'));
+    await drawn('spec-trajectory');
+    await clickPoint('spec-trajectory', 118, 0);
+    await expect.poll(() => query().epoch).toBe('120');
+    await expect.poll(() => markerLabel('spec-trajectory')).toEqual(['Epoch 120']);
+    await drawn('freq');
+    await expect.poll(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 120']);
+
+    await drawn('trajectory');
+    const checkpoint = await panel('trajectory').evaluate((p) => {
+      const trace = (p.querySelector('.plot-graph') as unknown as { data: { x: number[]; y: number[] }[] }).data[1]!;
+      return { x: trace.x[1]!, y: trace.y[1]! };
+    });
+    await clickPoint('trajectory', checkpoint.x, checkpoint.y);
+    await expect.poll(() => query().epoch).toBe('40');
+  });
+
+  it('clicking a column of the frequency-clusters heatmap selects that neuron', async () => {
+    await page.goto(vizUrl('epoch=199'));
+    await drawn('clusters');
+    await clickPoint('clusters', 7, 3);
+    await expect.poll(() => query().neuron).toBe('7');
+    await expect.poll(() => texts(page.locator('viz-sidebar label:has(input[name=neuron]) > span').first())).toEqual(['Neuron 7']);
+    await drawn('activation');
+    await expect.poll(() => title('activation')).toEqual(['Neuron 7 Activations - Epoch 199']);
+  });
+
+  it('a pasted deep link restores the view, and reloading keeps it', async () => {
+    await page.goto(vizUrl('epoch=120&neuron=5&pair=1,0&group=mlp&sv=W_Q&head=2&metric=flatness_ratio'));
+    const expectRestored = async () => {
+      await expect.poll(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 120 (checkpoint 4 of 6)']);
+      const views: [string, string][] = [
+        ['activation', 'Neuron 5 Activations - Epoch 120'],
+        ['attention', 'Attention Heads (b ← a) — Epoch 120'],
+        ['trajectory', 'Parameter Trajectory (Mlp)'],
+        ['flatness-trajectory', 'Landscape Flatness — Flatness Ratio'],
+      ];
+      for (const [view, expected] of views) {
+        await drawn(view);
+        await expect.poll(() => title(view)).toEqual([expected]);
+      }
+      await drawn('sv-spectrum');
+      await expect.poll(() => title('sv-spectrum').then((t) => t[0])).toMatch(/^W_Q Head 2 Singular Values — Epoch 120/);
+      expect(await page.locator('viz-sidebar input[name=group][value=mlp]').isChecked()).toBe(true);
+      expect(await page.locator('viz-sidebar select[name=sv]').inputValue()).toBe('W_Q');
+      expect(await page.locator('viz-sidebar input[name=head]').inputValue()).toBe('2');
+      expect(query()).toMatchObject({ epoch: '120', neuron: '5', pair: '1,0', group: 'mlp', sv: 'W_Q', head: '2', metric: 'flatness_ratio' });
+    };
+    await expectRestored();
+    await page.reload();
+    await expectRestored();
+  });
+
+  it('snaps a deep-linked epoch to the nearest analyzed one', async () => {
+    await page.goto(vizUrl('epoch=45'));
+    await expect.poll(() => query().epoch).toBe('40');
+    await expect.poll(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 40']);
+  });
+
+  it('shows placeholders with no variant selected and for an unknown variant', async () => {
+    await page.goto(`${server.url}/viz`);
+    await expect.poll(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Select a variant']);
+    expect(await texts(page.locator('viz-sidebar .status'))).toEqual(['No variant selected']);
+    expect(await page.locator('viz-page family-select').count()).toBe(1);
+    await page.goto(`${server.url}/viz?family=${FAMILY}&variant=${FAMILY}_p13_seed404`);
+    await expect.poll(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Variant not found']);
+  });
+});
