@@ -59,6 +59,11 @@ function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+/** Four decimals like the original, switching to exponent notation once a loss falls below 0.001. */
+function formatLoss(loss: number): string {
+  return loss >= 1e-3 ? loss.toFixed(4) : loss.toExponential(2);
+}
+
 /** A one-line bar redrawn in place on a terminal; plain lines every few hundred epochs otherwise. */
 function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) => void {
   let lastLineEpoch = -Infinity;
@@ -66,7 +71,7 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) 
     const { epoch, numEpochs, trainLoss, testLoss, msPerEpoch, etaSeconds } = progress;
     const done = epoch + 1;
     const text =
-      `epoch ${done}/${numEpochs}  train ${trainLoss.toFixed(4)}  test ${testLoss.toFixed(4)}  ` +
+      `epoch ${done}/${numEpochs}  train ${formatLoss(trainLoss)}  test ${formatLoss(testLoss)}  ` +
       `${msPerEpoch.toFixed(1)} ms/epoch  ETA ${formatDuration(etaSeconds)}`;
     if (stream.isTTY) {
       const width = 24;
