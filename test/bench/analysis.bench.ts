@@ -7,7 +7,7 @@
  *   node --import tsx test/bench/analysis.bench.ts --from DIR      a copy of a trained variant folder DIR
  *   options: --checkpoints N (synthetic only, default 95), --keep (leave the temporary results folder)
  */
-import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,6 @@ import { modelDims } from '../../server/engine/weights.ts';
 import { variantPaths } from '../../server/registry/variant-paths.ts';
 import { initWeights } from '../../server/training/init.ts';
 import { writeCheckpoint } from '../../server/training/variant-files.ts';
-import { readFile } from 'node:fs/promises';
 
 const { values: options } = parseArgs({
   options: { from: { type: 'string' }, checkpoints: { type: 'string', default: '95' }, keep: { type: 'boolean', default: false } },
@@ -45,9 +44,12 @@ if (options.from) {
 console.log(`matrix-multiply backend: ${gemm.name}`);
 
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 const result = await analyzeVariant({ resultsDir, family, variant, gemm });
 const total = (performance.now() - start) / 1000;
-console.log(`\nfull analysis of ${result.checkpointEpochs.length} checkpoints: ${total.toFixed(1)} s`);
+const cpu = process.cpuUsage(cpuStart);
+// CPU time (all threads, BLAS included) shows how much of the wall time other processes took on a shared machine.
+console.log(`\nfull analysis of ${result.checkpointEpochs.length} checkpoints: ${total.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU`);
 for (const [label, ms] of Object.entries(result.timings).sort((a, b) => b[1] - a[1])) {
   console.log(`  ${label.padEnd(26)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${((ms / 1000 / total) * 100).toFixed(1).padStart(5)} %`);
 }
