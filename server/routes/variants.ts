@@ -60,7 +60,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeCache()) {
     if (!family[kind].includes(analyzer)) throw new ApiError(404, `family ${family.name} has no ${kind === 'analyzers' ? '' : 'cross-epoch '}analyzer "${analyzer}"`);
   }
 
-  async function requireCheckpoint(paths: ReturnType<typeof variantPaths>, epoch: number, family: Family, p: number) {
+  async function probeAt(paths: ReturnType<typeof variantPaths>, epoch: number, family: Family, p: number) {
     try {
       return await probes.get(paths.checkpoint(epoch), family.architecture, p);
     } catch (error) {
@@ -135,7 +135,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeCache()) {
       const { family, paths, p } = await resolve(familyName, variantName);
       const dMlp = family.architecture.d_mlp;
       if (neuron >= dMlp) throw new ApiError(400, `neuron must be below d_mlp = ${dMlp}`, [{ field: 'neuron', message: `must be 0 … ${dMlp - 1}` }]);
-      const { mlpPost } = await requireCheckpoint(paths, epoch, family, p);
+      const { mlpPost } = await probeAt(paths, epoch, family, p);
       const body: NeuronGridResponse = { epoch, neuron, p, activations: { shape: [p, p], data: rounded(neuronGrid(mlpPost, dMlp, p, neuron)) } };
       return c.json(body, 200);
     })
@@ -143,7 +143,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeCache()) {
       const { family: familyName, variant: variantName, epoch } = c.req.valid('param');
       const { query, key } = c.req.valid('query');
       const { family, paths, p } = await resolve(familyName, variantName);
-      const { attnPattern } = await requireCheckpoint(paths, epoch, family, p);
+      const { attnPattern } = await probeAt(paths, epoch, family, p);
       const heads = family.architecture.n_heads;
       const slice = attentionSlice(attnPattern, heads, family.architecture.n_ctx, p, query, key);
       const body: AttentionSliceResponse = { epoch, query, key, p, patterns: { shape: [heads, p, p], data: rounded(slice) } };
