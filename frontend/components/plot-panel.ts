@@ -15,6 +15,7 @@ export interface PlotClickDetail {
   pointNumber: unknown;
 }
 export type PlotClickEvent = CustomEvent<PlotClickDetail>;
+export type PlotVisibleEvent = CustomEvent<{ view: ViewId }>;
 
 /** A restyle of some traces (e.g. a trajectory's current-epoch star), as `Plotly.restyle` takes it. */
 export interface TraceRestyle {
@@ -28,7 +29,7 @@ let plotlyModule: Promise<PlotlyModule> | undefined;
  * Plotly on first use only, so only the page that draws pays for it. Vite turns the UMD bundle into
  * a default export; loaded as a plain ES module (the component test runner) it sets window.Plotly.
  */
-function loadPlotly(): Promise<PlotlyModule> {
+export function loadPlotly(): Promise<PlotlyModule> {
   plotlyModule ??= import('plotly.js-dist-min').then(
     (module) => (module as { default?: PlotlyModule }).default ?? (globalThis as unknown as { Plotly: PlotlyModule }).Plotly,
   );
@@ -90,6 +91,7 @@ function downloadText(text: string, fileName: string, type: string): void {
  * on reconnect.
  *
  * @fires plot-click - a point was clicked; detail: the view and the point's x, y and customdata.
+ * @fires plot-visible - a lazy panel came into (or near) the viewport; detail: the view.
  */
 @customElement('plot-panel')
 export class PlotPanel extends LitElement {
@@ -116,7 +118,12 @@ export class PlotPanel extends LitElement {
   private resizeFrame = 0;
   private drawnWidth = 0;
   private readonly resizeObserver = new ResizeObserver(() => this.scheduleResize());
-  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: '200px 0px' });
+  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: '100px 0px' });
+
+  /** Whether the panel draws now: not lazy, or in (or near) the viewport. */
+  get inViewport(): boolean {
+    return this.inView;
+  }
 
   /** Resolves once everything requested so far is drawn (or waits for the panel to come into view). */
   async whenSettled(): Promise<void> {
@@ -257,6 +264,7 @@ export class PlotPanel extends LitElement {
     if (this.inView) {
       this.requestDraw();
       this.scheduleResize();
+      this.dispatchEvent(new CustomEvent('plot-visible', { detail: { view: this.view }, bubbles: true, composed: true }));
     }
   }
 
@@ -290,5 +298,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'plot-click': PlotClickEvent;
+    'plot-visible': PlotVisibleEvent;
   }
 }

@@ -8,7 +8,7 @@ import { WithApi } from '../api/with-api.ts';
 import type { EpochChangeEvent } from '../components/epoch-control.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
 import '../components/plot-panel.ts';
-import type { PlotClickEvent, PlotPanel } from '../components/plot-panel.ts';
+import { loadPlotly, type PlotClickEvent, type PlotPanel, type PlotVisibleEvent } from '../components/plot-panel.ts';
 import type { VariantChangeEvent } from '../components/variant-select.ts';
 import '../components/viz-sidebar.ts';
 import type { VizControlChangeEvent } from '../components/viz-sidebar.ts';
@@ -85,10 +85,13 @@ interface EpochData {
   payload: EpochPayload | null;
 }
 
-/** Per-epoch payloads kept for scrubbing back and forth: 7 views × ~14 epochs. */
-const CACHE_ENTRIES = 96;
+/** Per-epoch views whose payload the server recomputes from the checkpoint rather than reads. */
+const RECOMPUTED_VIEW_IDS: readonly ViewId[] = ['activation', 'attention'];
 
-const LOADING = placeholderSpec('Loading…');
+/** Per-epoch payloads kept for scrubbing back and forth: 7 views × ~9 epochs (an attention slice is ~0.5 MB). */
+const CACHE_ENTRIES = 64;
+
+const LOADING = 'Loading…';
 
 /** Placeholders have no traces: nothing to export, and no marker to move. */
 function isPlaceholder(spec: PlotSpec | undefined): boolean {
@@ -156,16 +159,22 @@ export class VizPage extends WithApi(LitElement) {
   /** The payload key each per-epoch view shows or is fetching, so nothing is fetched twice. */
   private readonly requested = new Map<ViewId, string>();
   private readonly requests = new Map<ViewId, AbortController>();
+  /** Payload requests on their way (a view's or a prefetch), so a second asker waits for the first. */
+  private readonly inflight = new Map<string, Promise<EpochPayload | null>>();
   private summaries = new Map<SummaryAnalyzer, SummaryResponse | null>();
   private trajectory: CrossEpochTrajectory | null = null;
   /** Aborts everything loading for the current variant when another is chosen. */
   private variantRequests = new AbortController();
   private markerFrame = 0;
+  /** One placeholder figure per view and message, so re-rendering the page hands panels the same object. */
+  private readonly placeholders = new Map<string, PlotSpec>();
 
   override connectedCallback(): void {
     super.connectedCallback();
     // Read window.location, not the router's location: onBeforeEnter is unreliable after a reload (C.1).
     this.selection = parseVizQuery(window.location.search);
+    // Plotly (~1.4 MB gzipped) downloads and parses while the variant's data loads.
+    void loadPlotly();
     void this.loadFamilies();
   }
 
@@ -202,7 +211,7 @@ export class VizPage extends WithApi(LitElement) {
         @epoch-change=${this.onEpochChange}
         @viz-control-change=${this.onControlChange}
       ></viz-sidebar>
-      <div class="content" @plot-click=${this.onPlotClick}>
+      <div class="content" @plot-click=${this.onPlotClick} @plot-visible=${this.onPlotVisible}>
         <h1>Training Dynamics Analysis</h1>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
         ${SECTIONS.map(
@@ -214,7 +223,7 @@ export class VizPage extends WithApi(LitElement) {
                 view=${id}
                 variant=${selection.variant}
                 .epoch=${this.epochData.get(id)?.epoch ?? selection.epoch}
-                .spec=${this.specs[id] ?? placeholderSpec(this.missing)}
+                .spec=${this.specs[id] ?? this.placeholder(id, this.missing)}
                 ?busy=${this.loading.has(id)}
               ></plot-panel>`,
             )}
@@ -278,7 +287,7 @@ export class VizPage extends WithApi(LitElement) {
   /** Loads the selected variant and draws everything at the selected (or first analyzed) epoch. */
   private async openVariant() {
     this.resetVariantData();
-    this.missing = 'Loading…';
+    this.missing = LOADING;
     const { family, variant } = this.selection;
     const signal = this.variantRequests.signal;
     let detail: VariantDetail;
@@ -301,11 +310,13 @@ export class VizPage extends WithApi(LitElement) {
       head: Math.min(this.selection.head, detail.config.n_heads - 1),
     };
     this.writeUrl();
-    this.specs = Object.fromEntries(VIEWS.map((view) => [view.id, this.analyzed(view.feeds) ? LOADING : placeholderSpec(PLACEHOLDER.runAnalysisFirst)]));
+    this.specs = Object.fromEntries(VIEWS.map((view) => [view.id, this.placeholder(view.id, this.analyzed(view.feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst)]));
     this.setSpec('loss', lossSpec(detail, epochs, this.selection.epoch));
     for (const analyzer of SUMMARY_ANALYZERS) if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal);
     if (this.analyzed(TRAJECTORY_ANALYZER)) void this.loadTrajectory(signal);
-    this.loadEpochViews();
+    // The panels must exist to say whether they are in view.
+    await this.updateComplete;
+    if (!signal.aborted) void this.loadEpochViews();
   }
 
   private async loadSummary(analyzer: SummaryAnalyzer, signal: AbortSignal) {
@@ -333,14 +344,23 @@ export class VizPage extends WithApi(LitElement) {
     }
   }
 
-  /** Brings every per-epoch view (or the given ones) to the current selection. */
-  private loadEpochViews(ids: readonly ViewId[] = PER_EPOCH_VIEW_IDS) {
-    for (const id of ids) if (this.analyzed(viewInfo(id).feeds)) void this.loadEpochView(id);
+  /**
+   * Brings the per-epoch views in view (of the given ones) to the current selection; the others
+   * follow when they scroll into view. Payloads read from artifact files come first: the
+   * recomputed ones (a forward pass on the server) would hold them up.
+   */
+  private async loadEpochViews(ids: readonly ViewId[] = PER_EPOCH_VIEW_IDS) {
+    const due = ids.filter((id) => this.analyzed(viewInfo(id).feeds) && this.panel(id)?.inViewport);
+    const recomputed = (id: ViewId) => RECOMPUTED_VIEW_IDS.includes(id);
+    const epoch = this.selection.epoch;
+    await Promise.all(due.filter((id) => !recomputed(id)).map((id) => this.loadEpochView(id)));
+    await Promise.all(due.filter(recomputed).map((id) => this.loadEpochView(id)));
+    if (epoch !== null) await this.prefetchNeighbours(due, epoch);
   }
 
   private async loadEpochView(id: ViewId) {
     const epoch = this.selection.epoch;
-    if (epoch === null) return this.setSpec(id, placeholderSpec(PLACEHOLDER.runAnalysisFirst));
+    if (epoch === null) return this.setSpec(id, this.placeholder(id, PLACEHOLDER.runAnalysisFirst));
     const key = this.payloadKey(id, epoch);
     if (this.requested.get(id) === key) return;
     this.requests.get(id)?.abort();
@@ -349,12 +369,14 @@ export class VizPage extends WithApi(LitElement) {
     this.requested.set(id, key);
     this.setLoading(id, true);
     try {
-      const cached = this.cache.has(key);
-      const payload = cached ? this.cache.get(key)! : await this.orNull(this.fetchPayload(id, epoch, controller.signal), controller.signal);
+      const payload = await this.payload(id, epoch, controller.signal);
       if (controller.signal.aborted) return;
-      if (!cached) this.cache.set(key, payload);
       this.epochData.set(id, { epoch, payload });
       this.setSpec(id, this.build(id));
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.requested.delete(id);
+      this.error = (error as Error).message;
     } finally {
       if (this.requests.get(id) === controller) {
         this.requests.delete(id);
@@ -363,15 +385,51 @@ export class VizPage extends WithApi(LitElement) {
     }
   }
 
-  /** Identifies a per-epoch view's payload: the epoch, plus the neuron or position pair it depends on. */
-  private payloadKey(id: ViewId, epoch: number): string {
-    const pair = POSITION_PAIRS[this.selection.pair]!;
-    if (id === 'activation') return `${id}/${epoch}/${this.selection.neuron}`;
-    if (id === 'attention') return `${id}/${epoch}/${pair.to},${pair.from}`;
-    return `${id}/${epoch}`;
+  /** A view's payload at an epoch: cached, already on its way, or fetched now. A 404 is null (no result). */
+  private payload(id: ViewId, epoch: number, signal?: AbortSignal): Promise<EpochPayload | null> {
+    const key = this.payloadKey(id, epoch);
+    if (this.cache.has(key)) return Promise.resolve(this.cache.get(key)!);
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const request = this.fetchPayload(id, epoch, signal)
+      .catch((error: unknown) => {
+        if (error instanceof ApiRequestError && error.status === 404) return null;
+        throw error;
+      })
+      .then((payload) => {
+        this.cache.set(key, payload);
+        return payload;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, request);
+    return request;
   }
 
-  private fetchPayload(id: ViewId, epoch: number, signal: AbortSignal): Promise<EpochPayload> {
+  /**
+   * Fetches the neighbouring checkpoints' payloads of the given views, one at a time, while the
+   * epoch stays put, so stepping through checkpoints finds them cached.
+   */
+  private async prefetchNeighbours(ids: readonly ViewId[], epoch: number) {
+    const epochs = this.detail?.analyzedEpochs ?? [];
+    const index = epochs.indexOf(epoch);
+    for (const neighbour of [epochs[index + 1], epochs[index - 1]]) {
+      for (const id of ids) {
+        if (neighbour === undefined || this.selection.epoch !== epoch) return;
+        await this.payload(id, neighbour).catch(() => null);
+      }
+    }
+  }
+
+  /** Identifies a per-epoch view's payload: variant and epoch, plus the neuron or position pair it depends on. */
+  private payloadKey(id: ViewId, epoch: number): string {
+    const { variant, neuron } = this.selection;
+    const pair = POSITION_PAIRS[this.selection.pair]!;
+    if (id === 'activation') return `${variant}/${id}/${epoch}/${neuron}`;
+    if (id === 'attention') return `${variant}/${id}/${epoch}/${pair.to},${pair.from}`;
+    return `${variant}/${id}/${epoch}`;
+  }
+
+  private fetchPayload(id: ViewId, epoch: number, signal?: AbortSignal): Promise<EpochPayload> {
     const { family, variant, neuron } = this.selection;
     const pair = POSITION_PAIRS[this.selection.pair]!;
     if (id === 'activation') return this.api.neuronGrid(family, variant, neuron, epoch, signal);
@@ -435,6 +493,12 @@ export class VizPage extends WithApi(LitElement) {
     }
   }
 
+  private placeholder(id: ViewId, message: string): PlotSpec {
+    const key = `${id}:${message}`;
+    if (!this.placeholders.has(key)) this.placeholders.set(key, placeholderSpec(message));
+    return this.placeholders.get(key)!;
+  }
+
   /** Hands a figure to its panel, keeping the user's zoom across updates of the same variant and view. */
   private setSpec(id: ViewId, spec: PlotSpec) {
     const trajectory = (TRAJECTORY_VIEW_IDS as readonly string[]).includes(id);
@@ -486,7 +550,7 @@ export class VizPage extends WithApi(LitElement) {
       this.select({ epoch });
       this.scheduleMarkers();
     }
-    if (committed) this.loadEpochViews();
+    if (committed) void this.loadEpochViews();
   }
 
   private statusText(): string {
@@ -519,10 +583,10 @@ export class VizPage extends WithApi(LitElement) {
     switch (detail.name) {
       case 'neuron':
         this.select({ neuron: detail.value });
-        return this.loadEpochViews(['activation']);
+        return void this.loadEpochViews(['activation']);
       case 'pair':
         this.select({ pair: detail.value });
-        return this.loadEpochViews(['attention']);
+        return void this.loadEpochViews(['attention']);
       case 'group':
         this.select({ group: detail.value });
         if (this.trajectory) for (const id of TRAJECTORY_VIEW_IDS) this.setSpec(id, this.build(id));
@@ -548,8 +612,12 @@ export class VizPage extends WithApi(LitElement) {
       if (epoch !== undefined) this.setEpoch(epoch, true);
     } else if (Number.isInteger(chosen.neuron) && chosen.neuron >= 0 && chosen.neuron < this.detail.config.d_mlp) {
       this.select({ neuron: chosen.neuron });
-      this.loadEpochViews(['activation']);
+      void this.loadEpochViews(['activation']);
     }
+  }
+
+  private onPlotVisible(event: PlotVisibleEvent) {
+    if ((PER_EPOCH_VIEW_IDS as readonly string[]).includes(event.detail.view)) void this.loadEpochViews([event.detail.view]);
   }
 }
 

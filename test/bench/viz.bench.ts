@@ -3,7 +3,8 @@
  * server on a default-sized variant (95 checkpoints, p = 113). Prints medians:
  *   - time from opening a deep link to every plot in view drawn (target ≤ 2 s);
  *   - time from an epoch change to every plot in view showing the new epoch (target ≤ 150 ms),
- *     at several scroll positions, on epochs not shown before (no cached payloads);
+ *     at several scroll positions: jumps to epochs not shown before (no cached payloads) and
+ *     steps to the next checkpoint (the page prefetches neighbours);
  *   - the gzipped size of the shell's own JavaScript (target ≤ 60 KB), and that Plotly is
  *     requested only once /viz is shown.
  * Requires `npm run build` first.
@@ -11,7 +12,7 @@
  *   node --import tsx test/bench/viz.bench.ts                 the analyzed run in /tmp/grok-results if there is
  *                                                             one, else a synthetic one trained and analyzed here
  *   options: --results DIR --variant NAME (an analyzed variant to use), --keep (keep the synthetic one),
- *            --opens N (default 5), --changes N (epoch changes per scroll position, default 8)
+ *            --opens N (default 5), --changes N (jumps and steps per scroll position, default 5)
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -38,7 +39,7 @@ const { values: options } = parseArgs({
     variant: { type: 'string' },
     keep: { type: 'boolean', default: false },
     opens: { type: 'string', default: '5' },
-    changes: { type: 'string', default: '8' },
+    changes: { type: 'string', default: '5' },
   },
 });
 
@@ -112,6 +113,12 @@ console.log(`shell JavaScript: ${(shellBytes / 1024).toFixed(1)} KB gzipped in $
 
 const server = await startServer({ WORKBENCH_RESULTS_DIR: resultsDir });
 const browser = await launchChromium();
+/** A fresh browser context (empty HTTP cache). tsx keeps function names with a `__name` helper the page lacks. */
+async function newContext() {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript('globalThis.__name = (fn) => fn');
+  return context;
+}
 const deepLink = (epoch: number) => `${server.url}/viz?family=${FAMILY}&variant=${variant}&epoch=${epoch}`;
 const detail = (await (await fetch(`${server.url}/api/variants/${FAMILY}/${variant}`)).json()) as { analyzedEpochs: number[] };
 const epochs = detail.analyzedEpochs;
@@ -125,7 +132,6 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
   return page.evaluate(
     ([epoch, timeoutMs]) =>
       new Promise<number>((resolve, reject) => {
-        const viz = document.querySelector('app-shell')?.shadowRoot?.querySelector('viz-page');
         const start = performance.now();
         const shows = (panel: Element): boolean => {
           if (!panel.querySelector('.gtitle')) return false; // placeholders have no title
@@ -139,6 +145,7 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
           return title.includes(`Epoch ${epoch}`) || marker === `Epoch ${epoch}`;
         };
         const check = () => {
+          const viz = document.querySelector('app-shell')?.shadowRoot?.querySelector('viz-page');
           const panels = [...(viz?.shadowRoot?.querySelectorAll('plot-panel') ?? [])].filter((panel) => {
             const rect = panel.getBoundingClientRect();
             return rect.bottom > 0 && rect.top < innerHeight;
@@ -155,7 +162,7 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
 
 // Plotly must not be fetched before the viz page is shown.
 {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await newContext();
   const page = await context.newPage();
   const plotlyRequests: string[] = [];
   page.on('request', (request) => {
@@ -177,7 +184,7 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
 // First draw of the plots in view after opening a deep link (fresh context: nothing cached).
 const opens: number[] = [];
 for (let i = 0; i < Number(options.opens); i++) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await newContext();
   const page = await context.newPage();
   await page.goto(deepLink(epochs[(i * 17) % epochs.length]!));
   opens.push(await waitInView(page, null));
@@ -185,35 +192,54 @@ for (let i = 0; i < Number(options.opens); i++) {
 }
 console.log(`open → plots in view drawn: median ${ms(median(opens))} over ${opens.length} opens (target ≤ 2000 ms); runs ${opens.map(ms).join(', ')}`);
 
-// Epoch changes at several scroll positions, each to an epoch not shown before.
-const context = await browser.newContext({ viewport: VIEWPORT });
+// Epoch changes at several scroll positions: jumps to epochs not shown before (nothing cached),
+// and steps to the next checkpoint (→ key) half a second apart, as when stepping through.
+const context = await newContext();
 const page = await context.newPage();
 await page.goto(deepLink(epochs[0]!));
 await waitInView(page, epochs[0]!);
 const positions = ['loss', 'activation', 'attention', 'trajectory', 'trajectory-pc2-pc3', 'dim-trajectory', 'flatness-trajectory'];
-const fresh = epochs.slice(1).sort((a, b) => ((a * 7919) % 97) - ((b * 7919) % 97));
-const all: number[] = [];
-for (const view of positions) {
-  await page.locator(`viz-page plot-panel[view="${view}"]`).evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
-  await waitInView(page, await page.evaluate(() => Number(new URL(location.href).searchParams.get('epoch'))));
-  const times: number[] = [];
-  for (let i = 0; i < Number(options.changes) && fresh.length > 0; i++) {
-    const epoch = fresh.shift()!;
-    const started = await page.evaluate((index) => {
+const fresh = epochs.slice(1, -positions.length * Number(options.changes)).sort((a, b) => ((a * 7919) % 97) - ((b * 7919) % 97));
+const jumps: number[] = [];
+const steps: number[] = [];
+
+/** Changes the epoch as the slider does (a jump) or as the → key does (a step); returns the ms until all in view show it. */
+async function change(how: 'jump' | 'step', epoch: number): Promise<number> {
+  const started = await page.evaluate(
+    ([how, index]) => {
       const sidebar = document.querySelector('app-shell')!.shadowRoot!.querySelector('viz-page')!.shadowRoot!.querySelector('viz-sidebar')!;
       const slider = sidebar.shadowRoot!.querySelector('epoch-control')!.shadowRoot!.querySelector<HTMLInputElement>('input[type=range]')!;
       const start = performance.now();
-      slider.value = String(index);
-      slider.dispatchEvent(new Event('input', { bubbles: true }));
-      slider.dispatchEvent(new Event('change', { bubbles: true }));
+      if (how === 'step') {
+        slider.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true, cancelable: true }));
+      } else {
+        slider.value = String(index);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        slider.dispatchEvent(new Event('change', { bubbles: true }));
+      }
       return start;
-    }, epochs.indexOf(epoch));
-    times.push((await waitInView(page, epoch)) - started);
-  }
-  all.push(...times);
-  console.log(`  in view from ${view}: median ${ms(median(times))} (${times.map(ms).join(', ')})`);
+    },
+    [how, epochs.indexOf(epoch)] as const,
+  );
+  return (await waitInView(page, epoch)) - started;
 }
-console.log(`epoch change → every plot in view shows it: median ${ms(median(all))} over ${all.length} changes (target ≤ 150 ms)`);
+
+for (const view of positions) {
+  await page.locator(`viz-page plot-panel[view="${view}"]`).evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
+  await waitInView(page, await page.evaluate(() => Number(new URL(location.href).searchParams.get('epoch'))));
+  const jumped: number[] = [];
+  const stepped: number[] = [];
+  for (let i = 0; i < Number(options.changes); i++) jumped.push(await change('jump', fresh.shift()!));
+  for (let i = 0; i < Number(options.changes); i++) {
+    await page.waitForTimeout(500);
+    const next = epochs[epochs.indexOf(await page.evaluate(() => Number(new URL(location.href).searchParams.get('epoch')))) + 1]!;
+    stepped.push(await change('step', next));
+  }
+  jumps.push(...jumped);
+  steps.push(...stepped);
+  console.log(`  in view from ${view}: jump median ${ms(median(jumped))} (${jumped.map(ms).join(', ')}); step median ${ms(median(stepped))} (${stepped.map(ms).join(', ')})`);
+}
+console.log(`epoch change → every plot in view shows it (target ≤ 150 ms): jump to an unvisited epoch median ${ms(median(jumps))} over ${jumps.length}; step to the next checkpoint median ${ms(median(steps))} over ${steps.length}`);
 
 await context.close();
 await browser.close();
