@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { Router } from '@vaadin/router';
 import '../../frontend/app-shell.ts';
 import type { AppShell } from '../../frontend/app-shell.ts';
+import { SLOW } from './deep-query.ts';
 
 const startPath = window.location.pathname + window.location.search;
 
@@ -11,7 +12,7 @@ function pageIn(shell: AppShell): HTMLElement | null {
 
 async function navigateAndWait(shell: AppShell, path: string, tag: string) {
   Router.go(path);
-  await waitUntil(() => pageIn(shell)?.localName === tag, `expected <${tag}> at ${path}`);
+  await waitUntil(() => pageIn(shell)?.localName === tag, `expected <${tag}> at ${path}`, SLOW);
 }
 
 describe('app-shell', () => {
@@ -37,7 +38,7 @@ describe('app-shell', () => {
 
   it('redirects / to the Visualization page', async () => {
     Router.go('/');
-    await waitUntil(() => pageIn(shell)?.localName === 'viz-page');
+    await waitUntil(() => pageIn(shell)?.localName === 'viz-page', 'viz-page mounted', SLOW);
     expect(window.location.pathname).to.equal('/viz');
   });
 
@@ -52,7 +53,7 @@ describe('app-shell', () => {
   it('provides the API client, so pages load the family list from the server', async () => {
     await navigateAndWait(shell, '/training', 'training-page');
     const page = pageIn(shell)!;
-    await waitUntil(() => page.shadowRoot?.querySelector('family-select')?.shadowRoot?.querySelectorAll('option').length === 2);
+    await waitUntil(() => page.shadowRoot?.querySelector('family-select')?.shadowRoot?.querySelectorAll('option').length === 2, 'families loaded', SLOW);
     const select = page.shadowRoot!.querySelector('family-select')!;
     const labels = [...select.shadowRoot!.querySelectorAll('option')].map((o) => o.textContent!.trim());
     expect(labels).to.deep.equal(['Select family...', 'Modulo Addition (1 Layer)']);
