@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../frontend/components/plot-panel.ts';
-import type { PlotClickEvent, PlotPanel } from '../../frontend/components/plot-panel.ts';
+import type { PlotClickEvent, PlotPanel, PlotVisibleEvent } from '../../frontend/components/plot-panel.ts';
 import { dominantFrequenciesSpec, epochMarkerRelayout, specializationTrajectorySpec, type NdArray } from '../../frontend/plots/index.ts';
 
 const nd = (data: number[], shape = [data.length]): NdArray => ({ shape, data });
@@ -92,7 +92,7 @@ describe('plot-panel', () => {
     expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 20']);
   });
 
-  it('with lazy, draws only once scrolled into view', async () => {
+  it('with lazy, draws only once scrolled into view, and says so', async () => {
     const wrapper = await fixture<HTMLDivElement>(
       html`<div style="height: 300px; overflow: auto">
         <div style="height: 3000px"></div>
@@ -103,8 +103,12 @@ describe('plot-panel', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await panel.whenSettled();
     expect(panel.querySelector('.main-svg')).to.equal(null);
+    expect(panel.inViewport).to.equal(false);
     panel.moveMarker(epochMarkerRelayout(30));
+    const visible = oneEvent(panel, 'plot-visible') as Promise<PlotVisibleEvent>;
     wrapper.scrollTop = 3000;
+    expect((await visible).detail).to.deep.equal({ view: 'spec-trajectory' });
+    expect(panel.inViewport).to.equal(true);
     await waitUntil(() => panel.querySelector('.main-svg'), 'not drawn in view', { timeout: 15000 });
     await panel.whenSettled();
     expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 30']);

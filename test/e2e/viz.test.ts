@@ -52,6 +52,8 @@ const panel = (view: string) => page.locator(`viz-page plot-panel[view="${view}"
 const title = (view: string) => texts(panel(view).locator('.gtitle'));
 const markerLabel = (view: string) => texts(panel(view).locator('.annotation-text').first());
 const query = () => Object.fromEntries(new URL(page.url()).searchParams);
+/** expect.poll with room for a loaded machine: loading a variant and Plotly can take seconds. */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 /** Scrolls a panel into view (panels draw lazily) and waits for its figure. */
 async function drawn(view: string): Promise<Locator> {
@@ -125,9 +127,9 @@ describe('Visualization page in Chromium', () => {
     const slider = page.locator('viz-sidebar epoch-control input[type=range]');
     await slider.focus();
     for (const key of ['End', 'ArrowLeft', 'ArrowLeft', 'ArrowRight']) await page.keyboard.press(key);
-    await expect.poll(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 160']);
-    await expect.poll(() => markerLabel('loss')).toEqual(['Epoch 160']);
-    await expect.poll(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 160 (checkpoint 5 of 6)']);
+    await eventually(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 160']);
+    await eventually(() => markerLabel('loss')).toEqual(['Epoch 160']);
+    await eventually(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 160 (checkpoint 5 of 6)']);
     expect(await panel('loss').locator('.scatterlayer[data-tag=kept]').count()).toBe(1);
     expect(query().epoch).toBe('160');
     expect(await page.evaluate(() => history.length)).toBe(historyLength);
@@ -138,18 +140,18 @@ describe('Visualization page in Chromium', () => {
     expect(await starEpoch()).toBe(160);
     await page.locator('viz-sidebar epoch-control input[type=number]').fill('37');
     await page.locator('viz-sidebar epoch-control input[type=number]').press('Enter');
-    await expect.poll(starEpoch).toBe(40);
-    await expect.poll(() => title('trajectory')).toEqual(['Parameter Trajectory (All Parameters)']);
+    await eventually(starEpoch).toBe(40);
+    await eventually(() => title('trajectory')).toEqual(['Parameter Trajectory (All Parameters)']);
   });
 
   it('clicking a point on a summary or trajectory plot jumps to the nearest analyzed epoch', async () => {
     await page.goto(vizUrl('epoch=0'));
     await drawn('spec-trajectory');
     await clickPoint('spec-trajectory', 118, 0);
-    await expect.poll(() => query().epoch).toBe('120');
-    await expect.poll(() => markerLabel('spec-trajectory')).toEqual(['Epoch 120']);
+    await eventually(() => query().epoch).toBe('120');
+    await eventually(() => markerLabel('spec-trajectory')).toEqual(['Epoch 120']);
     await drawn('freq');
-    await expect.poll(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 120']);
+    await eventually(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 120']);
 
     await drawn('trajectory');
     const checkpoint = await panel('trajectory').evaluate((p) => {
@@ -157,23 +159,23 @@ describe('Visualization page in Chromium', () => {
       return { x: trace.x[1]!, y: trace.y[1]! };
     });
     await clickPoint('trajectory', checkpoint.x, checkpoint.y);
-    await expect.poll(() => query().epoch).toBe('40');
+    await eventually(() => query().epoch).toBe('40');
   });
 
   it('clicking a column of the frequency-clusters heatmap selects that neuron', async () => {
     await page.goto(vizUrl('epoch=199'));
     await drawn('clusters');
     await clickPoint('clusters', 7, 3);
-    await expect.poll(() => query().neuron).toBe('7');
-    await expect.poll(() => texts(page.locator('viz-sidebar label:has(input[name=neuron]) > span').first())).toEqual(['Neuron 7']);
+    await eventually(() => query().neuron).toBe('7');
+    await eventually(() => texts(page.locator('viz-sidebar label:has(input[name=neuron]) > span').first())).toEqual(['Neuron 7']);
     await drawn('activation');
-    await expect.poll(() => title('activation')).toEqual(['Neuron 7 Activations - Epoch 199']);
+    await eventually(() => title('activation')).toEqual(['Neuron 7 Activations - Epoch 199']);
   });
 
   it('a pasted deep link restores the view, and reloading keeps it', async () => {
     await page.goto(vizUrl('epoch=120&neuron=5&pair=1,0&group=mlp&sv=W_Q&head=2&metric=flatness_ratio'));
     const expectRestored = async () => {
-      await expect.poll(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 120 (checkpoint 4 of 6)']);
+      await eventually(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 120 (checkpoint 4 of 6)']);
       const views: [string, string][] = [
         ['activation', 'Neuron 5 Activations - Epoch 120'],
         ['attention', 'Attention Heads (b ← a) — Epoch 120'],
@@ -182,10 +184,10 @@ describe('Visualization page in Chromium', () => {
       ];
       for (const [view, expected] of views) {
         await drawn(view);
-        await expect.poll(() => title(view)).toEqual([expected]);
+        await eventually(() => title(view)).toEqual([expected]);
       }
       await drawn('sv-spectrum');
-      await expect.poll(() => title('sv-spectrum').then((t) => t[0])).toMatch(/^W_Q Head 2 Singular Values — Epoch 120/);
+      await eventually(() => title('sv-spectrum').then((t) => t[0])).toMatch(/^W_Q Head 2 Singular Values — Epoch 120/);
       expect(await page.locator('viz-sidebar input[name=group][value=mlp]').isChecked()).toBe(true);
       expect(await page.locator('viz-sidebar select[name=sv]').inputValue()).toBe('W_Q');
       expect(await page.locator('viz-sidebar input[name=head]').inputValue()).toBe('2');
@@ -198,16 +200,16 @@ describe('Visualization page in Chromium', () => {
 
   it('snaps a deep-linked epoch to the nearest analyzed one', async () => {
     await page.goto(vizUrl('epoch=45'));
-    await expect.poll(() => query().epoch).toBe('40');
-    await expect.poll(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 40']);
+    await eventually(() => query().epoch).toBe('40');
+    await eventually(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 40']);
   });
 
   it('shows placeholders with no variant selected and for an unknown variant', async () => {
     await page.goto(`${server.url}/viz`);
-    await expect.poll(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Select a variant']);
+    await eventually(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Select a variant']);
     expect(await texts(page.locator('viz-sidebar .status'))).toEqual(['No variant selected']);
     expect(await page.locator('viz-page family-select').count()).toBe(1);
     await page.goto(`${server.url}/viz?family=${FAMILY}&variant=${FAMILY}_p13_seed404`);
-    await expect.poll(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Variant not found']);
+    await eventually(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Variant not found']);
   });
 });
