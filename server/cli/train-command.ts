@@ -149,7 +149,7 @@ async function run(argv: string[]): Promise<number> {
         const parsedList = parseCheckpointList(values.checkpoints ?? '', continueTo);
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
         const request = { resultsDir: paths.resultsDir, family, params, numEpochs: continueTo, checkpointEpochs: parsedList.epochs ?? undefined, backend };
-        console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend`);
+        console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend (${gemm.description})`);
         result = await continueVariant(request, hooks);
       } else {
         const numEpochs = numberFlag('epochs', values.epochs) ?? TRAINING_DEFAULTS.num_epochs;
@@ -170,7 +170,9 @@ async function run(argv: string[]): Promise<number> {
           backend,
         };
         const resolved = validateTrainRequest(request);
-        console.error(`Training ${resolved.name} (${resolved.training.num_epochs} epochs) with the ${gemm.name} matrix-multiply backend`);
+        console.error(
+          `Training ${resolved.name} (${resolved.training.num_epochs} epochs) with the ${gemm.name} matrix-multiply backend (${gemm.description})`,
+        );
         result = await trainVariant(request, hooks);
       }
     } finally {

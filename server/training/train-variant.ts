@@ -192,7 +192,8 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
 
 /**
  * Continues a completed variant to `numEpochs` from its final checkpoint and optimizer state. The
- * result is bitwise what one uninterrupted run of that length gives (with the same backend).
+ * result is bitwise what one uninterrupted run of that length gives, when both use the same backend
+ * configuration (`Gemm.description`, recorded per segment in metadata.json).
  */
 export async function continueVariant(request: ContinueVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const variant = resolveVariant(request.family, request.params, request.resultsDir);
@@ -314,7 +315,14 @@ async function runSegment(
   await writeOptimizerState(paths.optimizerState, session.adam, session.dims);
   await writeJsonAtomic(paths.config, config, 2);
   const wallTime = (performance.now() - started) / 1000;
-  metadata.segments.push({ from_epoch: fromEpoch, to_epoch: numEpochs, backend: session.gemm.name, wall_time_seconds: wallTime, app_version: APP_VERSION });
+  metadata.segments.push({
+    from_epoch: fromEpoch,
+    to_epoch: numEpochs,
+    backend: session.gemm.name,
+    backend_detail: session.gemm.description,
+    wall_time_seconds: wallTime,
+    app_version: APP_VERSION,
+  });
   metadata.wall_time_seconds = metadata.segments.reduce((total, s) => total + s.wall_time_seconds, 0);
   await writeMetadata(paths.metadata, metadata);
   return result('completed');

@@ -15,6 +15,8 @@ export interface TrainingSegment {
   from_epoch: number;
   to_epoch: number;
   backend: BackendName;
+  /** Gemm.description: the same text means bitwise-reproducible arithmetic. */
+  backend_detail: string;
   wall_time_seconds: number;
   app_version: string;
 }

@@ -25,6 +25,7 @@ function metered(gemm: Gemm) {
   const meter = { flops: 0, ms: 0 };
   const wrapped: Gemm = {
     name: gemm.name,
+    description: gemm.description,
     sgemm(...args: Parameters<Gemm['sgemm']>) {
       const start = performance.now();
       gemm.sgemm(...args);
@@ -49,10 +50,11 @@ const split = trainTestSplit(P, TRAINING_DEFAULTS.training_fraction, TRAINING_DE
 const train = batchFromIndices(P, split.trainIndices);
 const test = batchFromIndices(P, split.testIndices);
 const backends = values.backend ? [values.backend as BackendName] : availableBackends();
-console.log(`p = ${P}: ${train.n} training pairs, ${test.n} test pairs; OPENBLAS_NUM_THREADS=${process.env.OPENBLAS_NUM_THREADS ?? '(2 by default)'}`);
+console.log(`p = ${P}: ${train.n} training pairs, ${test.n} test pairs`);
 
 for (const backend of backends) {
-  const { wrapped, meter } = metered(selectGemm(backend));
+  const gemm = selectGemm(backend);
+  const { wrapped, meter } = metered(gemm);
   const session = new TrainingSession(dims, wrapped, initWeights(dims, 999), initialAdamState(dims), train, test);
   for (let i = 0; i < Number(values.warmup); i++) session.epoch();
   const times: number[] = [];
@@ -69,7 +71,7 @@ for (const backend of backends) {
     gemmShare.push(meter.ms / elapsed);
   }
   console.log(
-    `${backend.padEnd(8)} median ${median(times).toFixed(1)} ms/epoch (min ${Math.min(...times).toFixed(1)}, ${times.length} epochs), ` +
+    `${backend.padEnd(8)} (${gemm.description}) median ${median(times).toFixed(1)} ms/epoch (min ${Math.min(...times).toFixed(1)}, ${times.length} epochs), ` +
       `sgemm ${median(gflops).toFixed(1)} GFLOPS over ${(meter.flops / 1e9).toFixed(2)} GFLOP/epoch, ` +
       `${(100 * median(gemmShare)).toFixed(0)}% of the epoch in sgemm`,
   );

@@ -12,6 +12,11 @@ export type BackendName = 'native' | 'portable';
 export interface Gemm {
   readonly name: BackendName;
   /**
+   * What exactly runs, e.g. "OpenBLAS cblas_sgemm, 2 threads". Results are bitwise reproducible
+   * for the same description (OpenBLAS sums differently with a different thread count).
+   */
+  readonly description: string;
+  /**
    * Row-major single precision C = alpha·op(A)·op(B) + beta·C, as cblas_sgemm(CblasRowMajor, …):
    * op(A) is m×k, op(B) is k×n, C is m×n; lda/ldb/ldc are row strides of the stored matrices.
    * Arrays may be subarrays (views with an offset).

@@ -37,6 +37,7 @@ export function loadNativeGemm(): Gemm | null {
     const sgemm = nblas.sgemm;
     cached = {
       name: 'native',
+      description: `OpenBLAS cblas_sgemm, OPENBLAS_NUM_THREADS=${process.env.OPENBLAS_NUM_THREADS}`,
       sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
         if (m === 0 || n === 0) return;
         sgemm(transA ? CBLAS_TRANS : CBLAS_NO_TRANS, transB ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
