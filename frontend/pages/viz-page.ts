@@ -98,6 +98,25 @@ function isPlaceholder(spec: PlotSpec | undefined): boolean {
   return !spec || spec.data.length === 0;
 }
 
+/** The last view's query in this tab, so leaving the page and coming back through the nav keeps it. */
+const lastView = {
+  key: 'workbench:viz-query',
+  read(): string {
+    try {
+      return sessionStorage.getItem(this.key) ?? '';
+    } catch {
+      return ''; // storage can be blocked when the page is embedded elsewhere
+    }
+  },
+  write(query: string): void {
+    try {
+      sessionStorage.setItem(this.key, query);
+    } catch {
+      // not remembering the view is harmless
+    }
+  },
+};
+
 /**
  * Visualization: the sidebar and the 18 linked plots of one analyzed variant.
  *
@@ -172,7 +191,9 @@ export class VizPage extends WithApi(LitElement) {
   override connectedCallback(): void {
     super.connectedCallback();
     // Read window.location, not the router's location: onBeforeEnter is unreliable after a reload (C.1).
-    this.selection = parseVizQuery(window.location.search);
+    // A bare /viz (the nav link) reopens the view last shown in this tab.
+    this.selection = parseVizQuery(window.location.search || lastView.read());
+    if (!window.location.search) this.writeUrl();
     // Plotly (~1.4 MB gzipped) downloads and parses while the variant's data loads.
     void loadPlotly();
     void this.loadFamilies();
@@ -543,6 +564,7 @@ export class VizPage extends WithApi(LitElement) {
   private writeUrl() {
     const url = `${window.location.pathname}${formatVizQuery(this.selection)}${window.location.hash}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) history.replaceState(history.state, '', url);
+    lastView.write(formatVizQuery(this.selection));
   }
 
   private setEpoch(epoch: number, committed: boolean) {

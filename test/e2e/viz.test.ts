@@ -198,6 +198,18 @@ describe('Visualization page in Chromium', () => {
     await expectRestored();
   });
 
+  it('keeps the view when the researcher leaves through the nav and comes back', async () => {
+    await page.goto(vizUrl('epoch=120&neuron=5'));
+    await drawn('activation');
+    await eventually(() => title('activation')).toEqual(['Neuron 5 Activations - Epoch 120']);
+    await page.locator('site-nav').getByRole('link', { name: 'Training', exact: true }).click();
+    await eventually(() => new URL(page.url()).pathname).toBe('/training');
+    await page.locator('site-nav').getByRole('link', { name: 'Visualization', exact: true }).click();
+    await eventually(() => query()).toMatchObject({ variant, epoch: '120', neuron: '5' });
+    await drawn('activation');
+    await eventually(() => title('activation')).toEqual(['Neuron 5 Activations - Epoch 120']);
+  });
+
   it('snaps a deep-linked epoch to the nearest analyzed one', async () => {
     await page.goto(vizUrl('epoch=45'));
     await eventually(() => query().epoch).toBe('40');
