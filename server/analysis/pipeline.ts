@@ -11,7 +11,7 @@
  *
  * Plain data in, files out: safe to call from a worker thread.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { AnalysisManifest, AnalysisProgress, AnalysisStatus, AnalyzerStatus } from '../../shared/artifacts.ts';
 import type { Family } from '../../shared/family-schema.ts';
 import { parseVariantName } from '../../shared/variant-name.ts';
@@ -30,6 +30,7 @@ import { artifactPaths, epochsOf, listArtifactEpochs, readArtifact, writeArtifac
 import { fourier2d, fourierBasis, frequencyVarianceFractions, type FourierBasis } from './fourier.ts';
 import { gridLoss } from './grid-loss.ts';
 import { stackSummary } from './summary.ts';
+import { pathExists } from '../storage/path-exists.ts';
 
 export interface AnalyzeRequest {
   resultsDir: string;
@@ -297,7 +298,7 @@ export async function analysisStatus(resultsDir: string, family: Family, variant
   for (const name of family.analyzers) {
     const epochsDone = await listArtifactEpochs(artifacts, name);
     const summarizes = ANALYZERS.get(name)?.summarize !== undefined;
-    analyzers.push({ name, kind: 'per_epoch', epochsDone, hasSummary: summarizes ? await exists(artifacts.summaryFile(name)) : null, complete: covers(epochsDone) });
+    analyzers.push({ name, kind: 'per_epoch', epochsDone, hasSummary: summarizes ? await pathExists(artifacts.summaryFile(name)) : null, complete: covers(epochsDone) });
   }
   for (const name of family.cross_epoch_analyzers) {
     const stored = await readArtifact(artifacts.crossEpochFile(name));
@@ -305,13 +306,4 @@ export async function analysisStatus(resultsDir: string, family: Family, variant
     analyzers.push({ name, kind: 'cross_epoch', epochsDone, hasSummary: null, complete: sameEpochs(epochsDone, checkpointEpochs) && epochsDone.length > 0 });
   }
   return { family: family.name, variant, checkpointEpochs, analyzers };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

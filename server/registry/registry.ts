@@ -11,6 +11,7 @@ import { parseVariantName } from '../../shared/variant-name.ts';
 import type { WorkbenchPaths } from '../config.ts';
 import { loadFamilies } from './families.ts';
 import { CHECKPOINT_FILE, variantPaths } from './variant-paths.ts';
+import { pathExists } from '../storage/path-exists.ts';
 
 /** Which variants have a job running on them right now (the job runner answers; none by default). */
 export interface ActiveJobs {
@@ -76,7 +77,7 @@ export class Registry {
     const checkpointEpochs = await listCheckpointEpochs(paths.checkpointsDir);
     const files = {
       checkpoints: checkpointEpochs.length > 0,
-      metadata: await exists(paths.metadata),
+      metadata: await pathExists(paths.metadata),
       artifacts: await hasArtifacts(paths.artifactsDir),
     };
     const state = deriveVariantState(files, this.activeJobs.activeJobKind(family.name, name));
@@ -117,15 +118,6 @@ export async function listCheckpointEpochs(checkpointsDir: string): Promise<numb
       .sort((a, b) => a - b);
   } catch {
     return [];
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
