@@ -86,12 +86,17 @@ export function specializationByFrequencySpec(summary: NeuronFreqNormSummary | n
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
   const perEpoch = matrixRows(summary.specialized_count_per_freq);
   const frequencies = range(summary.specialized_count_per_freq.shape[1] ?? 0, 1);
+  const z = frequencies.map((_, f) => perEpoch.map((row) => row[f]!));
+  // Counts are never negative: anchor the scale at 0 (auto-ranging an all-zero matrix gives −0.5…0.5).
+  const zmax = Math.max(1, ...z.flat());
   return {
     data: [
       {
         type: 'heatmap',
         name: 'Count',
-        z: frequencies.map((_, f) => perEpoch.map((row) => row[f]!)),
+        z,
+        zmin: 0,
+        zmax,
         x: Array.from(summary.epochs),
         y: frequencies,
         colorscale: COLOR_SCALES.YlOrRd,

@@ -136,6 +136,13 @@ describe('specializationByFrequencySpec', () => {
     expect(titleOf(spec.layout)).toBe('Specialized Neurons by Frequency Over Training');
     expect(spec.layout.height).toBe(400);
     expect(marker(spec.layout).annotation).toMatchObject({ x: 500, text: 'Epoch 500' });
+    expect([heatmap.zmin, heatmap.zmax]).toEqual([0, 30]);
+  });
+
+  it('keeps a 0–1 count scale before any neuron specializes', () => {
+    const none = { ...neuronSummary, specialized_count_per_freq: nd([3, 2], [0, 0, 0, 0, 0, 0]) };
+    const heatmap = trace(specializationByFrequencySpec(none, 0), 0);
+    expect([heatmap.zmin, heatmap.zmax]).toEqual([0, 1]);
   });
 });
 
