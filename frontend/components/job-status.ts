@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { formatDuration } from '../../shared/format.ts';
 import type { JobRecord, JobState } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
@@ -12,14 +13,6 @@ const STATE_LABEL: Record<JobState, string> = {
   cancelled: 'Cancelled',
   interrupted: 'Interrupted',
 };
-
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '…';
-  const s = Math.round(seconds);
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  if (s >= 60) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${s} s`;
-}
 
 const loss = (value: number | undefined) => (value === undefined ? '…' : value.toFixed(6));
 

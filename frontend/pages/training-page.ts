@@ -8,7 +8,7 @@ import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
-import { formatDuration } from '../components/job-status.ts';
+import { formatDuration } from '../../shared/format.ts';
 import '../components/job-status.ts';
 import '../components/loss-chart.ts';
 import '../components/param-form.ts';

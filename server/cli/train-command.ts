@@ -18,6 +18,7 @@ import {
   type TrainResult,
 } from '../training/train-variant.ts';
 import type { Command } from './main.ts';
+import { formatDuration } from '../../shared/format.ts';
 
 const DEFAULT_FAMILY = 'modulo_addition_1layer';
 
@@ -49,14 +50,6 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
     throw new UsageError(`--${flag} "${text}" is not a number`);
   }
   return Number(text);
-}
-
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** Four decimals like the original, switching to exponent notation once a loss falls below 0.001. */

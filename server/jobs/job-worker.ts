@@ -4,6 +4,7 @@
  * Failures post a readable message; the stack trace goes to the server log (stderr).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { formatDuration } from '../../shared/format.ts';
 import type { AnalyzeJobRequest, JobRecord, TrainJobRequest } from '../../shared/jobs.ts';
 import { analyzeVariant } from '../analysis/pipeline.ts';
 import { loadFamilies } from '../registry/families.ts';
@@ -19,12 +20,6 @@ parentPort!.on('message', (message: { type: string }) => {
 });
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
-
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '…';
-  const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;
-}
 
 async function runTrain(record: JobRecord & { request: TrainJobRequest }): Promise<void> {
   const family = await familyOf(record);
@@ -44,7 +39,7 @@ async function runTrain(record: JobRecord & { request: TrainJobRequest }): Promi
             msPerEpoch: p.msPerEpoch,
             etaSeconds: p.etaSeconds,
           },
-          message: `Epoch ${p.epoch + 1}/${p.numEpochs} - Train: ${p.trainLoss.toFixed(6)}, Test: ${p.testLoss.toFixed(6)} · ${p.msPerEpoch.toFixed(1)} ms/epoch · ETA ${formatEta(p.etaSeconds)}`,
+          message: `Epoch ${p.epoch + 1}/${p.numEpochs} - Train: ${p.trainLoss.toFixed(6)}, Test: ${p.testLoss.toFixed(6)} · ${p.msPerEpoch.toFixed(1)} ms/epoch · ETA ${formatDuration(p.etaSeconds)}`,
           lossPoint: { epoch: p.epoch, trainLoss: p.trainLoss, testLoss: p.testLoss },
         }),
     },

@@ -36,7 +36,7 @@ describe('job-status', () => {
       'Train loss': '0.012346',
       'Test loss': '2.500000',
       Speed: '58.3 ms/epoch',
-      ETA: '14 min 5 s',
+      ETA: '14 min 05 s',
     });
     expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Epoch 10500/25000');
   });
