@@ -8,6 +8,7 @@ import { AnalysisInputError, analyzeVariant, openVariant, planAnalysis } from '.
 import { resolvePaths } from '../config.ts';
 import { loadFamilies } from '../registry/families.ts';
 import type { Command } from './main.ts';
+import { drawProgressBar } from './progress-bar.ts';
 
 const DEFAULT_FAMILY = 'modulo_addition_1layer';
 
@@ -30,10 +31,8 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: AnalysisProgres
   let lastLine = '';
   return ({ phase, fraction, message, analyzer }) => {
     if (stream.isTTY) {
-      const width = 24;
-      const filled = Math.round(fraction * width);
       const detail = phase === 'checkpoint' ? `${message}: ${analyzer}` : message;
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${detail}\x1b[K${phase === 'done' ? '\n' : ''}`);
+      drawProgressBar(stream, fraction, `${(fraction * 100).toFixed(0).padStart(3)}% ${detail}`, phase === 'done');
     } else if (message !== lastLine) {
       lastLine = message;
       stream.write(`${message}\n`);

@@ -19,6 +19,7 @@ import {
 } from '../training/train-variant.ts';
 import type { Command } from './main.ts';
 import { formatDuration } from '../../shared/format.ts';
+import { drawProgressBar } from './progress-bar.ts';
 
 const DEFAULT_FAMILY = 'modulo_addition_1layer';
 
@@ -67,9 +68,7 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) 
       `epoch ${done}/${numEpochs}  train ${formatLoss(trainLoss)}  test ${formatLoss(testLoss)}  ` +
       `${msPerEpoch.toFixed(1)} ms/epoch  ETA ${formatDuration(etaSeconds)}`;
     if (stream.isTTY) {
-      const width = 24;
-      const filled = Math.round((done / numEpochs) * width);
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${done === numEpochs ? '\n' : ''}`);
+      drawProgressBar(stream, done / numEpochs, text, done === numEpochs);
     } else if (done - lastLineEpoch >= 500 || done === numEpochs) {
       lastLineEpoch = done;
       stream.write(`${text}\n`);
