@@ -21,6 +21,7 @@
  * Activations are float32; the cross-entropy is float64 (see loss.ts).
  */
 import type { Gemm } from './gemm/gemm.ts';
+import { crossEntropySum, expNonPositive } from './loss.ts';
 import type { ModelDims, ModelWeights } from './weights.ts';
 
 /** A set of examples [a, b, "="] with their labels (a + b) mod p. */
@@ -186,52 +187,125 @@ export function computeTables(w: ModelWeights, d: ModelDims, gemm: Gemm, t: Tabl
   gemm.sgemm(false, false, M, p, D, 1, w.W_out, D, w.W_U, p, 0, t.B_U, p);
 }
 
-/** Fills `out` (pattern, z1, post, logits) for the batch. */
-export function forward(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, out: Activations): void {
-  const { p, dHead: E, nHeads: H, dMlp: M } = d;
+/**
+ * Examples per chunk of a forward pass. Each chunk's MLP activations ([CHUNK, d_mlp] float32 =
+ * 1 MB for d_mlp = 512) are still in cache when the ReLU and the next GEMM read them; a full-batch
+ * pass streams them through memory several times.
+ */
+const FORWARD_CHUNK = 512;
+
+/**
+ * z1 rows for examples first … first + count − 1 of the batch, written from row 0 of `z1`; the
+ * attention pattern too when `pattern` is given (same row offset). z1 must have its trailing 1s.
+ */
+function attend(
+  batch: Batch,
+  first: number,
+  count: number,
+  d: ModelDims,
+  t: Tables,
+  z1: Float32Array,
+  pattern: Float32Array | null,
+): void {
+  const { p, dHead: E, nHeads: H } = d;
   const R = tableRowCount(d);
-  const hd = H * E;
-  const N = batch.n;
-  if (N > out.capacity) throw new Error(`activation buffers hold ${out.capacity} examples, not ${N}`);
-  const { pattern, z1, post, logits } = out;
+  const K = H * E + 1;
   const { scores, values } = t;
   const queryRow = 2 * p;
-  for (let n = 0; n < N; n++) {
-    const row0 = batch.a[n]!;
-    const row1 = p + batch.b[n]!;
+  for (let i = 0; i < count; i++) {
+    const row0 = batch.a[first + i]!;
+    const row1 = p + batch.b[first + i]!;
     for (let h = 0; h < H; h++) {
       // pat = softmax(s0, s1, s2), shifted by the max for stability
       const s0 = scores[row0 * H + h]!;
       const s1 = scores[row1 * H + h]!;
       const s2 = scores[queryRow * H + h]!;
       const top = Math.max(s0, s1, s2);
-      const e0 = Math.exp(s0 - top);
-      const e1 = Math.exp(s1 - top);
-      const e2 = Math.exp(s2 - top);
+      const e0 = expNonPositive(s0 - top);
+      const e1 = expNonPositive(s1 - top);
+      const e2 = expNonPositive(s2 - top);
       const inv = 1 / (e0 + e1 + e2);
       const p0 = Math.fround(e0 * inv);
       const p1 = Math.fround(e1 * inv);
       const p2 = Math.fround(e2 * inv);
-      const pi = (n * H + h) * 3;
-      pattern[pi] = p0;
-      pattern[pi + 1] = p1;
-      pattern[pi + 2] = p2;
+      if (pattern) {
+        const pi = (i * H + h) * 3;
+        pattern[pi] = p0;
+        pattern[pi + 1] = p1;
+        pattern[pi + 2] = p2;
+      }
       // z[n][h] = Σ_j pat_j · values[h][row_j]
       const v0 = (h * R + row0) * E;
       const v1 = (h * R + row1) * E;
       const v2 = (h * R + queryRow) * E;
-      const zi = n * (hd + 1) + h * E;
+      const zi = i * K + h * E;
       for (let e = 0; e < E; e++) {
         z1[zi + e] = p0 * values[v0 + e]! + p1 * values[v1 + e]! + p2 * values[v2 + e]!;
       }
     }
   }
-  // post = ReLU(z1·A_in)
-  gemm.sgemm(false, false, N, M, hd + 1, 1, z1, hd + 1, t.A_in, M, 0, post, M);
-  relu(post, N * M);
-  // logits = z1·A_U + post·B_U
-  gemm.sgemm(false, false, N, p, hd + 1, 1, z1, hd + 1, t.A_U, p, 0, logits, p);
-  gemm.sgemm(false, false, N, p, M, 1, post, M, t.B_U, p, 1, logits, p);
+}
+
+/**
+ * The MLP and unembedding for `count` examples whose z1 rows are given:
+ *   post = ReLU(z1·A_in) [count, d_mlp],  logits = z1·A_U + post·B_U [count, p]
+ */
+function mlpAndUnembed(count: number, d: ModelDims, t: Tables, gemm: Gemm, z1: Float32Array, post: Float32Array, logits: Float32Array): void {
+  const { p, dMlp: M } = d;
+  const K = d.nHeads * d.dHead + 1;
+  gemm.sgemm(false, false, count, M, K, 1, z1, K, t.A_in, M, 0, post, M);
+  relu(post, count * M);
+  gemm.sgemm(false, false, count, p, K, 1, z1, K, t.A_U, p, 0, logits, p);
+  gemm.sgemm(false, false, count, p, M, 1, post, M, t.B_U, p, 1, logits, p);
+}
+
+/** Fills `out` (pattern, z1, post, logits) for the batch, in chunks of FORWARD_CHUNK examples. */
+export function forward(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, out: Activations): void {
+  const { p, nHeads: H, dMlp: M } = d;
+  const K = H * d.dHead + 1;
+  const N = batch.n;
+  if (N > out.capacity) throw new Error(`activation buffers hold ${out.capacity} examples, not ${N}`);
+  for (let first = 0; first < N; first += FORWARD_CHUNK) {
+    const count = Math.min(FORWARD_CHUNK, N - first);
+    const z1 = out.z1.subarray(first * K, (first + count) * K);
+    attend(batch, first, count, d, t, z1, out.pattern.subarray(first * H * 3, (first + count) * H * 3));
+    const post = out.post.subarray(first * M, (first + count) * M);
+    mlpAndUnembed(count, d, t, gemm, z1, post, out.logits.subarray(first * p, (first + count) * p));
+  }
+}
+
+/** Buffers for one chunk of a loss-only forward pass (forwardLoss). */
+export interface LossScratch {
+  /** [FORWARD_CHUNK, H·d_head + 1], trailing 1s */
+  z1: Float32Array;
+  /** [FORWARD_CHUNK, d_mlp] */
+  post: Float32Array;
+  /** [FORWARD_CHUNK, p] */
+  logits: Float32Array;
+}
+
+export function createLossScratch(d: ModelDims): LossScratch {
+  return {
+    z1: new Float32Array(FORWARD_CHUNK * (d.nHeads * d.dHead + 1)).fill(1),
+    post: new Float32Array(FORWARD_CHUNK * d.dMlp),
+    logits: new Float32Array(FORWARD_CHUNK * d.p),
+  };
+}
+
+/**
+ * Mean cross-entropy of the batch (as crossEntropy of forward's logits), keeping no activations:
+ * each chunk of examples goes through attention, MLP, unembedding and loss in cache-sized buffers.
+ */
+export function forwardLoss(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, s: LossScratch): number {
+  const N = batch.n;
+  let total = 0;
+  for (let first = 0; first < N; first += FORWARD_CHUNK) {
+    const count = Math.min(FORWARD_CHUNK, N - first);
+    attend(batch, first, count, d, t, s.z1, null);
+    mlpAndUnembed(count, d, t, gemm, s.z1, s.post, s.logits);
+    total += crossEntropySum(s.logits, batch.labels, first, count, d.p, N);
+  }
+  return total / N;
 }
 
 /**

@@ -9,11 +9,14 @@ import {
   computeTables,
   createActivations,
   createGradientScratch,
+  createLossScratch,
   createTables,
   forward,
+  forwardLoss,
   type Activations,
   type Batch,
   type GradientScratch,
+  type LossScratch,
   type Tables,
 } from '../engine/model.ts';
 import { zeroWeights, type ModelDims, type ModelWeights } from '../engine/weights.ts';
@@ -29,7 +32,7 @@ export interface EpochLosses {
 export class TrainingSession {
   private readonly tables: Tables;
   private readonly trainActivations: Activations;
-  private readonly testActivations: Activations;
+  private readonly testScratch: LossScratch;
   private readonly scratch: GradientScratch;
   private readonly grads: ModelWeights;
 
@@ -43,7 +46,7 @@ export class TrainingSession {
   ) {
     this.tables = createTables(dims);
     this.trainActivations = createActivations(dims, train.n);
-    this.testActivations = createActivations(dims, test.n);
+    this.testScratch = createLossScratch(dims);
     this.scratch = createGradientScratch(dims, train.n);
     this.grads = zeroWeights(dims);
     computeTables(weights, dims, gemm, this.tables);
@@ -67,7 +70,6 @@ export class TrainingSession {
   /** Loss on the test set with the current weights. */
   testLoss(): number {
     const { dims, gemm, tables, test } = this;
-    forward(test, dims, tables, gemm, this.testActivations);
-    return crossEntropy(this.testActivations.logits, test.labels, test.n, dims.p);
+    return forwardLoss(test, dims, tables, gemm, this.testScratch);
   }
 }
