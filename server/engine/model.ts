@@ -314,16 +314,40 @@ export function forwardLoss(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, s
  */
 function relu(x: Float32Array, n: number): void {
   const bits = new Int32Array(x.buffer, x.byteOffset, n);
-  for (let i = 0; i < n; i++) bits[i] &= ~(bits[i]! >> 31);
+  // Unrolled by 4 (V8 does not vectorise; this halves the loop overhead per value).
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const b0 = bits[i]!;
+    const b1 = bits[i + 1]!;
+    const b2 = bits[i + 2]!;
+    const b3 = bits[i + 3]!;
+    bits[i] = b0 & ~(b0 >> 31);
+    bits[i + 1] = b1 & ~(b1 >> 31);
+    bits[i + 2] = b2 & ~(b2 >> 31);
+    bits[i + 3] = b3 & ~(b3 >> 31);
+  }
+  for (; i < n; i++) bits[i] &= ~(bits[i]! >> 31);
 }
 
 /** g ← g where post > 0, else 0 (post ≥ 0 after ReLU), branch-free on the bits as above. */
 function reluGradient(g: Float32Array, post: Float32Array, n: number): void {
   const gBits = new Int32Array(g.buffer, g.byteOffset, n);
   const postBits = new Int32Array(post.buffer, post.byteOffset, n);
-  for (let i = 0; i < n; i++) {
+  // (b | −b) >> 31 is all ones when b ≠ 0. Unrolled by 4 like relu.
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const b0 = postBits[i]!;
+    const b1 = postBits[i + 1]!;
+    const b2 = postBits[i + 2]!;
+    const b3 = postBits[i + 3]!;
+    gBits[i] &= (b0 | -b0) >> 31;
+    gBits[i + 1] &= (b1 | -b1) >> 31;
+    gBits[i + 2] &= (b2 | -b2) >> 31;
+    gBits[i + 3] &= (b3 | -b3) >> 31;
+  }
+  for (; i < n; i++) {
     const b = postBits[i]!;
-    gBits[i] &= (b | -b) >> 31; // all ones when b ≠ 0
+    gBits[i] &= (b | -b) >> 31;
   }
 }
 

@@ -31,16 +31,22 @@ export function adamwStep(params: ModelWeights, grads: ModelWeights, state: Adam
   const decay = 1 - lr * wd;
   const stepSize = lr / (1 - beta1 ** state.step);
   const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
+  const b1c = 1 - beta1;
+  const b2c = 1 - beta2;
   for (const name of WEIGHT_NAMES) {
     const theta = params[name];
     const g = grads[name];
     const m = state.m[name];
     const v = state.v[name];
-    for (let i = 0; i < theta.length; i++) {
+    // One pass per tensor. Math.fround(x) is the value a Float32Array store of x reads back as, so
+    // the moments are used as stored without reloading them.
+    for (let i = 0, n = theta.length; i < n; i++) {
       const gi = g[i]!;
-      m[i] = beta1 * m[i]! + (1 - beta1) * gi;
-      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-      theta[i] = theta[i]! * decay - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / bias2Sqrt + eps);
+      const mi = Math.fround(beta1 * m[i]! + b1c * gi);
+      const vi = Math.fround(beta2 * v[i]! + b2c * gi * gi);
+      m[i] = mi;
+      v[i] = vi;
+      theta[i] = theta[i]! * decay - (stepSize * mi) / (Math.sqrt(vi) / bias2Sqrt + eps);
     }
   }
 }
