@@ -4,19 +4,24 @@
  *        = (1/N) Σ_n (log Σ_c exp(logits[n][c] − max_n) + max_n − logits[n][label_n])
  * and, when asked, its gradient ∂loss/∂logits[n][c] = (softmax(logits[n])[c] − [c = label_n]) / N,
  * computed in float64 and stored as float32 (the dtype of the logits).
+ * Any shift gives the same value up to rounding; the code shifts by the label's logit, so that
+ *   loss_n = log Σ_c exp(logits[n][c] − logits[n][label_n])
+ * in one pass (no max pass). The sum is ≥ 1 (the label's term is 1), so it cannot underflow; if it
+ * overflows (some logit exceeds the label's by > 709), that example is redone shifted by its max.
  */
 
-// expNonPositive(x) = e^x for x ≤ 0, to within a few float64 ulps (max relative error ≈ 1e-15).
+// fastExp(x) = e^x to within a few float64 ulps (max relative error ≈ 1e-15 on |x| < 700).
 // Math.exp costs 10–15 ns a call in V8 (an out-of-line C call); this inlines to ~3 ns, and the
-// cross-entropy makes p exps per example. Method: k = round(64x/ln2) = 64q + j (0 ≤ j < 64, q ≤ 0)
+// cross-entropy makes p exps per example. Method: k = round(64x/ln2) = 64q + j (0 ≤ j < 64)
 // and r = x − k·ln2/64, |r| ≤ ln2/128, so e^x = 2^(j/64) · 2^q · e^r: the two powers of 2 come
 // from tables, e^r from a degree-5 Taylor polynomial (truncation error r⁶/720 < 4e-17).
 const EXP_TABLE_BITS = 6;
 const EXP_TABLE_SIZE = 1 << EXP_TABLE_BITS;
 /** 2^(j/64), j = 0 … 63 */
 const EXP_FRACTION = Float64Array.from({ length: EXP_TABLE_SIZE }, (_, j) => 2 ** (j / EXP_TABLE_SIZE));
-/** 2^-j, j = 0 … 1099 (2^-1099 is 0 in float64: below the denormals) */
-const EXP_POW2 = Float64Array.from({ length: 1100 }, (_, j) => 2 ** -j);
+/** 2^q at index q + EXP_POW2_OFFSET, q = −1024 … 1023 (|x| < 700 needs |q| ≤ 1010) */
+const EXP_POW2_OFFSET = 1024;
+const EXP_POW2 = Float64Array.from({ length: 2 * EXP_POW2_OFFSET }, (_, i) => 2 ** (i - EXP_POW2_OFFSET));
 const EXP_INV_STEP = EXP_TABLE_SIZE / Math.LN2;
 // ln2/64 split in two so that k·STEP_HI is exact (STEP_HI has 24 significant bits, |k| < 2^16)
 const EXP_STEP_HI = Math.fround(Math.LN2 / EXP_TABLE_SIZE / 2 ** -10) * 2 ** -10;
@@ -24,17 +29,17 @@ const EXP_STEP_LO = Math.LN2 / EXP_TABLE_SIZE - EXP_STEP_HI;
 /** Adding then subtracting 1.5·2^52 rounds a double of magnitude < 2^51 to the nearest integer. */
 const ROUND_MAGIC = 6755399441055744;
 
-export function expNonPositive(x: number): number {
-  if (!(x > -700)) return Math.exp(x); // far tail (and NaN): rare, leave to Math.exp
-  const kf = x * EXP_INV_STEP + ROUND_MAGIC - ROUND_MAGIC; // k = round(64x/ln2) ≤ 0
+export function fastExp(x: number): number {
+  if (!(x > -700 && x < 700)) return Math.exp(x); // tails, overflow and NaN: rare, leave to Math.exp
+  const kf = x * EXP_INV_STEP + ROUND_MAGIC - ROUND_MAGIC; // k = round(64x/ln2)
   const r = x - kf * EXP_STEP_HI - kf * EXP_STEP_LO;
   const k = kf | 0;
   const poly = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
-  // k = 64·q + j with j = k & 63 ∈ [0, 64), q = k >> 6 ≤ 0 (arithmetic shift floors)
-  return EXP_FRACTION[k & (EXP_TABLE_SIZE - 1)]! * EXP_POW2[-(k >> EXP_TABLE_BITS)]! * poly;
+  // k = 64·q + j with j = k & 63 ∈ [0, 64), q = k >> 6 (arithmetic shift floors)
+  return EXP_FRACTION[k & (EXP_TABLE_SIZE - 1)]! * EXP_POW2[(k >> EXP_TABLE_BITS) + EXP_POW2_OFFSET]! * poly;
 }
 
-/** exp(logits[base + c] − top) for one example, reused across calls. */
+/** exp(logits[base + c] − shift) for one example, reused across calls. */
 let expScratch = new Float64Array(0);
 
 export function crossEntropy(
@@ -68,24 +73,32 @@ export function crossEntropySum(
   for (let i = 0; i < count; i++) {
     const base = i * p;
     const end = base + p;
-    let top = -Infinity;
-    for (let j = base; j < end; j++) {
-      const l = logits[j]!;
-      if (l > top) top = l;
-    }
+    const label = labels[labelOffset + i]!;
+    const labelLogit = logits[base + label]!;
+    // probs[c] = exp(logits[c] − shift), kept in float64 for the gradient
+    let shift = labelLogit;
     let sum = 0;
     if (dLogits) {
-      // probs[c] = exp(logits[c] − top), kept in float64 for the gradient
       for (let j = base, c = 0; j < end; j++, c++) {
-        const e = expNonPositive(logits[j]! - top);
+        const e = fastExp(logits[j]! - shift);
         probs[c] = e;
         sum += e;
       }
     } else {
-      for (let j = base; j < end; j++) sum += expNonPositive(logits[j]! - top);
+      for (let j = base; j < end; j++) sum += fastExp(logits[j]! - shift);
     }
-    const label = labels[labelOffset + i]!;
-    total += Math.log(sum) + top - logits[base + label]!;
+    if (!(sum < Infinity)) {
+      // overflow (or NaN logits): shift by the max instead, as the textbook form does
+      shift = -Infinity;
+      for (let j = base; j < end; j++) if (logits[j]! > shift) shift = logits[j]!;
+      sum = 0;
+      for (let j = base, c = 0; j < end; j++, c++) {
+        const e = fastExp(logits[j]! - shift);
+        probs[c] = e;
+        sum += e;
+      }
+    }
+    total += Math.log(sum) + shift - labelLogit;
     if (dLogits) {
       const scale = 1 / (sum * gradScale);
       for (let j = base, c = 0; j < end; j++, c++) dLogits[j] = probs[c]! * scale;

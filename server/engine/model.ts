@@ -21,7 +21,7 @@
  * Activations are float32; the cross-entropy is float64 (see loss.ts).
  */
 import type { Gemm } from './gemm/gemm.ts';
-import { crossEntropySum, expNonPositive } from './loss.ts';
+import { crossEntropySum, fastExp } from './loss.ts';
 import type { ModelDims, ModelWeights } from './weights.ts';
 
 /** A set of examples [a, b, "="] with their labels (a + b) mod p. */
@@ -221,9 +221,9 @@ function attend(
       const s1 = scores[row1 * H + h]!;
       const s2 = scores[queryRow * H + h]!;
       const top = Math.max(s0, s1, s2);
-      const e0 = expNonPositive(s0 - top);
-      const e1 = expNonPositive(s1 - top);
-      const e2 = expNonPositive(s2 - top);
+      const e0 = fastExp(s0 - top);
+      const e1 = fastExp(s1 - top);
+      const e2 = fastExp(s2 - top);
       const inv = 1 / (e0 + e1 + e2);
       const p0 = Math.fround(e0 * inv);
       const p1 = Math.fround(e1 * inv);
