@@ -22,6 +22,7 @@
  */
 import type { Gemm } from './gemm/gemm.ts';
 import { crossEntropySum, fastExp } from './loss.ts';
+import { simdFloat32Array, simdRelu } from './relu-simd.ts';
 import type { ModelDims, ModelWeights } from './weights.ts';
 
 /** A set of examples [a, b, "="] with their labels (a + b) mod p. */
@@ -116,12 +117,17 @@ export function createTables(d: ModelDims): Tables {
   };
 }
 
-export function createActivations(d: ModelDims, capacity: number): Activations {
+/**
+ * `simdPost`: allocate `post` in its own WebAssembly memory, where the forward's ReLU runs with SIMD.
+ * Only for buffers that stay inside the engine: a WebAssembly memory's buffer cannot be transferred
+ * to another thread (probeForward hands `post` to its caller, so it keeps an ordinary buffer).
+ */
+export function createActivations(d: ModelDims, capacity: number, simdPost = false): Activations {
   return {
     capacity,
     pattern: new Float32Array(capacity * d.nHeads * 3),
     z1: new Float32Array(capacity * (d.nHeads * d.dHead + 1)).fill(1),
-    post: new Float32Array(capacity * d.dMlp),
+    post: simdPost ? simdFloat32Array(capacity * d.dMlp) : new Float32Array(capacity * d.dMlp),
     logits: new Float32Array(capacity * d.p),
   };
 }
@@ -287,7 +293,7 @@ export interface LossScratch {
 export function createLossScratch(d: ModelDims): LossScratch {
   return {
     z1: new Float32Array(FORWARD_CHUNK * (d.nHeads * d.dHead + 1)).fill(1),
-    post: new Float32Array(FORWARD_CHUNK * d.dMlp),
+    post: simdFloat32Array(FORWARD_CHUNK * d.dMlp), // in WebAssembly memory for the SIMD ReLU
     logits: new Float32Array(FORWARD_CHUNK * d.p),
   };
 }
@@ -314,8 +320,9 @@ export function forwardLoss(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, s
  */
 function relu(x: Float32Array, n: number): void {
   const bits = new Int32Array(x.buffer, x.byteOffset, n);
-  // Unrolled by 4 (V8 does not vectorise; this halves the loop overhead per value).
-  let i = 0;
+  // SIMD when x lives in a simdFloat32Array (the activations' post buffers), then the rest here,
+  // unrolled by 4 (V8 does not vectorise; this halves the loop overhead per value).
+  let i = simdRelu(x, n);
   for (; i + 4 <= n; i += 4) {
     const b0 = bits[i]!;
     const b1 = bits[i + 1]!;

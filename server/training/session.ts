@@ -45,7 +45,7 @@ export class TrainingSession {
     private readonly test: Batch,
   ) {
     this.tables = createTables(dims);
-    this.trainActivations = createActivations(dims, train.n);
+    this.trainActivations = createActivations(dims, train.n, true);
     this.testScratch = createLossScratch(dims);
     this.scratch = createGradientScratch(dims, train.n);
     this.grads = zeroWeights(dims);
