@@ -1,39 +1,43 @@
 /**
- * Worker thread that runs full-grid forward passes for the read API, so a neuron grid or an
- * attention slice being recomputed never blocks the HTTP event loop. Started by probe-cache.ts
- * through ts-worker.mjs; answers each request with the activations, transferred (not copied).
+ * The probe process: recomputes neuron grids and attention slices for the read API from the
+ * checkpoints, off the HTTP event loop, with a ProbeCache of recent checkpoints. Started by
+ * ProbeProcess (probe-process.ts) through startChild; only the requested p×p values travel back.
  */
-import { parentPort } from 'node:worker_threads';
 import type { Architecture } from '../../shared/family-schema.ts';
 import { selectGemm } from '../engine/gemm/gemm.ts';
-import { probeForward } from '../engine/probe-forward.ts';
+import { neuronActivationGrid, probeAttention } from '../engine/probe-forward.ts';
 import { modelDims } from '../engine/weights.ts';
 import { readCheckpoint } from '../training/variant-files.ts';
+import { toParent } from '../workers/child-process.ts';
+import { attentionSlice } from './analyzers/attention-patterns.ts';
+import { ProbeCache } from './probe-cache.ts';
+
+/** Which p×p values to send: one neuron's activations, or every head's (query, key) attention slice. */
+export type ProbeView = { kind: 'neuron'; neuron: number } | { kind: 'attention'; query: number; key: number };
 
 export interface ProbeRequest {
   id: number;
   checkpointPath: string;
   arch: Architecture;
   p: number;
+  view: ProbeView;
 }
 
-export type ProbeReply =
-  | { id: number; mlpPost: Float32Array; attnPattern: Float32Array }
-  | { id: number; error: string; code?: string };
+export type ProbeReply = { id: number; values: Float32Array } | { id: number; error: string; code?: string };
 
 const gemm = selectGemm();
+/** 16 checkpoints ≈ 150 MB at p = 113: the epochs around the one on screen, and a few visited ones. */
+const cache = new ProbeCache(16, async (path, arch, p) => probeAttention(await readCheckpoint(path, modelDims(arch, p)), arch, p, gemm));
 
-/** An array that owns its whole buffer, so the buffer can be transferred without taking others along. */
-const owned = (array: Float32Array) => (array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : array.slice());
-
-parentPort?.on('message', async ({ id, checkpointPath, arch, p }: ProbeRequest) => {
+process.on('message', async ({ id, checkpointPath, arch, p, view }: ProbeRequest) => {
   try {
-    const weights = await readCheckpoint(checkpointPath, modelDims(arch, p));
-    const forward = probeForward(weights, arch, p, gemm);
-    const mlpPost = owned(forward.mlpPost);
-    const attnPattern = owned(forward.attnPattern);
-    parentPort!.postMessage({ id, mlpPost, attnPattern } satisfies ProbeReply, [mlpPost.buffer as ArrayBuffer, attnPattern.buffer as ArrayBuffer]);
+    const probe = await cache.get(checkpointPath, arch, p);
+    const values =
+      view.kind === 'neuron'
+        ? neuronActivationGrid(probe, arch.d_mlp, view.neuron)
+        : attentionSlice(probe.attnPattern, arch.n_heads, arch.n_ctx, p, view.query, view.key);
+    toParent({ id, values } satisfies ProbeReply);
   } catch (error) {
-    parentPort!.postMessage({ id, error: (error as Error).message, code: (error as NodeJS.ErrnoException).code } satisfies ProbeReply);
+    toParent({ id, error: (error as Error).message, code: (error as NodeJS.ErrnoException).code } satisfies ProbeReply);
   }
 });

@@ -204,7 +204,7 @@ const FORWARD_CHUNK = 512;
  * z1 rows for examples first … first + count − 1 of the batch, written from row 0 of `z1`; the
  * attention pattern too when `pattern` is given (same row offset). z1 must have its trailing 1s.
  */
-function attend(
+export function attend(
   batch: Batch,
   first: number,
   count: number,

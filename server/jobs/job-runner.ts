@@ -1,10 +1,10 @@
 /**
- * The embedded job runner: each job runs on its own worker thread so the HTTP event loop never
- * blocks; progress flows from the worker into the job record (persisted) and out to subscribers
- * (the SSE route). A queue on a distributed engine could replace it behind the same methods.
+ * The embedded job runner: each job runs in its own child process (see workers/child-process.ts
+ * for why not a worker thread) so the HTTP event loop never blocks; progress flows from the
+ * worker into the job record (persisted) and out to subscribers (the SSE route). A queue on a distributed engine could replace it behind the same methods.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import type {
   JobEventMap,
   JobEventName,
@@ -17,6 +17,7 @@ import type {
 } from '../../shared/jobs.ts';
 import { ApiError } from '../http/errors.ts';
 import type { ActiveJobs } from '../registry/registry.ts';
+import { startChild } from '../workers/child-process.ts';
 import { JobStore } from './job-store.ts';
 
 /** What a job worker posts to the runner. */
@@ -26,9 +27,8 @@ export type WorkerMessage =
   | { type: 'failed'; message: string }
   | { type: 'cancelled' };
 
-/** What the runner hands a job worker through workerData. */
+/** What the runner hands a job worker as its start-up data. */
 export interface JobWorkerData {
-  entry: string;
   job: JobRecord;
   resultsDir: string;
   familiesDir: string;
@@ -51,11 +51,10 @@ export interface JobRunnerOptions {
 
 const MAX_LOSS_POINTS = 2000;
 const SAVE_INTERVAL_MS = 2000;
-const WORKER_BOOTSTRAP = new URL('../workers/ts-worker.mjs', import.meta.url);
 const JOB_WORKER = new URL('./job-worker.ts', import.meta.url);
 
 interface LiveJob {
-  worker: Worker;
+  worker: ChildProcess;
   listeners: Set<Listener>;
   nextEventId: number;
   lastSavedAt: number;
@@ -137,7 +136,7 @@ export class JobRunner implements ActiveJobs {
     const live = this.live.get(id);
     if (!live) throw new ApiError(409, `job ${id} is not running (state ${record.state})`);
     record.message = 'Cancelling...';
-    live.worker.postMessage({ type: 'cancel' });
+    live.worker.send({ type: 'cancel' });
     return record;
   }
 
@@ -172,21 +171,16 @@ export class JobRunner implements ActiveJobs {
   }
 
   private startWorker(record: JobRecord): void {
-    const workerData: JobWorkerData = {
-      entry: JOB_WORKER.href,
-      job: record,
-      resultsDir: this.options.resultsDir,
-      familiesDir: this.options.familiesDir,
-    };
-    const worker = new Worker(WORKER_BOOTSTRAP, { workerData });
+    const data: JobWorkerData = { job: record, resultsDir: this.options.resultsDir, familiesDir: this.options.familiesDir };
+    const worker = startChild(JOB_WORKER, { data });
     this.live.set(record.id, { worker, listeners: new Set(), nextEventId: 1, lastSavedAt: Date.now() });
     worker.on('message', (message: WorkerMessage) => void this.onWorkerMessage(record.id, message));
     worker.on('error', (error) => {
       console.error(`[jobs] job ${record.id} worker crashed:`, error);
       void this.finish(record.id, 'failed', { error: error.message || 'the job worker crashed' });
     });
-    worker.on('exit', (code) => {
-      if (this.live.has(record.id)) void this.finish(record.id, 'failed', { error: `the job worker exited unexpectedly (code ${code})` });
+    worker.on('exit', (code, signal) => {
+      if (this.live.has(record.id)) void this.finish(record.id, 'failed', { error: `the job worker exited unexpectedly (${signal ?? `code ${code}`})` });
     });
   }
 
@@ -233,7 +227,7 @@ export class JobRunner implements ActiveJobs {
     await this.store.save(record);
     this.emit(live, state === 'succeeded' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed', record);
     live.listeners.clear();
-    void live.worker.terminate();
+    live.worker.kill();
   }
 
   private emit<Name extends JobEventName>(live: LiveJob, name: Name, data: JobEventMap[Name]): void {

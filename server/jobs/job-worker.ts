@@ -1,9 +1,8 @@
 /**
- * Runs one job on a worker thread (started by JobRunner through ts-worker.mjs): trains or analyzes
+ * Runs one job in a child process (started by JobRunner through startChild): trains or analyzes
  * a variant, posting progress to the runner, and stops between epochs or checkpoints on "cancel".
  * Failures post a readable message; the stack trace goes to the server log (stderr).
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { formatDuration } from '../../shared/format.ts';
 import type { AnalyzeJobRequest, JobRecord, TrainJobRequest } from '../../shared/jobs.ts';
 import { analyzeVariant } from '../analysis/pipeline.ts';
@@ -11,15 +10,16 @@ import { loadFamilies } from '../registry/families.ts';
 import { listCheckpointEpochs } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
 import { trainVariant } from '../training/train-variant.ts';
+import { childData, toParent } from '../workers/child-process.ts';
 import type { JobWorkerData, WorkerMessage } from './job-runner.ts';
 
-const { job, resultsDir, familiesDir } = workerData as JobWorkerData;
+const { job, resultsDir, familiesDir } = childData<JobWorkerData>();
 const abort = new AbortController();
-parentPort!.on('message', (message: { type: string }) => {
+process.on('message', (message: { type: string }) => {
   if (message.type === 'cancel') abort.abort();
 });
 
-const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+const post = (message: WorkerMessage) => toParent(message);
 
 async function runTrain(record: JobRecord & { request: TrainJobRequest }): Promise<void> {
   const family = await familyOf(record);
@@ -107,10 +107,11 @@ try {
   if (job.request.kind === 'train') await runTrain(job as JobRecord & { request: TrainJobRequest });
   else await runAnalyze(job as JobRecord & { request: AnalyzeJobRequest });
 } catch (error) {
+  // The runner stops this process once it has the outcome.
   if (abort.signal.aborted) {
     post({ type: 'cancelled' });
-    process.exit(0);
+  } else {
+    console.error(`[jobs] job ${job.id} (${job.kind} ${job.variant}) failed:`, error);
+    post({ type: 'failed', message: (error as Error).message });
   }
-  console.error(`[jobs] job ${job.id} (${job.kind} ${job.variant}) failed:`, error);
-  post({ type: 'failed', message: (error as Error).message });
 }

@@ -27,10 +27,8 @@ import type {
 } from '../../shared/artifacts.ts';
 import type { Family } from '../../shared/family-schema.ts';
 import { artifactPaths, epochsOf, listArtifactEpochs, readArtifact } from '../analysis/artifact-store.ts';
-import { attentionSlice } from '../analysis/analyzers/attention-patterns.ts';
-import { neuronGrid } from '../analysis/analyzers/neuron-activations.ts';
 import { analysisStatus } from '../analysis/pipeline.ts';
-import { ProbeCache } from '../analysis/probe-cache.ts';
+import { ProbeProcess } from '../analysis/probe-process.ts';
 import { ApiError } from '../http/errors.ts';
 import { validate } from '../http/validate.ts';
 import type { Registry } from '../registry/registry.ts';
@@ -45,7 +43,7 @@ const positionQuery = z.object({
   key: count.pipe(z.number().max(2, 'must be a position 0, 1 or 2')).default(0),
 });
 
-export function variantRoutes(registry: Registry, probes = new ProbeCache()) {
+export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
   /** The family and variant named in the path, or a 404. */
   async function resolve(familyName: string, variantName: string) {
     const family = await registry.family(familyName);
@@ -60,9 +58,10 @@ export function variantRoutes(registry: Registry, probes = new ProbeCache()) {
     if (!family[kind].includes(analyzer)) throw new ApiError(404, `family ${family.name} has no ${kind === 'analyzers' ? '' : 'cross-epoch '}analyzer "${analyzer}"`);
   }
 
-  async function probeAt(paths: ReturnType<typeof variantPaths>, epoch: number, family: Family, p: number) {
+  /** A recomputed probe view; a missing checkpoint is a 404. */
+  async function recomputed(epoch: number, compute: () => Promise<Float32Array>): Promise<Float32Array> {
     try {
-      return await probes.get(paths.checkpoint(epoch), family.architecture, p);
+      return await compute();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError(404, `no checkpoint at epoch ${epoch}`);
       throw error;
@@ -135,17 +134,16 @@ export function variantRoutes(registry: Registry, probes = new ProbeCache()) {
       const { family, paths, p } = await resolve(familyName, variantName);
       const dMlp = family.architecture.d_mlp;
       if (neuron >= dMlp) throw new ApiError(400, `neuron must be below d_mlp = ${dMlp}`, [{ field: 'neuron', message: `must be 0 … ${dMlp - 1}` }]);
-      const { mlpPost } = await probeAt(paths, epoch, family, p);
-      const body: NeuronGridResponse = { epoch, neuron, p, activations: { shape: [p, p], data: rounded(neuronGrid(mlpPost, dMlp, p, neuron)) } };
+      const grid = await recomputed(epoch, () => probes.neuronGrid(paths.checkpoint(epoch), family.architecture, p, neuron));
+      const body: NeuronGridResponse = { epoch, neuron, p, activations: { shape: [p, p], data: rounded(grid) } };
       return c.json(body, 200);
     })
     .get('/:family/:variant/attention/:epoch', validate('param', variantParams.extend({ epoch: count })), validate('query', positionQuery), async (c) => {
       const { family: familyName, variant: variantName, epoch } = c.req.valid('param');
       const { query, key } = c.req.valid('query');
       const { family, paths, p } = await resolve(familyName, variantName);
-      const { attnPattern } = await probeAt(paths, epoch, family, p);
       const heads = family.architecture.n_heads;
-      const slice = attentionSlice(attnPattern, heads, family.architecture.n_ctx, p, query, key);
+      const slice = await recomputed(epoch, () => probes.attentionSlice(paths.checkpoint(epoch), family.architecture, p, query, key));
       const body: AttentionSliceResponse = { epoch, query, key, p, patterns: { shape: [heads, p, p], data: rounded(slice) } };
       return c.json(body, 200);
     });

@@ -3,8 +3,7 @@
  *
  * Storage decision: the original stored the full grids, (dMlp, p, p) = 26 MB per epoch for
  * p = 113 (2.5 GB per run). They are one forward pass away from the checkpoint, so they are
- * NOT stored: the read API recomputes a neuron's p×p grid on demand (with a small LRU of
- * forward passes). The epoch file keeps each neuron's mean and max over the grid (2·dMlp
+ * NOT stored: the read API recomputes a neuron's p×p grid on demand (probe-worker.ts). The epoch file keeps each neuron's mean and max over the grid (2·dMlp
  * floats), which marks the epoch as analyzed and gives colour ranges without the grids.
  */
 import { float32, type Analyzer } from '../analyzer.ts';
@@ -26,10 +25,3 @@ export const neuronActivations: Analyzer = {
     return { mean_activation: float32([dMlp], mean), max_activation: float32([dMlp], max) };
   },
 };
-
-/** Neuron n's grid from the probe's [p², dMlp] activations, as [a][b] (p×p). */
-export function neuronGrid(mlpPost: Float32Array, dMlp: number, p: number, neuron: number): Float32Array {
-  const grid = new Float32Array(p * p);
-  for (let row = 0; row < p * p; row++) grid[row] = mlpPost[row * dMlp + neuron]!;
-  return grid;
-}

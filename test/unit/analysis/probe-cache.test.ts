@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { computeProbeInWorker, ProbeCache, type CachedProbe } from '../../../server/analysis/probe-cache.ts';
-import { probeForward } from '../../../server/engine/probe-forward.ts';
+import { attentionSlice } from '../../../server/analysis/analyzers/attention-patterns.ts';
+import { ProbeCache } from '../../../server/analysis/probe-cache.ts';
+import { ProbeProcess } from '../../../server/analysis/probe-process.ts';
+import { neuronActivationGrid, probeAttention, probeForward, type AttentionProbe } from '../../../server/engine/probe-forward.ts';
 import { initWeights } from '../../../server/training/init.ts';
 import { writeCheckpoint } from '../../../server/training/variant-files.ts';
 import { moduloFamily, tempDir, writeSyntheticVariant } from './fixtures.ts';
 
-/** Largest |a − b| relative to the largest |b|. */
+/** Largest |a − b| relative to the largest |b| (absolute when b is all zeros, as a dead neuron's grid is). */
 function relativeError(a: Float32Array, b: Float32Array): number {
   let diff = 0;
   let scale = 0;
@@ -13,7 +15,7 @@ function relativeError(a: Float32Array, b: Float32Array): number {
     diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
     scale = Math.max(scale, Math.abs(b[i]!));
   }
-  return diff / scale;
+  return scale === 0 ? diff : diff / scale;
 }
 
 describe('ProbeCache', () => {
@@ -23,7 +25,7 @@ describe('ProbeCache', () => {
     const computed: string[] = [];
     const cache = new ProbeCache(2, async (path) => {
       computed.push(path);
-      return { mlpPost: new Float32Array(1), attnPattern: new Float32Array(1) } satisfies CachedProbe;
+      return { attnPattern: new Float32Array(1), z1: new Float32Array(1), A_in: new Float32Array(1) } satisfies AttentionProbe;
     });
     const get = (epoch: number) => cache.get(paths.checkpoint(epoch), family.architecture, 11);
 
@@ -42,14 +44,32 @@ describe('ProbeCache', () => {
     await expect(get(7)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('computes the forward pass on a worker thread, matching the engine on this thread', async () => {
+  it('probeAttention gives probeForward’s attention pattern and, neuron by neuron, its MLP activations', async () => {
+    const family = await moduloFamily();
+    const { weights } = await writeSyntheticVariant(await tempDir(), family, 11, [0]);
+    const full = probeForward(weights.get(0)!, family.architecture, 11);
+    const light = probeAttention(weights.get(0)!, family.architecture, 11);
+    expect(light.attnPattern).toEqual(full.attnPattern);
+    const dMlp = family.architecture.d_mlp;
+    for (const neuron of [0, 7, dMlp - 1]) {
+      const column = Float32Array.from({ length: 121 }, (_, row) => full.mlpPost[row * dMlp + neuron]!);
+      // float64 sums here, float32 GEMM sums there: equal to float32 rounding.
+      expect(relativeError(neuronActivationGrid(light, dMlp, neuron), column)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('answers neuron grids and attention slices from the probe process, as computed here', async () => {
     const family = await moduloFamily();
     const { paths, weights } = await writeSyntheticVariant(await tempDir(), family, 11, [0]);
-    const inWorker = await computeProbeInWorker(paths.checkpoint(0), family.architecture, 11);
-    const here = probeForward(weights.get(0)!, family.architecture, 11);
-    // OpenBLAS may split the sums differently on another thread: equal to float32 rounding, not bitwise.
-    expect(relativeError(inWorker.mlpPost, here.mlpPost)).toBeLessThan(1e-5);
-    expect(relativeError(inWorker.attnPattern, here.attnPattern)).toBeLessThan(1e-5);
-    await expect(computeProbeInWorker(`${paths.checkpointsDir}/missing.safetensors`, family.architecture, 11)).rejects.toMatchObject({ code: 'ENOENT' });
+    const probes = new ProbeProcess();
+    const here = probeAttention(weights.get(0)!, family.architecture, 11);
+    const arch = family.architecture;
+    const [grid, slice] = await Promise.all([
+      probes.neuronGrid(paths.checkpoint(0), arch, 11, 5),
+      probes.attentionSlice(paths.checkpoint(0), arch, 11, 1, 0),
+    ]);
+    expect(relativeError(grid, neuronActivationGrid(here, arch.d_mlp, 5))).toBeLessThan(1e-5);
+    expect(relativeError(slice, attentionSlice(here.attnPattern, arch.n_heads, arch.n_ctx, 11, 1, 0))).toBeLessThan(1e-5);
+    await expect(probes.neuronGrid(`${paths.checkpointsDir}/missing.safetensors`, arch, 11, 0)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

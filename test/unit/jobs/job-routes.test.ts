@@ -1,5 +1,5 @@
 /**
- * The job API through app.request, with real worker threads training and analyzing small
+ * The job API through app.request, with real job processes training and analyzing small
  * variants on a temporary results folder.
  */
 import { readdir } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorBody } from '../../../shared/api.ts';
 import type { JobRecord, JobsResponse } from '../../../shared/jobs.ts';
 import { createApp } from '../../../server/app.ts';
+import { availableBackends } from '../../../server/engine/gemm/gemm.ts';
 import { makeTempWorkbench, type TempWorkbench } from '../../helpers/temp-workbench.ts';
 import { readSse } from '../../helpers/sse.ts';
 
@@ -178,6 +179,15 @@ describe('a training job', () => {
     expect(((await c.json()) as ApiErrorBody).error.message).toContain('the limit is 2');
     const running = (await (await api.app.request('/api/jobs?state=running')).json()) as JobsResponse;
     expect(running.jobs).toHaveLength(2);
+  });
+
+  it('runs two jobs at once, each with the fastest matrix multiply this machine has', async () => {
+    // Worker threads could not: the native addon loads in one thread of a process at a time, so the
+    // second job silently fell back to the portable kernel. Each job now has its own process.
+    const a = (await (await post(smallTrain({ params: { prime: 11, seed: 1 }, training: { num_epochs: 300 } }))).json()) as JobRecord;
+    const b = (await (await post(smallTrain({ params: { prime: 11, seed: 2 }, training: { num_epochs: 300 } }))).json()) as JobRecord;
+    const [doneA, doneB] = await Promise.all([waitForEnd(a.id), waitForEnd(b.id)]);
+    expect([doneA.result, doneB.result]).toMatchObject([{ backend: availableBackends()[0] }, { backend: availableBackends()[0] }]);
   });
 
   it('can be cancelled; the variant is then incomplete', async () => {
