@@ -28,9 +28,11 @@ export type SummaryRow = Record<string, number | ArrayLike<number>>;
 
 export interface Analyzer {
   readonly name: string;
-  compute(context: EpochContext): TensorMap;
+  compute(context: EpochContext): TensorMap | Promise<TensorMap>;
   /** Reduces one epoch's stored result to its summary row; absent for analyzers without a summary. */
   summarize?(result: TensorMap): SummaryRow;
+  /** Stops what compute started for the run (helper processes); the pipeline calls it when the run ends. */
+  close?(): void;
 }
 
 export function float32(shape: number[], values: ArrayLike<number>): Tensor {

@@ -83,7 +83,7 @@ export function planAnalysis(family: Family, requested?: readonly string[]): Ana
   const crossEpoch = family.cross_epoch_analyzers.filter((name) => wanted.has(name)).map((name) => implemented(CROSS_EPOCH_ANALYZERS, name));
   for (const analyzer of crossEpoch) wanted.add(analyzer.requires);
   const dependencies = crossEpoch.map((analyzer) => analyzer.requires).filter((name) => !family.analyzers.includes(name));
-  const perEpoch = [...new Set([...family.analyzers, ...dependencies])].filter((name) => wanted.has(name)).map((name) => implemented(ANALYZERS, name));
+  const perEpoch = [...new Set([...family.analyzers, ...dependencies])].filter((name) => wanted.has(name)).map((name) => implemented(ANALYZERS, name)());
   return { perEpoch, crossEpoch };
 }
 
@@ -136,26 +136,30 @@ export async function analyzeVariant(request: AnalyzeRequest, hooks: AnalyzeHook
   if (epochsWithWork.length > 0) {
     const basis = fourierBasis(dims.p);
     const loss = gridLoss(dims, gemm);
-    for (const [i, epoch] of epochsWithWork.entries()) {
-      hooks.signal?.throwIfAborted();
-      const message = `Analyzing checkpoint ${epoch} (${i + 1}/${epochsWithWork.length})`;
-      const due = plan.perEpoch.filter((analyzer) => queue.get(analyzer.name)?.has(epoch));
-      const loadStart = performance.now();
-      const weights = await readCheckpoint(paths.checkpoint(epoch), dims);
-      timings.load = (timings.load ?? 0) + performance.now() - loadStart;
-      const context = epochContext(epoch, dims, weights, basis, gemm, loss, time);
-      for (const [j, analyzer] of due.entries()) {
-        const fraction = ((i + j / due.length) / epochsWithWork.length) * crossShare;
-        report({ phase: 'checkpoint', checkpointIndex: i, checkpointCount: epochsWithWork.length, epoch, analyzer: analyzer.name, fraction, message });
-        const forwardBefore = timings.forward ?? 0;
-        const start = performance.now();
-        const result = analyzer.compute(context);
-        await writeArtifact(artifacts.epochFile(analyzer.name, epoch), result);
-        // The shared forward pass is timed on its own, not charged to whichever analyzer asked first.
-        timings[analyzer.name] = (timings[analyzer.name] ?? 0) + performance.now() - start - ((timings.forward ?? 0) - forwardBefore);
-        sampleResults.set(analyzer.name, result);
-        epochFilesWritten++;
+    try {
+      for (const [i, epoch] of epochsWithWork.entries()) {
+        hooks.signal?.throwIfAborted();
+        const message = `Analyzing checkpoint ${epoch} (${i + 1}/${epochsWithWork.length})`;
+        const due = plan.perEpoch.filter((analyzer) => queue.get(analyzer.name)?.has(epoch));
+        const loadStart = performance.now();
+        const weights = await readCheckpoint(paths.checkpoint(epoch), dims);
+        timings.load = (timings.load ?? 0) + performance.now() - loadStart;
+        const context = epochContext(epoch, dims, weights, basis, gemm, loss, time);
+        for (const [j, analyzer] of due.entries()) {
+          const fraction = ((i + j / due.length) / epochsWithWork.length) * crossShare;
+          report({ phase: 'checkpoint', checkpointIndex: i, checkpointCount: epochsWithWork.length, epoch, analyzer: analyzer.name, fraction, message });
+          const forwardBefore = timings.forward ?? 0;
+          const start = performance.now();
+          const result = await analyzer.compute(context);
+          await writeArtifact(artifacts.epochFile(analyzer.name, epoch), result);
+          // The shared forward pass is timed on its own, not charged to whichever analyzer asked first.
+          timings[analyzer.name] = (timings[analyzer.name] ?? 0) + performance.now() - start - ((timings.forward ?? 0) - forwardBefore);
+          sampleResults.set(analyzer.name, result);
+          epochFilesWritten++;
+        }
       }
+    } finally {
+      for (const analyzer of plan.perEpoch) analyzer.close?.();
     }
   }
 
@@ -297,7 +301,7 @@ export async function analysisStatus(resultsDir: string, family: Family, variant
   const analyzers: AnalyzerStatus[] = [];
   for (const name of family.analyzers) {
     const epochsDone = await listArtifactEpochs(artifacts, name);
-    const summarizes = ANALYZERS.get(name)?.summarize !== undefined;
+    const summarizes = ANALYZERS.get(name)?.().summarize !== undefined;
     analyzers.push({ name, kind: 'per_epoch', epochsDone, hasSummary: summarizes ? await pathExists(artifacts.summaryFile(name)) : null, complete: covers(epochsDone) });
   }
   for (const name of family.cross_epoch_analyzers) {

@@ -1,4 +1,8 @@
-/** Every per-checkpoint analyzer this server implements, by the name family.json uses. */
+/**
+ * Every per-checkpoint analyzer this server implements, by the name family.json uses, as a factory:
+ * each analysis run gets its own instances (landscape_flatness keeps its directions and helper
+ * processes for the run).
+ */
 import type { Analyzer } from '../analyzer.ts';
 import { attentionFreq } from './attention-freq.ts';
 import { attentionPatterns } from './attention-patterns.ts';
@@ -10,16 +14,16 @@ import { neuronActivations } from './neuron-activations.ts';
 import { neuronFreqNorm } from './neuron-freq-norm.ts';
 import { parameterSnapshot } from './parameter-snapshot.ts';
 
-export const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map(
+export const ANALYZERS: ReadonlyMap<string, () => Analyzer> = new Map(
   [
-    attentionFreq,
-    attentionPatterns,
-    dominantFrequencies,
-    neuronActivations,
-    neuronFreqNorm,
-    parameterSnapshot,
-    effectiveDimensionality,
-    landscapeFlatness(),
-    coarseness,
-  ].map((analyzer) => [analyzer.name, analyzer]),
+    () => attentionFreq,
+    () => attentionPatterns,
+    () => dominantFrequencies,
+    () => neuronActivations,
+    () => neuronFreqNorm,
+    () => parameterSnapshot,
+    () => effectiveDimensionality,
+    () => landscapeFlatness(),
+    () => coarseness,
+  ].map((create) => [create().name, create]),
 );

@@ -144,7 +144,7 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
     expect(Array.from(result.seed!.data as Int32Array)).toEqual([FLATNESS_DEFAULTS.seed]);
     const deltas = data(result, 'delta_losses');
     expect(deltas).toHaveLength(50);
-    const steps = perturbationSteps(w, 3, FLATNESS_DEFAULTS.epsilon, FLATNESS_DEFAULTS.seed);
+    const steps = perturbationSteps(dims, FLATNESS_DEFAULTS, 0, 3);
     steps.forEach((step, t) => {
       const length = Math.sqrt(WEIGHT_NAMES.reduce((s, name) => s + step[name].reduce((a, v) => a + v * v, 0), 0));
       expect(length).toBeCloseTo(0.1, 6);
@@ -157,7 +157,7 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
     for (const name of ['neuron_freq_norm', 'attention_freq', 'effective_dimensionality', 'landscape_flatness', 'coarseness']) {
       const summary = (await readArtifact(artifacts.summaryFile(name)))!;
       expect(Array.from(summary.epochs!.data as Int32Array)).toEqual(EPOCHS);
-      const row = ANALYZERS.get(name)!.summarize!(await stored(name, 80));
+      const row = ANALYZERS.get(name)!().summarize!(await stored(name, 80));
       for (const [key, value] of Object.entries(row)) {
         const width = typeof value === 'number' ? 1 : value.length;
         expect(summary[key]!.shape).toEqual(width === 1 && typeof value === 'number' ? [4] : [4, width]);

@@ -101,7 +101,7 @@ describe('2-D Fourier transform and variance fractions', () => {
 });
 
 describe('dominant_frequencies', () => {
-  it('a synthetic embedding built from known components yields exactly those coefficients', () => {
+  it('a synthetic embedding built from known components yields exactly those coefficients', async () => {
     const p = 13;
     const dims = modelDims({ n_heads: 4, d_model: 128, d_head: 32, d_mlp: 512 }, p);
     const weights = zeroWeights(dims);
@@ -113,7 +113,7 @@ describe('dominant_frequencies', () => {
       weights.W_E[x * 128 + 2] = 0.5;
     }
     weights.W_E.fill(7, p * 128);
-    const { coefficients } = dominantFrequencies.compute({ dims, weights, basis } as EpochContext);
+    const { coefficients } = await dominantFrequencies.compute({ dims, weights, basis } as EpochContext);
     const expected = new Float64Array(p);
     expected[basis.names.indexOf('cos k=2')] = 3 * Math.sqrt(p / 2);
     expected[basis.names.indexOf('sin k=5')] = 2 * Math.sqrt(p / 2);

@@ -1,0 +1,82 @@
+/**
+ * landscape_flatness's perturbed forward passes spread over helper processes (flatness-worker.ts),
+ * each with a one-thread OpenBLAS and its own share of the directions: process k draws and keeps
+ * steps [first_k, first_k + count_k) once, then answers every checkpoint with their losses.
+ * Process 0 also computes the baseline L(θ), which keeps the shares even (26 and 25 passes of 51).
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { ModelDims, ModelWeights } from '../engine/weights.ts';
+import { startChild } from '../workers/child-process.ts';
+import type { FlatnessSettings, PerturbedLosses } from './analyzers/landscape-flatness.ts';
+
+export interface FlatnessWorkerData {
+  dims: ModelDims;
+  settings: FlatnessSettings;
+  first: number;
+  count: number;
+}
+
+export interface FlatnessRequest {
+  id: number;
+  weights: ModelWeights;
+  withBaseline: boolean;
+}
+
+export type FlatnessReply = { id: number; losses: PerturbedLosses } | { id: number; error: string };
+
+interface Helper {
+  child: ChildProcess;
+  first: number;
+  pending: Map<number, { resolve: (losses: PerturbedLosses) => void; reject: (error: Error) => void }>;
+}
+
+export class FlatnessPool {
+  private readonly helpers: Helper[];
+  private nextId = 1;
+
+  constructor(dims: ModelDims, private readonly settings: FlatnessSettings, processes: number) {
+    const shares = Math.min(processes, settings.directions);
+    this.helpers = Array.from({ length: shares }, (_, k) => {
+      // Process 0 has the baseline too, so it takes the smaller share when they cannot be equal.
+      const first = Math.floor((k * settings.directions) / shares);
+      const count = Math.floor(((k + 1) * settings.directions) / shares) - first;
+      const data: FlatnessWorkerData = { dims, settings, first, count };
+      const child = startChild(new URL('./flatness-worker.ts', import.meta.url), { data, env: { OPENBLAS_NUM_THREADS: '1' } });
+      const helper: Helper = { child, first, pending: new Map() };
+      child.on('message', (reply: FlatnessReply) => {
+        const waiting = helper.pending.get(reply.id);
+        helper.pending.delete(reply.id);
+        if ('error' in reply) waiting?.reject(new Error(reply.error));
+        else waiting?.resolve(reply.losses);
+      });
+      const fail = (error: Error) => {
+        for (const waiting of helper.pending.values()) waiting.reject(error);
+        helper.pending.clear();
+      };
+      child.on('error', (error) => fail(new Error(`a landscape_flatness helper process failed: ${error.message}`)));
+      child.on('exit', (code, signal) => fail(new Error(`a landscape_flatness helper process exited (${signal ?? `code ${code}`})`)));
+      return helper;
+    });
+  }
+
+  /** L(θ) and L(θ + step_t) for every direction t, the shares computed at the same time. */
+  async losses(weights: ModelWeights): Promise<PerturbedLosses> {
+    const id = this.nextId++;
+    const parts = await Promise.all(
+      this.helpers.map(
+        (helper, k) =>
+          new Promise<PerturbedLosses>((resolve, reject) => {
+            helper.pending.set(id, { resolve, reject });
+            helper.child.send({ id, weights, withBaseline: k === 0 } satisfies FlatnessRequest);
+          }),
+      ),
+    );
+    const perturbed = new Float64Array(this.settings.directions);
+    parts.forEach((part, k) => perturbed.set(part.perturbed, this.helpers[k]!.first));
+    return { baseline: parts[0]!.baseline, perturbed };
+  }
+
+  close(): void {
+    for (const helper of this.helpers) helper.child.kill();
+  }
+}
