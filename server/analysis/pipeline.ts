@@ -9,7 +9,7 @@
  * the epoch files whenever their analyzer did work (a forced run refreshes them), and a cross-epoch
  * result is recomputed whenever the set of checkpoints it covers changed.
  *
- * Plain data in, files out: safe to call from a worker thread.
+ * Plain data in, files out: safe to call from a job process.
  */
 import { readFile } from 'node:fs/promises';
 import type { AnalysisManifest, AnalysisProgress, AnalysisStatus, AnalyzerStatus } from '../../shared/artifacts.ts';

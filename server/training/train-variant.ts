@@ -1,6 +1,6 @@
 /**
  * Training a variant end to end, and continuing a completed one: validation, files, the epoch loop,
- * progress and cancellation. A library API with no console output, usable from a worker thread.
+ * progress and cancellation. A library API with no console output, usable from a job process.
  *
  * File order guarantees "metadata.json exists ⇔ the run completed": checkpoints as their epochs
  * come, then the final checkpoint, the optimizer state, config.json, and metadata.json last.

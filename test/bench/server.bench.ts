@@ -1,7 +1,7 @@
 /**
  * Is the HTTP server responsive while a job trains? Starts the real server on a temporary
  * results folder, times GET /api/families (reads family files and answers JSON) idle, then
- * while a p = 113 training job runs on its worker thread. Prints medians and 95th percentiles.
+ * while a p = 113 training job runs in its job process. Prints medians and 95th percentiles.
  *
  *   npm run bench:server
  */
