@@ -1,9 +1,9 @@
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
-import { exportFileName, plotCsv, viewInfo, type PlotSpec, type ViewId } from '../plots/index.ts';
+import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js';
+import { exportFileName, plotCsv, plotlyBundle, viewInfo, type PlotlyBundle, type PlotSpec, type ViewId } from '../plots/index.ts';
 
-type PlotlyModule = typeof import('plotly.js-dist-min').default;
+type PlotlyModule = typeof import('plotly.js');
 
 /** What a click on a point re-dispatches: the view and the point's plotted values. */
 export interface PlotClickDetail {
@@ -23,18 +23,22 @@ export interface TraceRestyle {
   traceIndices: number[];
 }
 
-let plotlyModule: Promise<PlotlyModule> | undefined;
+const plotlyModules: Partial<Record<PlotlyBundle, Promise<PlotlyModule>>> = {};
 
 /**
- * Plotly on first use only, so only the page that draws pays for it. Vite turns the UMD bundle into
- * a default export; loaded as a plain ES module (the component test runner) it sets window.Plotly.
+ * A Plotly bundle on first use only, so only the page that draws pays for it. Vite turns the UMD
+ * bundle into a default export; loaded as a plain ES module (the component test runner) it sets
+ * window.Plotly, read right after it ran.
  */
-export function loadPlotly(): Promise<PlotlyModule> {
-  plotlyModule ??= import('plotly.js-dist-min').then(
+export function loadPlotly(bundle: PlotlyBundle = 'cartesian'): Promise<PlotlyModule> {
+  plotlyModules[bundle] ??= (bundle === 'gl3d' ? import('plotly.js-gl3d-dist-min') : import('plotly.js-cartesian-dist-min')).then(
     (module) => (module as { default?: PlotlyModule }).default ?? (globalThis as unknown as { Plotly: PlotlyModule }).Plotly,
   );
-  return plotlyModule;
+  return plotlyModules[bundle];
 }
+
+/** How far outside the viewport a lazy panel already counts as in view (drawn ahead of scrolling). */
+const NEAR_PX = 100;
 
 const CONFIG: Partial<Config> = { displaylogo: false, responsive: false, modeBarButtonsToRemove: ['toImage'] };
 
@@ -113,16 +117,30 @@ export class PlotPanel extends LitElement {
   private restylePatch: TraceRestyle | null = null;
   private patchesDrawn = true;
   private inView = true;
+  /** Whether the intersection observer has reported since the panel connected. */
+  private observed = false;
   private drawing: Promise<void> | null = null;
   private drawAgain = false;
   private resizeFrame = 0;
   private drawnWidth = 0;
   private readonly resizeObserver = new ResizeObserver(() => this.scheduleResize());
-  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: '100px 0px' });
+  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: `${NEAR_PX}px 0px` });
 
-  /** Whether the panel draws now: not lazy, or in (or near) the viewport. */
+  /**
+   * Whether the panel draws now: not lazy, or in (or near) the viewport. Until the observer first
+   * reports (a frame after connecting), judged from the panel's position, so a page can request
+   * the data of the panels in view as soon as they are rendered.
+   */
   get inViewport(): boolean {
-    return this.inView;
+    if (!this.lazy || this.observed || !this.isConnected) return this.inView;
+    const { top, bottom } = this.getBoundingClientRect();
+    return bottom > -NEAR_PX && top < window.innerHeight + NEAR_PX;
+  }
+
+  /** Whether part of the panel is on screen now (not only near it). */
+  get onScreen(): boolean {
+    const { top, bottom } = this.getBoundingClientRect();
+    return this.isConnected && bottom > 0 && top < window.innerHeight;
   }
 
   /** Resolves once everything requested so far is drawn (or waits for the panel to come into view). */
@@ -155,6 +173,7 @@ export class PlotPanel extends LitElement {
     this.resizeObserver.observe(this);
     // `lazy` is read here, so set it before connecting; the observer reports right after observe().
     this.inView = !this.lazy;
+    this.observed = false;
     if (this.lazy) this.intersectionObserver.observe(this);
     if (this.hasUpdated) this.requestDraw();
   }
@@ -164,7 +183,7 @@ export class PlotPanel extends LitElement {
     this.resizeObserver.disconnect();
     this.intersectionObserver.disconnect();
     cancelAnimationFrame(this.resizeFrame);
-    if (this.drawnSpec) void loadPlotly().then((plotly) => plotly.purge(this.graph));
+    if (this.drawnSpec) void this.plotly().then((plotly) => plotly.purge(this.graph));
     this.drawnSpec = null;
     this.patchesDrawn = false;
   }
@@ -197,6 +216,11 @@ export class PlotPanel extends LitElement {
     return this.querySelector('.plot-graph')!;
   }
 
+  /** The bundle that draws this view (always the same one, so react, purge and export match the first draw). */
+  private plotly(): Promise<PlotlyModule> {
+    return loadPlotly(plotlyBundle(this.view));
+  }
+
   private get exportName(): string {
     return exportFileName(this.variant || 'plot', this.view, this.epoch ?? 0);
   }
@@ -220,7 +244,7 @@ export class PlotPanel extends LitElement {
 
   private async draw(): Promise<void> {
     if (!this.spec || !this.isConnected || !this.inView) return;
-    const plotly = await loadPlotly();
+    const plotly = await this.plotly();
     const spec = this.spec;
     if (!this.isConnected || !spec) return;
     const graph = this.graph;
@@ -253,13 +277,14 @@ export class PlotPanel extends LitElement {
       const graph = this.graph;
       if (!this.drawnSpec || !this.inView || graph.clientWidth === this.drawnWidth) return;
       this.drawnWidth = graph.clientWidth;
-      void loadPlotly().then((plotly) => plotly.Plots.resize(graph));
+      void this.plotly().then((plotly) => plotly.Plots.resize(graph));
     });
   }
 
   private onIntersection(entries: IntersectionObserverEntry[]): void {
     const entry = entries[entries.length - 1];
     if (!entry) return;
+    this.observed = true;
     this.inView = entry.isIntersecting;
     if (this.inView) {
       this.requestDraw();
@@ -283,7 +308,7 @@ export class PlotPanel extends LitElement {
   };
 
   private async downloadImage(format: 'png' | 'svg') {
-    const plotly = await loadPlotly();
+    const plotly = await this.plotly();
     await plotly.downloadImage(this.graph, { format, filename: this.exportName, width: this.graph.clientWidth, height: this.graph.clientHeight });
   }
 

@@ -84,6 +84,9 @@ export function axis(title: string | null, extra: Partial<LayoutAxis> = {}): Par
     zerolinecolor: GRID_COLOR,
     zerolinewidth: 2,
     automargin: true,
+    // Plotly's default ('hide past div') measures every tick label once per label drawn: a third
+    // to a half of each redraw of a figure with many ticks (every marker move is a redraw).
+    ticklabeloverflow: 'allow',
     ...extra,
   };
 }

@@ -114,6 +114,30 @@ describe('plot-panel', () => {
     expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 30']);
   });
 
+  it('with lazy, tells whether it is near or on screen even before the observer first reports', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div><div style="height: ${window.innerHeight + 50}px"></div></div>`);
+    const spacer = container.firstElementChild as HTMLDivElement;
+    const near = Object.assign(document.createElement('plot-panel'), { lazy: true, view: 'loss' as const });
+    const far = Object.assign(document.createElement('plot-panel'), { lazy: true, view: 'loss' as const });
+    container.append(near);
+    container.after(Object.assign(document.createElement('div'), { style: 'height: 3000px' }), far);
+    // Connected this task: no observer report yet, so both answers come from the position.
+    expect([near.inViewport, near.onScreen]).to.deep.equal([true, false]);
+    expect([far.inViewport, far.onScreen]).to.deep.equal([false, false]);
+    spacer.style.height = '0px';
+    expect(near.onScreen).to.equal(true);
+    far.previousElementSibling!.remove();
+    far.remove();
+  });
+
+  it('draws the 3-D trajectory with the gl3d bundle', async () => {
+    const spec = { data: [{ type: 'scatter3d' as const, mode: 'lines' as const, x: [0, 1, 2], y: [0, 1, 0], z: [1, 0, 1] }], layout: { height: 300 } };
+    const panel = await fixture<PlotPanel>(html`<plot-panel view="trajectory-3d" .spec=${spec}></plot-panel>`);
+    await waitUntil(() => panel.querySelector('.gl-container'), 'no 3-D scene', { timeout: 15000 });
+    await panel.whenSettled();
+    expect((graphOf(panel) as unknown as { _fullLayout: { scene?: unknown } })._fullLayout.scene).to.not.equal(undefined);
+  });
+
   it("brings Plotly's CSS into the shadow root that holds it", async () => {
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
     const root = host.attachShadow({ mode: 'open' });

@@ -4,14 +4,14 @@ import type { ArrayPayload, SummaryResponse } from '../../../shared/artifacts.ts
 import { epochMarkerLayout, epochMarkerRelayout, nearestEpoch } from '../../../frontend/plots/epoch-marker.ts';
 import { exportFileName, plotCsv } from '../../../frontend/plots/export.ts';
 import { fourierComponentLabel, fourierComponentLabels } from '../../../frontend/plots/fourier.ts';
-import { COLOR_SCALES, PLACEHOLDER, placeholderSpec } from '../../../frontend/plots/style.ts';
+import { axis, COLOR_SCALES, PLACEHOLDER, placeholderSpec } from '../../../frontend/plots/style.ts';
 import {
   NEURON_FREQ_NORM_SUMMARY_KEYS,
   pickEpochArrays,
   pickSeriesArrays,
   type NdArray,
 } from '../../../frontend/plots/types.ts';
-import { clickSelection, MARKER_VIEW_IDS, PER_EPOCH_VIEW_IDS, TRAJECTORY_VIEW_IDS, VIEWS } from '../../../frontend/plots/views.ts';
+import { clickSelection, MARKER_VIEW_IDS, PER_EPOCH_VIEW_IDS, plotlyBundle, TRAJECTORY_VIEW_IDS, VIEWS } from '../../../frontend/plots/views.ts';
 import { nd } from './fixtures.ts';
 
 describe('Fourier component labels', () => {
@@ -23,6 +23,13 @@ describe('Fourier component labels', () => {
     expect(fourierComponentLabel(2 * 56 - 1)).toBe('sin 56');
     expect(fourierComponentLabel(2 * 56)).toBe('cos 56');
     expect(fourierComponentLabels(113)).toHaveLength(113);
+  });
+});
+
+describe('axes', () => {
+  it('let tick labels overflow rather than measure each against the div on every redraw', () => {
+    expect(axis('Epoch')).toMatchObject({ title: { text: 'Epoch' }, automargin: true, ticklabeloverflow: 'allow' });
+    expect(axis(null, { ticklabeloverflow: 'hide past div' }).ticklabeloverflow).toBe('hide past div');
   });
 });
 
@@ -173,6 +180,12 @@ describe('view registry', () => {
     expect(clickSelection('clusters', { x: 17 })).toEqual({ neuron: 17 });
     expect(clickSelection('freq', { x: 'sin 1' })).toBeNull();
     expect(clickSelection('activation', { x: 3 })).toBeNull();
+  });
+});
+
+describe('Plotly bundles', () => {
+  it('draw the 3-D trajectory with the gl3d bundle and every other view with the cartesian one', () => {
+    expect(VIEWS.filter((view) => plotlyBundle(view.id) === 'gl3d').map((view) => view.id)).toEqual(['trajectory-3d']);
   });
 });
 
