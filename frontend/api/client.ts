@@ -1,13 +1,15 @@
 /** The browser's typed client for the workbench API. One instance is shared through @lit/context. */
 import type { ApiErrorBody, FamiliesResponse, VariantsResponse, VersionInfo } from '../../shared/api.ts';
-import type {
-  AnalysisStatus,
-  AttentionSliceResponse,
-  CrossEpochResponse,
-  EpochArtifactResponse,
-  NeuronGridResponse,
-  SummaryResponse,
-  VariantDetail,
+import {
+  decodeFloat32Payload,
+  type AnalysisStatus,
+  type AttentionSliceResponse,
+  type CrossEpochResponse,
+  type Decoded,
+  type EpochArtifactResponse,
+  type NeuronGridResponse,
+  type SummaryResponse,
+  type VariantDetail,
 } from '../../shared/artifacts.ts';
 import type { JobKind, JobRecord, JobRequest, JobState, JobsResponse } from '../../shared/jobs.ts';
 import type { FieldError } from '../../shared/validation.ts';
@@ -80,13 +82,22 @@ export class ApiClient {
   }
 
   /** One neuron's activation grid at one epoch, recomputed from the checkpoint. */
-  neuronGrid(family: string, variant: string, neuron: number, epoch: number, signal?: AbortSignal): Promise<NeuronGridResponse> {
-    return this.get(`${variantPath(family, variant)}/neurons/${neuron}/epochs/${epoch}`, signal);
+  async neuronGrid(family: string, variant: string, neuron: number, epoch: number, signal?: AbortSignal): Promise<Decoded<NeuronGridResponse>> {
+    const response = await this.get<NeuronGridResponse>(`${variantPath(family, variant)}/neurons/${neuron}/epochs/${epoch}`, signal);
+    return { ...response, activations: decodeFloat32Payload(response.activations) };
   }
 
   /** Every head's attention from position `query` to `key` at one epoch, recomputed from the checkpoint. */
-  attentionSlice(family: string, variant: string, epoch: number, query: number, key: number, signal?: AbortSignal): Promise<AttentionSliceResponse> {
-    return this.get(`${variantPath(family, variant)}/attention/${epoch}?query=${query}&key=${key}`, signal);
+  async attentionSlice(
+    family: string,
+    variant: string,
+    epoch: number,
+    query: number,
+    key: number,
+    signal?: AbortSignal,
+  ): Promise<Decoded<AttentionSliceResponse>> {
+    const response = await this.get<AttentionSliceResponse>(`${variantPath(family, variant)}/attention/${epoch}?query=${query}&key=${key}`, signal);
+    return { ...response, patterns: decodeFloat32Payload(response.patterns) };
   }
 
   jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}): Promise<JobsResponse> {

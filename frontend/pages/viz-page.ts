@@ -1,7 +1,15 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
-import type { AttentionSliceResponse, CrossEpochResponse, EpochArtifactResponse, NeuronGridResponse, SummaryResponse, VariantDetail } from '../../shared/artifacts.ts';
+import type {
+  AttentionSliceResponse,
+  CrossEpochResponse,
+  Decoded,
+  EpochArtifactResponse,
+  NeuronGridResponse,
+  SummaryResponse,
+  VariantDetail,
+} from '../../shared/artifacts.ts';
 import { ApiRequestError } from '../api/client.ts';
 import { LruCache } from '../api/lru-cache.ts';
 import { WithApi } from '../api/with-api.ts';
@@ -78,7 +86,7 @@ const SUMMARY_ANALYZERS = ['neuron_freq_norm', 'attention_freq', 'effective_dime
 type SummaryAnalyzer = (typeof SUMMARY_ANALYZERS)[number];
 const TRAJECTORY_ANALYZER = 'parameter_trajectory';
 
-type EpochPayload = EpochArtifactResponse | NeuronGridResponse | AttentionSliceResponse;
+type EpochPayload = EpochArtifactResponse | Decoded<NeuronGridResponse> | Decoded<AttentionSliceResponse>;
 /** What a per-epoch view shows: its payload (null: none at that epoch) and the epoch it belongs to. */
 interface EpochData {
   epoch: number;
@@ -87,6 +95,23 @@ interface EpochData {
 
 /** Per-epoch views whose payload the server recomputes from the checkpoint rather than reads. */
 const RECOMPUTED_VIEW_IDS: readonly ViewId[] = ['activation', 'attention'];
+
+/**
+ * How long the epoch must stay put before the neighbours' recomputed payloads are prefetched. The
+ * server's forward pass cannot be interrupted, so one started for a prefetch while the user is
+ * still jumping around would hold up the next jump's by as long (tens of ms at p = 113).
+ */
+const RECOMPUTED_PREFETCH_DELAY_MS = 100;
+
+/** The deep link's variant requested before its family's variant list is in, saving round trips. */
+interface Preload {
+  family: string;
+  variant: string;
+  controller: AbortController;
+  detail: Promise<VariantDetail>;
+  summaries: Map<SummaryAnalyzer, Promise<SummaryResponse>>;
+  trajectory: Promise<CrossEpochResponse>;
+}
 
 /** Per-epoch payloads kept for scrubbing back and forth: 7 views × ~9 epochs (an attention slice is ~0.5 MB). */
 const CACHE_ENTRIES = 64;
@@ -180,11 +205,18 @@ export class VizPage extends WithApi(LitElement) {
   private readonly requests = new Map<ViewId, AbortController>();
   /** Payload requests on their way (a view's or a prefetch), so a second asker waits for the first. */
   private readonly inflight = new Map<string, Promise<EpochPayload | null>>();
+  /** Prefetches on their way by payload key, so an epoch change can abort those it made useless. */
+  private readonly prefetches = new Map<string, { epoch: number; controller: AbortController }>();
+  private prefetchTimer = 0;
+  private preload: Preload | null = null;
   private summaries = new Map<SummaryAnalyzer, SummaryResponse | null>();
   private trajectory: CrossEpochTrajectory | null = null;
   /** Aborts everything loading for the current variant when another is chosen. */
   private variantRequests = new AbortController();
   private markerFrame = 0;
+  /** The epoch whose plots on screen are drawn, and the marker moves of panels off screen waiting for it. */
+  private settledEpoch: number | null = null;
+  private offScreenMoves: (() => void)[] = [];
   /** One placeholder figure per view and message, so re-rendering the page hands panels the same object. */
   private readonly placeholders = new Map<string, PlotSpec>();
 
@@ -194,9 +226,10 @@ export class VizPage extends WithApi(LitElement) {
     // A bare /viz (the nav link) reopens the view last shown in this tab.
     this.selection = parseVizQuery(window.location.search || lastView.read());
     if (!window.location.search) this.writeUrl();
-    // Plotly (~1.4 MB gzipped) downloads and parses while the variant's data loads.
+    // Plotly's cartesian bundle (~0.5 MB gzipped) downloads and parses while the variant's data loads.
     void loadPlotly();
     void this.loadFamilies();
+    this.preloadVariant();
   }
 
   override disconnectedCallback(): void {
@@ -205,6 +238,8 @@ export class VizPage extends WithApi(LitElement) {
     for (const request of this.requests.values()) request.abort();
     this.requests.clear();
     this.requested.clear();
+    this.abortPrefetches(null);
+    this.dropPreload();
     cancelAnimationFrame(this.markerFrame);
     this.markerFrame = 0;
   }
@@ -296,6 +331,10 @@ export class VizPage extends WithApi(LitElement) {
     for (const request of this.requests.values()) request.abort();
     this.requests.clear();
     this.requested.clear();
+    this.abortPrefetches(null);
+    this.dropPreload();
+    this.settledEpoch = null;
+    this.offScreenMoves = [];
     this.epochData.clear();
     this.cache.clear();
     this.summaries = new Map();
@@ -305,15 +344,53 @@ export class VizPage extends WithApi(LitElement) {
     this.error = '';
   }
 
+  /**
+   * Requests the deep link's variant detail, summaries and trajectory right away, alongside the
+   * family and variant lists, so they are in before Plotly's parse holds up the main thread.
+   * Results of analyzers that have not run are never used (their 404 is expected).
+   */
+  private preloadVariant() {
+    const { family, variant } = this.selection;
+    if (!family || !variant) return;
+    const controller = new AbortController();
+    const { signal } = controller;
+    // A preload nobody takes must not report an unhandled rejection.
+    const handled = <T>(request: Promise<T>) => (request.catch(() => undefined), request);
+    this.preload = {
+      family,
+      variant,
+      controller,
+      detail: handled(this.api.variantDetail(family, variant, signal)),
+      summaries: new Map(SUMMARY_ANALYZERS.map((analyzer) => [analyzer, handled(this.api.summary(family, variant, analyzer, signal))])),
+      trajectory: handled(this.api.crossEpoch(family, variant, TRAJECTORY_ANALYZER, signal)),
+    };
+  }
+
+  /** The preload if it is of the selected variant (it is then no longer this page's to abort). */
+  private takePreload(): Preload | null {
+    const preload = this.preload;
+    this.preload = null;
+    if (preload?.family === this.selection.family && preload.variant === this.selection.variant) return preload;
+    preload?.controller.abort();
+    return null;
+  }
+
+  private dropPreload() {
+    this.preload?.controller.abort();
+    this.preload = null;
+  }
+
   /** Loads the selected variant and draws everything at the selected (or first analyzed) epoch. */
   private async openVariant() {
+    const preload = this.takePreload();
     this.resetVariantData();
+    if (preload) this.variantRequests = preload.controller;
     this.missing = LOADING;
     const { family, variant } = this.selection;
     const signal = this.variantRequests.signal;
     let detail: VariantDetail;
     try {
-      detail = await this.api.variantDetail(family, variant, signal);
+      detail = await (preload?.detail ?? this.api.variantDetail(family, variant, signal));
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof ApiRequestError && error.status === 404) return this.showNoVariant(PLACEHOLDER.variantNotFound);
@@ -333,23 +410,23 @@ export class VizPage extends WithApi(LitElement) {
     this.writeUrl();
     this.specs = Object.fromEntries(VIEWS.map((view) => [view.id, this.placeholder(view.id, this.analyzed(view.feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst)]));
     this.setSpec('loss', lossSpec(detail, epochs, this.selection.epoch));
-    for (const analyzer of SUMMARY_ANALYZERS) if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal);
-    if (this.analyzed(TRAJECTORY_ANALYZER)) void this.loadTrajectory(signal);
+    for (const analyzer of SUMMARY_ANALYZERS) if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal, preload?.summaries.get(analyzer));
+    if (this.analyzed(TRAJECTORY_ANALYZER)) void this.loadTrajectory(signal, preload?.trajectory);
     // The panels must exist to say whether they are in view.
     await this.updateComplete;
     if (!signal.aborted) void this.loadEpochViews();
   }
 
-  private async loadSummary(analyzer: SummaryAnalyzer, signal: AbortSignal) {
+  private async loadSummary(analyzer: SummaryAnalyzer, signal: AbortSignal, preloaded?: Promise<SummaryResponse>) {
     const { family, variant } = this.selection;
-    this.summaries.set(analyzer, await this.orNull(this.api.summary(family, variant, analyzer, signal), signal));
+    this.summaries.set(analyzer, await this.orNull(preloaded ?? this.api.summary(family, variant, analyzer, signal), signal));
     if (signal.aborted) return;
     for (const id of MARKER_VIEW_IDS) if (viewInfo(id).feeds === analyzer) this.setSpec(id, this.build(id));
   }
 
-  private async loadTrajectory(signal: AbortSignal) {
+  private async loadTrajectory(signal: AbortSignal, preloaded?: Promise<CrossEpochResponse>) {
     const { family, variant } = this.selection;
-    const response: CrossEpochResponse | null = await this.orNull(this.api.crossEpoch(family, variant, TRAJECTORY_ANALYZER, signal), signal);
+    const response: CrossEpochResponse | null = await this.orNull(preloaded ?? this.api.crossEpoch(family, variant, TRAJECTORY_ANALYZER, signal), signal);
     if (signal.aborted) return;
     this.trajectory = pickSeriesArrays(response, CROSS_EPOCH_TRAJECTORY_KEYS);
     for (const id of [...TRAJECTORY_VIEW_IDS, 'velocity'] as const) this.setSpec(id, this.build(id));
@@ -367,16 +444,31 @@ export class VizPage extends WithApi(LitElement) {
 
   /**
    * Brings the per-epoch views in view (of the given ones) to the current selection; the others
-   * follow when they scroll into view. Payloads read from artifact files come first: the
-   * recomputed ones (a forward pass on the server) would hold them up.
+   * follow when they scroll into view. All are requested at once, the recomputed ones first: their
+   * forward pass is the longest wait, and the server runs it off its event loop, so the artifact
+   * reads are not held up behind it.
    */
   private async loadEpochViews(ids: readonly ViewId[] = PER_EPOCH_VIEW_IDS) {
     const due = ids.filter((id) => this.analyzed(viewInfo(id).feeds) && this.panel(id)?.inViewport);
     const recomputed = (id: ViewId) => RECOMPUTED_VIEW_IDS.includes(id);
     const epoch = this.selection.epoch;
-    await Promise.all(due.filter((id) => !recomputed(id)).map((id) => this.loadEpochView(id)));
-    await Promise.all(due.filter(recomputed).map((id) => this.loadEpochView(id)));
-    if (epoch !== null) await this.prefetchNeighbours(due, epoch);
+    // Panels only near the screen come after those on it, and so do the off-screen marker moves.
+    const onScreen = due.filter((id) => this.panel(id)!.onScreen);
+    await Promise.all([...onScreen.filter(recomputed), ...onScreen.filter((id) => !recomputed(id))].map((id) => this.loadEpochView(id)));
+    await this.updateComplete; // the panels have their new specs and have started drawing them
+    await Promise.all(
+      onScreen.map(async (id) => {
+        const panel = this.panel(id);
+        await panel?.updateComplete;
+        await panel?.whenSettled();
+      }),
+    );
+    // After the next paint, so the marker moves on screen (scheduled for this frame) come first.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    if (epoch === null || epoch !== this.selection.epoch) return;
+    this.settled(epoch);
+    await Promise.all(due.filter((id) => !onScreen.includes(id)).map((id) => this.loadEpochView(id)));
+    if (epoch === this.selection.epoch) this.prefetchNeighbours(due, epoch);
   }
 
   private async loadEpochView(id: ViewId) {
@@ -388,6 +480,8 @@ export class VizPage extends WithApi(LitElement) {
     const controller = new AbortController();
     this.requests.set(id, controller);
     this.requested.set(id, key);
+    // A prefetch of this payload is now the view's request: no epoch change may abort it.
+    this.prefetches.delete(key);
     this.setLoading(id, true);
     try {
       const payload = await this.payload(id, epoch, controller.signal);
@@ -427,17 +521,49 @@ export class VizPage extends WithApi(LitElement) {
   }
 
   /**
-   * Fetches the neighbouring checkpoints' payloads of the given views, one at a time, while the
-   * epoch stays put, so stepping through checkpoints finds them cached.
+   * Fetches the neighbouring checkpoints' payloads of the given views while the epoch stays put,
+   * so stepping through checkpoints finds them cached: file reads at once, recomputed ones one at
+   * a time (next checkpoint first) once the epoch has stayed put for RECOMPUTED_PREFETCH_DELAY_MS.
    */
-  private async prefetchNeighbours(ids: readonly ViewId[], epoch: number) {
+  private prefetchNeighbours(ids: readonly ViewId[], epoch: number) {
     const epochs = this.detail?.analyzedEpochs ?? [];
     const index = epochs.indexOf(epoch);
-    for (const neighbour of [epochs[index + 1], epochs[index - 1]]) {
-      for (const id of ids) {
-        if (neighbour === undefined || this.selection.epoch !== epoch) return;
-        await this.payload(id, neighbour).catch(() => null);
+    if (index < 0) return;
+    const neighbours = [epochs[index + 1], epochs[index - 1]].filter((e) => e !== undefined);
+    const recomputed = ids.filter((id) => RECOMPUTED_VIEW_IDS.includes(id));
+    for (const neighbour of neighbours) for (const id of ids) if (!recomputed.includes(id)) void this.prefetch(id, neighbour);
+    if (recomputed.length === 0) return;
+    clearTimeout(this.prefetchTimer);
+    this.prefetchTimer = window.setTimeout(async () => {
+      for (const neighbour of neighbours) {
+        for (const id of recomputed) {
+          if (this.selection.epoch !== epoch) return;
+          await this.prefetch(id, neighbour);
+        }
       }
+    }, RECOMPUTED_PREFETCH_DELAY_MS);
+  }
+
+  /** Fetches a payload into the cache, abortably (see abortPrefetches); never fails. */
+  private async prefetch(id: ViewId, epoch: number): Promise<void> {
+    const key = this.payloadKey(id, epoch);
+    if (this.cache.has(key) || this.inflight.has(key)) {
+      await this.payload(id, epoch).catch(() => null);
+      return;
+    }
+    const prefetch = { epoch, controller: new AbortController() };
+    this.prefetches.set(key, prefetch);
+    await this.payload(id, epoch, prefetch.controller.signal).catch(() => null);
+    if (this.prefetches.get(key) === prefetch) this.prefetches.delete(key);
+  }
+
+  /** Aborts the prefetches (and the pending one) of epochs other than `keep`: the epoch moved on. */
+  private abortPrefetches(keep: number | null) {
+    clearTimeout(this.prefetchTimer);
+    for (const [key, prefetch] of this.prefetches) {
+      if (prefetch.epoch === keep) continue;
+      prefetch.controller.abort();
+      this.prefetches.delete(key);
     }
   }
 
@@ -478,7 +604,7 @@ export class VizPage extends WithApi(LitElement) {
       case 'freq':
         return dominantFrequenciesSpec(pickEpochArrays(arrays, DOMINANT_FREQUENCIES_KEYS), shown);
       case 'activation': {
-        const grid = data?.payload as NeuronGridResponse | null | undefined;
+        const grid = data?.payload as Decoded<NeuronGridResponse> | null | undefined;
         return activationSpec(grid ? { activations: grid.activations } : null, grid?.neuron ?? neuron, shown);
       }
       case 'clusters':
@@ -488,7 +614,7 @@ export class VizPage extends WithApi(LitElement) {
       case 'spec-freq':
         return specializationByFrequencySpec(pickSeriesArrays(summary('neuron_freq_norm'), NEURON_FREQ_NORM_SUMMARY_KEYS), epoch);
       case 'attention': {
-        const slice = data?.payload as AttentionSliceResponse | null | undefined;
+        const slice = data?.payload as Decoded<AttentionSliceResponse> | null | undefined;
         return attentionHeadsSpec(slice ? { patterns: slice.patterns } : null, { to: slice?.query ?? 2, from: slice?.key ?? 0 }, shown);
       }
       case 'attn-freq':
@@ -539,19 +665,42 @@ export class VizPage extends WithApi(LitElement) {
     return this.renderRoot.querySelector(`plot-panel[view="${id}"]`);
   }
 
-  /** Moves every marker and trajectory star to the current epoch, at most once per frame. */
+  /**
+   * Moves every marker and trajectory star to the current epoch, at most once per frame. Each
+   * move redraws the figure (tens of ms), so panels only near the screen move once the epoch's
+   * plots on screen are drawn (see loadEpochViews); panels farther away draw when they come near.
+   */
   private scheduleMarkers() {
     if (this.markerFrame) return;
     this.markerFrame = requestAnimationFrame(() => {
       this.markerFrame = 0;
       const epoch = this.selection.epoch;
       if (epoch === null) return;
-      for (const id of MARKER_VIEW_IDS) if (!isPlaceholder(this.specs[id])) this.panel(id)?.moveMarker(epochMarkerRelayout(epoch));
+      this.offScreenMoves = [];
+      const move = (panel: PlotPanel | null, patch: () => void) => {
+        if (!panel) return;
+        if (panel.onScreen || this.settledEpoch === epoch) patch();
+        else this.offScreenMoves.push(patch);
+      };
+      for (const id of MARKER_VIEW_IDS) {
+        const panel = this.panel(id);
+        if (!isPlaceholder(this.specs[id])) move(panel, () => panel!.moveMarker(epochMarkerRelayout(epoch)));
+      }
       for (const id of TRAJECTORY_VIEW_IDS) {
+        const panel = this.panel(id);
         const restyle = this.trajectory && !isPlaceholder(this.specs[id]) && trajectoryMarkerRestyle(id as TrajectoryViewId, this.trajectory, this.selection.group, epoch);
-        if (restyle) this.panel(id)?.restyleTraces(restyle);
+        if (restyle) move(panel, () => panel!.restyleTraces(restyle));
       }
     });
+  }
+
+  /** The plots on screen show `epoch`: panels off screen may now take their share of the main thread. */
+  private settled(epoch: number) {
+    if (this.selection.epoch !== epoch) return;
+    this.settledEpoch = epoch;
+    const moves = this.offScreenMoves;
+    this.offScreenMoves = [];
+    for (const move of moves) move();
   }
 
   // ---- selection -------------------------------------------------------------------------------
@@ -570,6 +719,7 @@ export class VizPage extends WithApi(LitElement) {
   private setEpoch(epoch: number, committed: boolean) {
     if (epoch !== this.selection.epoch) {
       this.select({ epoch });
+      this.abortPrefetches(epoch);
       this.scheduleMarkers();
     }
     if (committed) void this.loadEpochViews();

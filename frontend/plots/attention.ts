@@ -46,8 +46,9 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
   const { patterns } = artifact;
   const nHeads = patterns.shape[0] ?? 0;
   const headGrid = (h: number) => (patterns.shape.length === 5 ? slab(slab(slab(patterns, h), pair.to), pair.from) : slab(patterns, h));
-  const grids = range(nHeads).map((h) => matrixRows(headGrid(h)));
-  const [zmin, zmax] = extent(grids.flat(2));
+  const headGrids = range(nHeads).map(headGrid);
+  const [zmin, zmax] = extent(...headGrids.map((grid) => grid.data));
+  const grids = headGrids.map(matrixRows);
   const positions = range(grids[0]?.length ?? 0);
 
   const axes: Record<string, Partial<LayoutAxis>> = {};

@@ -12,7 +12,7 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
   const grid: NdArray = artifact.activations.shape.length === 3 ? slab(artifact.activations, neuron) : artifact.activations;
   const z = matrixRows(grid);
-  const [min, max] = extent(z.flat());
+  const [min, max] = extent(grid.data);
   // Symmetric around zero so white means zero; an all-zero (dead) neuron still gets a valid range.
   const zmax = Math.max(Math.abs(min), Math.abs(max)) || 1;
   return {

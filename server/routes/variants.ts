@@ -9,18 +9,23 @@
  *   GET /api/variants/:family/:variant/neurons/:neuron/epochs/:epoch    NeuronGridResponse (recomputed)
  *   GET /api/variants/:family/:variant/attention/:epoch?query=2&key=0   AttentionSliceResponse (recomputed)
  *
+ * Stored arrays are JSON numbers; the recomputed grids, the largest responses and the ones an
+ * epoch change waits for, are base64 float32 (Float32Payload).
+ *
  * Every path segment is validated (names by `nameSegment`, numbers as plain digits) and analyzer
  * names must be ones the family declares, so no request can reach a file outside the variant folder.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { nameSegment } from '../../shared/api.ts';
+import { parseVariantName } from '../../shared/variant-name.ts';
 import type {
   ArrayMap,
   AttentionSliceResponse,
   CrossEpochResponse,
   EpochArtifactResponse,
+  Float32Payload,
   NeuronGridResponse,
   SummaryResponse,
   VariantDetail,
@@ -52,6 +57,19 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     if (!variant) throw new ApiError(404, `family ${familyName} has no variant "${variantName}"`);
     const paths = variantPaths(registry.paths.resultsDir, family.name, variant.name);
     return { family, variant, paths, artifacts: artifactPaths(paths.artifactsDir), p: variant.params.prime! };
+  }
+
+  /**
+   * As `resolve`, for the routes an epoch change waits for: the variant's folder must exist, but
+   * its state (a listing of every checkpoint and artifact file) is not derived.
+   */
+  async function locate(familyName: string, variantName: string) {
+    const family = await registry.family(familyName);
+    if (!family) throw new ApiError(404, `unknown family "${familyName}"`);
+    const params = parseVariantName(family, variantName);
+    const paths = variantPaths(registry.paths.resultsDir, family.name, variantName);
+    if (!params || !(await isDirectory(paths.dir))) throw new ApiError(404, `family ${familyName} has no variant "${variantName}"`);
+    return { family, paths, artifacts: artifactPaths(paths.artifactsDir), p: params.prime! };
   }
 
   function requireAnalyzer(family: Family, analyzer: string, kind: 'analyzers' | 'cross_epoch_analyzers') {
@@ -105,7 +123,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     })
     .get('/:family/:variant/artifacts/:analyzer/epochs/:epoch', validate('param', analyzerParams.extend({ epoch: count })), async (c) => {
       const { family: familyName, variant: variantName, analyzer, epoch } = c.req.valid('param');
-      const { family, artifacts } = await resolve(familyName, variantName);
+      const { family, artifacts } = await locate(familyName, variantName);
       requireAnalyzer(family, analyzer, 'analyzers');
       const tensors = await readArtifact(artifacts.epochFile(analyzer, epoch));
       if (!tensors) throw new ApiError(404, `no ${analyzer} result at epoch ${epoch}`);
@@ -113,7 +131,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     })
     .get('/:family/:variant/summaries/:analyzer', validate('param', analyzerParams), async (c) => {
       const { family: familyName, variant: variantName, analyzer } = c.req.valid('param');
-      const { family, artifacts } = await resolve(familyName, variantName);
+      const { family, artifacts } = await locate(familyName, variantName);
       requireAnalyzer(family, analyzer, 'analyzers');
       const tensors = await readArtifact(artifacts.summaryFile(analyzer));
       if (!tensors) throw new ApiError(404, `no ${analyzer} summary`);
@@ -122,7 +140,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     })
     .get('/:family/:variant/cross-epoch/:analyzer', validate('param', analyzerParams), async (c) => {
       const { family: familyName, variant: variantName, analyzer } = c.req.valid('param');
-      const { family, artifacts } = await resolve(familyName, variantName);
+      const { family, artifacts } = await locate(familyName, variantName);
       requireAnalyzer(family, analyzer, 'cross_epoch_analyzers');
       const tensors = await readArtifact(artifacts.crossEpochFile(analyzer));
       if (!tensors) throw new ApiError(404, `no ${analyzer} result`);
@@ -131,20 +149,20 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     })
     .get('/:family/:variant/neurons/:neuron/epochs/:epoch', validate('param', variantParams.extend({ neuron: count, epoch: count })), async (c) => {
       const { family: familyName, variant: variantName, neuron, epoch } = c.req.valid('param');
-      const { family, paths, p } = await resolve(familyName, variantName);
+      const { family, paths, p } = await locate(familyName, variantName);
       const dMlp = family.architecture.d_mlp;
       if (neuron >= dMlp) throw new ApiError(400, `neuron must be below d_mlp = ${dMlp}`, [{ field: 'neuron', message: `must be 0 … ${dMlp - 1}` }]);
       const grid = await recomputed(epoch, () => probes.neuronGrid(paths.checkpoint(epoch), family.architecture, p, neuron));
-      const body: NeuronGridResponse = { epoch, neuron, p, activations: { shape: [p, p], data: rounded(grid) } };
+      const body: NeuronGridResponse = { epoch, neuron, p, activations: float32Payload([p, p], grid) };
       return c.json(body, 200);
     })
     .get('/:family/:variant/attention/:epoch', validate('param', variantParams.extend({ epoch: count })), validate('query', positionQuery), async (c) => {
       const { family: familyName, variant: variantName, epoch } = c.req.valid('param');
       const { query, key } = c.req.valid('query');
-      const { family, paths, p } = await resolve(familyName, variantName);
+      const { family, paths, p } = await locate(familyName, variantName);
       const heads = family.architecture.n_heads;
       const slice = await recomputed(epoch, () => probes.attentionSlice(paths.checkpoint(epoch), family.architecture, p, query, key));
-      const body: AttentionSliceResponse = { epoch, query, key, p, patterns: { shape: [heads, p, p], data: rounded(slice) } };
+      const body: AttentionSliceResponse = { epoch, query, key, p, patterns: float32Payload([heads, p, p], slice) };
       return c.json(body, 200);
     });
 }
@@ -154,8 +172,23 @@ function rounded(values: ArrayLike<number | bigint>): number[] {
   return Array.from(values, (v) => (typeof v === 'bigint' ? Number(v) : Number.isInteger(v) ? v : Number(v.toPrecision(6))));
 }
 
+/** Float32 values as little-endian bytes in base64 (see Float32Payload). */
+function float32Payload(shape: number[], values: Float32Array): Float32Payload {
+  const bytes = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i++) bytes.writeFloatLE(values[i]!, i * 4);
+  return { shape, dtype: 'float32', base64: bytes.toString('base64') };
+}
+
 function toArrays(tensors: TensorMap): ArrayMap {
   return Object.fromEntries(Object.entries(tensors).map(([key, tensor]) => [key, { shape: tensor.shape, data: rounded(tensor.data) }]));
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {

@@ -5,6 +5,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VIEWS } from '../../frontend/plots/index.ts';
+import { decodeFloat32Payload } from '../../shared/artifacts.ts';
 import { analyzeVariant } from '../../server/analysis/pipeline.ts';
 import { loadFamilies } from '../../server/registry/families.ts';
 import { trainVariant } from '../../server/training/train-variant.ts';
@@ -142,6 +143,26 @@ describe('Visualization page in Chromium', () => {
     await page.locator('viz-sidebar epoch-control input[type=number]').press('Enter');
     await eventually(starEpoch).toBe(40);
     await eventually(() => title('trajectory')).toEqual(['Parameter Trajectory (All Parameters)']);
+  });
+
+  it('an epoch change redraws the recomputed heatmaps from the decoded grids, then moves markers just off screen', async () => {
+    await page.goto(vizUrl('epoch=0'));
+    // The attention heads at the top: the specialization-by-frequency plot above is near, not on, screen.
+    await panel('attention').evaluate((p) => p.scrollIntoView({ block: 'start' }));
+    await drawn('attention');
+    await eventually(() => title('attention')).toEqual(['Attention Heads (= ← a) — Epoch 0']);
+    const slider = page.locator('viz-sidebar epoch-control input[type=range]');
+    await slider.evaluate((input: HTMLInputElement) => {
+      input.value = '3';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await eventually(() => title('attention')).toEqual(['Attention Heads (= ← a) — Epoch 120']);
+    const response = await (await fetch(`${server.url}/api/variants/${FAMILY}/${variant}/attention/120?query=2&key=0`)).json();
+    const expected = decodeFloat32Payload(response.patterns).data;
+    const z = await panel('attention').evaluate((p) => (p.querySelector('.plot-graph') as unknown as { data: { z: number[][] }[] }).data.map((t) => t.z));
+    expect(z.flat(2)).toEqual(Array.from(expected));
+    await eventually(() => markerLabel('spec-freq')).toEqual(['Epoch 120']);
   });
 
   it('clicking a point on a summary or trajectory plot jumps to the nearest analyzed epoch', async () => {

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type {
-  AttentionSliceResponse,
-  CrossEpochResponse,
-  EpochArtifactResponse,
-  NeuronGridResponse,
-  SummaryResponse,
-  VariantDetail,
+import {
+  decodeFloat32Payload,
+  type AttentionSliceResponse,
+  type CrossEpochResponse,
+  type EpochArtifactResponse,
+  type NeuronGridResponse,
+  type SummaryResponse,
+  type VariantDetail,
 } from '../../../shared/artifacts.ts';
 import { createApp } from '../../../server/app.ts';
 import { analyzeVariant } from '../../../server/analysis/pipeline.ts';
@@ -68,14 +69,15 @@ describe('artifact reads', () => {
     expect(trajectory.epochs).toEqual([0, 10]);
     expect(trajectory.arrays['mlp__velocity']!.shape).toEqual([1]);
   });
-  it('recomputes a neuron’s p×p grid and an attention slice from the checkpoint (6 significant digits)', async () => {
+  it('recomputes a neuron’s p×p grid and an attention slice from the checkpoint (base64 float32)', async () => {
     const probe = probeForward(weights.get(10)!, { n_heads: 4, d_model: 128, d_head: 32, d_mlp: 512 }, p);
     const neuron = await json<NeuronGridResponse>(`${base}/neurons/7/epochs/10`);
-    expect(neuron.activations.shape).toEqual([p, p]);
-    neuron.activations.data.forEach((value, row) => expect(value).toBeCloseTo(probe.mlpPost[row * 512 + 7]!, 5));
+    expect(neuron.activations).toMatchObject({ shape: [p, p], dtype: 'float32' });
+    expect(Buffer.from(neuron.activations.base64, 'base64')).toHaveLength(p * p * 4);
+    decodeFloat32Payload(neuron.activations).data.forEach((value, row) => expect(value).toBeCloseTo(probe.mlpPost[row * 512 + 7]!, 5));
     const attention = await json<AttentionSliceResponse>(`${base}/attention/10?query=2&key=1`);
-    expect(attention.patterns.shape).toEqual([4, p, p]);
-    attention.patterns.data.forEach((value, i) => {
+    expect(attention.patterns).toMatchObject({ shape: [4, p, p], dtype: 'float32' });
+    decodeFloat32Payload(attention.patterns).data.forEach((value, i) => {
       const [h, row] = [Math.floor(i / (p * p)), i % (p * p)];
       expect(value).toBeCloseTo(probe.attnPattern[(row * 4 + h) * 9 + 2 * 3 + 1]!, 5);
     });

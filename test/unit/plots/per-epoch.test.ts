@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttentionSliceResponse, NeuronGridResponse } from '../../../shared/artifacts.ts';
+import { decodeFloat32Payload, type AttentionSliceResponse, type Decoded, type Float32Payload, type NeuronGridResponse } from '../../../shared/artifacts.ts';
 import { attentionFrequencySpec, attentionHeadsSpec, POSITION_PAIRS } from '../../../frontend/plots/attention.ts';
 import { participationRatio, singularValueSpectrumSpec } from '../../../frontend/plots/dimensionality.ts';
 import { perturbationSpec, flatnessRatio } from '../../../frontend/plots/flatness.ts';
@@ -7,6 +7,13 @@ import { dominantFrequenciesSpec } from '../../../frontend/plots/fourier.ts';
 import { activationSpec, frequencyClustersSpec } from '../../../frontend/plots/neurons.ts';
 import type { EffectiveDimensionalityEpoch } from '../../../frontend/plots/types.ts';
 import { axisTitle, nd, placeholderText, titleOf, trace, vec } from './fixtures.ts';
+
+/** The read API's wire form of a recomputed grid (as server/routes/variants.ts encodes it). */
+const float32 = (shape: number[], values: number[]): Float32Payload => ({
+  shape,
+  dtype: 'float32',
+  base64: Buffer.from(new Float32Array(values).buffer).toString('base64'),
+});
 
 describe('dominantFrequenciesSpec', () => {
   const spec = dominantFrequenciesSpec({ coefficients: vec(0.2, 3, 0.5, 0.1, 1.5) }, 700);
@@ -61,7 +68,7 @@ describe('activationSpec', () => {
   });
 
   it("takes the API's single-neuron grid as it is", () => {
-    const response: NeuronGridResponse = { epoch: 300, neuron: 7, p: 2, activations: { shape: [2, 2], data: [-3, 1, 0, 2] } };
+    const response: Decoded<NeuronGridResponse> = { epoch: 300, neuron: 7, p: 2, activations: decodeFloat32Payload(float32([2, 2], [-3, 1, 0, 2])) };
     const heatmap = trace(activationSpec(response, response.neuron, response.epoch), 0);
     expect(heatmap.z).toEqual([
       [-3, 1],
@@ -136,7 +143,7 @@ describe('attentionHeadsSpec', () => {
   });
 
   it("takes the API's (n_heads, p, p) slice as it is", () => {
-    const response: AttentionSliceResponse = { epoch: 5, query: 1, key: 0, p: 1, patterns: { shape: [2, 1, 1], data: [0.25, 0.75] } };
+    const response: Decoded<AttentionSliceResponse> = { epoch: 5, query: 1, key: 0, p: 1, patterns: decodeFloat32Payload(float32([2, 1, 1], [0.25, 0.75])) };
     const spec = attentionHeadsSpec(response, { to: response.query, from: response.key }, response.epoch);
     expect(spec.data.map((_, i) => trace(spec, i).z)).toEqual([[[0.25]], [[0.75]]]);
     expect(titleOf(spec.layout)).toBe('Attention Heads (b ← a) — Epoch 5');
