@@ -677,21 +677,23 @@ export class VizPage extends WithApi(LitElement) {
       const epoch = this.selection.epoch;
       if (epoch === null) return;
       this.offScreenMoves = [];
-      const move = (panel: PlotPanel | null, patch: () => void) => {
-        if (!panel) return;
-        if (panel.onScreen || this.settledEpoch === epoch) patch();
-        else this.offScreenMoves.push(patch);
-      };
-      for (const id of MARKER_VIEW_IDS) {
+      for (const id of [...MARKER_VIEW_IDS, ...TRAJECTORY_VIEW_IDS]) {
         const panel = this.panel(id);
-        if (!isPlaceholder(this.specs[id])) move(panel, () => panel!.moveMarker(epochMarkerRelayout(epoch)));
-      }
-      for (const id of TRAJECTORY_VIEW_IDS) {
-        const panel = this.panel(id);
-        const restyle = this.trajectory && !isPlaceholder(this.specs[id]) && trajectoryMarkerRestyle(id as TrajectoryViewId, this.trajectory, this.selection.group, epoch);
-        if (restyle) move(panel, () => panel!.restyleTraces(restyle));
+        if (!panel) continue;
+        // Built when it runs: a deferred move must match the figure (trajectory group) shown then.
+        const move = () => this.moveToEpoch(id, panel, epoch);
+        if (panel.onScreen || this.settledEpoch === epoch) move();
+        else this.offScreenMoves.push(move);
       }
     });
+  }
+
+  /** Moves a marker view's marker or a trajectory view's star to `epoch`. */
+  private moveToEpoch(id: ViewId, panel: PlotPanel, epoch: number) {
+    if (isPlaceholder(this.specs[id])) return;
+    if (MARKER_VIEW_IDS.includes(id)) return panel.moveMarker(epochMarkerRelayout(epoch));
+    const restyle = this.trajectory && trajectoryMarkerRestyle(id as TrajectoryViewId, this.trajectory, this.selection.group, epoch);
+    if (restyle) panel.restyleTraces(restyle);
   }
 
   /** The plots on screen show `epoch`: panels off screen may now take their share of the main thread. */
