@@ -1,9 +1,9 @@
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js';
-import { exportFileName, plotCsv, plotlyBundle, viewInfo, type PlotlyBundle, type PlotSpec, type ViewId } from '../plots/index.ts';
+import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
+import { exportFileName, plotCsv, viewInfo, type PlotSpec, type ViewId } from '../plots/index.ts';
 
-type PlotlyModule = typeof import('plotly.js');
+type PlotlyModule = typeof import('plotly.js-dist-min').default;
 
 /** What a click on a point re-dispatches: the view and the point's plotted values. */
 export interface PlotClickDetail {
@@ -23,18 +23,17 @@ export interface TraceRestyle {
   traceIndices: number[];
 }
 
-const plotlyModules: Partial<Record<PlotlyBundle, Promise<PlotlyModule>>> = {};
+let plotlyModule: Promise<PlotlyModule> | undefined;
 
 /**
- * A Plotly bundle on first use only, so only the page that draws pays for it. Vite turns the UMD
- * bundle into a default export; loaded as a plain ES module (the component test runner) it sets
- * window.Plotly, read right after it ran.
+ * Plotly on first use only, so only the page that draws pays for it. Vite turns the UMD bundle into
+ * a default export; loaded as a plain ES module (the component test runner) it sets window.Plotly.
  */
-export function loadPlotly(bundle: PlotlyBundle = 'cartesian'): Promise<PlotlyModule> {
-  plotlyModules[bundle] ??= (bundle === 'gl3d' ? import('plotly.js-gl3d-dist-min') : import('plotly.js-cartesian-dist-min')).then(
+export function loadPlotly(): Promise<PlotlyModule> {
+  plotlyModule ??= import('plotly.js-dist-min').then(
     (module) => (module as { default?: PlotlyModule }).default ?? (globalThis as unknown as { Plotly: PlotlyModule }).Plotly,
   );
-  return plotlyModules[bundle];
+  return plotlyModule;
 }
 
 /** How far outside the viewport a lazy panel already counts as in view (drawn ahead of scrolling). */
@@ -183,7 +182,7 @@ export class PlotPanel extends LitElement {
     this.resizeObserver.disconnect();
     this.intersectionObserver.disconnect();
     cancelAnimationFrame(this.resizeFrame);
-    if (this.drawnSpec) void this.plotly().then((plotly) => plotly.purge(this.graph));
+    if (this.drawnSpec) void loadPlotly().then((plotly) => plotly.purge(this.graph));
     this.drawnSpec = null;
     this.patchesDrawn = false;
   }
@@ -216,11 +215,6 @@ export class PlotPanel extends LitElement {
     return this.querySelector('.plot-graph')!;
   }
 
-  /** The bundle that draws this view (always the same one, so react, purge and export match the first draw). */
-  private plotly(): Promise<PlotlyModule> {
-    return loadPlotly(plotlyBundle(this.view));
-  }
-
   private get exportName(): string {
     return exportFileName(this.variant || 'plot', this.view, this.epoch ?? 0);
   }
@@ -244,7 +238,7 @@ export class PlotPanel extends LitElement {
 
   private async draw(): Promise<void> {
     if (!this.spec || !this.isConnected || !this.inView) return;
-    const plotly = await this.plotly();
+    const plotly = await loadPlotly();
     const spec = this.spec;
     if (!this.isConnected || !spec) return;
     const graph = this.graph;
@@ -277,7 +271,7 @@ export class PlotPanel extends LitElement {
       const graph = this.graph;
       if (!this.drawnSpec || !this.inView || graph.clientWidth === this.drawnWidth) return;
       this.drawnWidth = graph.clientWidth;
-      void this.plotly().then((plotly) => plotly.Plots.resize(graph));
+      void loadPlotly().then((plotly) => plotly.Plots.resize(graph));
     });
   }
 
@@ -308,7 +302,7 @@ export class PlotPanel extends LitElement {
   };
 
   private async downloadImage(format: 'png' | 'svg') {
-    const plotly = await this.plotly();
+    const plotly = await loadPlotly();
     await plotly.downloadImage(this.graph, { format, filename: this.exportName, width: this.graph.clientWidth, height: this.graph.clientHeight });
   }
 

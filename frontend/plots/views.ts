@@ -68,16 +68,6 @@ export const PER_EPOCH_VIEW_IDS: readonly ViewId[] = idsOfKind('per-epoch');
 /** PCA views whose current-epoch star trace moves with `trajectoryMarkerRestyle`. */
 export const TRAJECTORY_VIEW_IDS: readonly ViewId[] = idsOfKind('trajectory');
 
-/**
- * The Plotly bundle that draws a view: the cartesian one (a third of the full bundle's size, so
- * the page draws sooner) for every 2-D view, the gl3d one only for the 3-D trajectory.
- */
-export type PlotlyBundle = 'cartesian' | 'gl3d';
-
-export function plotlyBundle(id: ViewId): PlotlyBundle {
-  return id === 'trajectory-3d' ? 'gl3d' : 'cartesian';
-}
-
 /** The clicked point of a `plotly_click` event, reduced to the fields the views use. */
 export interface ClickedPoint {
   x?: unknown;

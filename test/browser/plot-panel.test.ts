@@ -130,7 +130,7 @@ describe('plot-panel', () => {
     far.remove();
   });
 
-  it('draws the 3-D trajectory with the gl3d bundle', async () => {
+  it('draws the 3-D trajectory', async () => {
     const spec = { data: [{ type: 'scatter3d' as const, mode: 'lines' as const, x: [0, 1, 2], y: [0, 1, 0], z: [1, 0, 1] }], layout: { height: 300 } };
     const panel = await fixture<PlotPanel>(html`<plot-panel view="trajectory-3d" .spec=${spec}></plot-panel>`);
     await waitUntil(() => panel.querySelector('.gl-container'), 'no 3-D scene', { timeout: 15000 });

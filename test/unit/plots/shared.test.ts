@@ -11,7 +11,7 @@ import {
   pickSeriesArrays,
   type NdArray,
 } from '../../../frontend/plots/types.ts';
-import { clickSelection, MARKER_VIEW_IDS, PER_EPOCH_VIEW_IDS, plotlyBundle, TRAJECTORY_VIEW_IDS, VIEWS } from '../../../frontend/plots/views.ts';
+import { clickSelection, MARKER_VIEW_IDS, PER_EPOCH_VIEW_IDS, TRAJECTORY_VIEW_IDS, VIEWS } from '../../../frontend/plots/views.ts';
 import { nd } from './fixtures.ts';
 
 describe('Fourier component labels', () => {
@@ -180,12 +180,6 @@ describe('view registry', () => {
     expect(clickSelection('clusters', { x: 17 })).toEqual({ neuron: 17 });
     expect(clickSelection('freq', { x: 'sin 1' })).toBeNull();
     expect(clickSelection('activation', { x: 3 })).toBeNull();
-  });
-});
-
-describe('Plotly bundles', () => {
-  it('draw the 3-D trajectory with the gl3d bundle and every other view with the cartesian one', () => {
-    expect(VIEWS.filter((view) => plotlyBundle(view.id) === 'gl3d').map((view) => view.id)).toEqual(['trajectory-3d']);
   });
 });
 
