@@ -87,8 +87,8 @@ function downloadText(text: string, fileName: string, type: string): void {
 /**
  * One Plotly figure of the Visualization page, with PNG / SVG / CSV export.
  *
- * The first draw is `newPlot`, later specs go through `Plotly.react`; `moveMarker` and
- * `restyleTraces` patch the drawn figure without a redraw. With `lazy`, a panel out of view keeps
+ * The first draw is `newPlot`, later specs go through `Plotly.react` (which redraws only what
+ * changed, e.g. an epoch marker); `restyleTraces` patches the drawn figure's traces. With `lazy`, a panel out of view keeps
  * only the latest spec and patches, and draws them when it scrolls into view. The graph lives in
  * light DOM so Plotly's event handling sees it directly; it is purged on disconnect and re-plotted
  * on reconnect.
@@ -111,8 +111,7 @@ export class PlotPanel extends LitElement {
 
   /** The spec on screen; null before the first draw and after a purge. */
   private drawnSpec: PlotSpec | null = null;
-  /** Patches on top of the current spec; kept so a re-plot (reconnect) shows them again. */
-  private relayoutPatch: Record<string, unknown> | null = null;
+  /** A patch on top of the current spec; kept so a re-plot (reconnect) shows it again. */
   private restylePatch: TraceRestyle | null = null;
   private patchesDrawn = true;
   private inView = true;
@@ -124,6 +123,9 @@ export class PlotPanel extends LitElement {
   private drawnWidth = 0;
   private readonly resizeObserver = new ResizeObserver(() => this.scheduleResize());
   private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: `${NEAR_PX}px 0px` });
+  /** Whether part of the panel is on screen, as last reported by screenObserver (undefined before its first report). */
+  private onScreenReported: boolean | undefined;
+  private readonly screenObserver = new IntersectionObserver((entries) => (this.onScreenReported = entries[entries.length - 1]?.isIntersecting));
 
   /**
    * Whether the panel draws now: not lazy, or in (or near) the viewport. Until the observer first
@@ -136,22 +138,21 @@ export class PlotPanel extends LitElement {
     return bottom > -NEAR_PX && top < window.innerHeight + NEAR_PX;
   }
 
-  /** Whether part of the panel is on screen now (not only near it). */
+  /**
+   * Whether part of the panel is on screen (not only near it). From an observer, since measuring
+   * the position forces a layout of the whole page, which the page asks for in the middle of
+   * Plotly's redraws; judged from the position only until the observer first reports.
+   */
   get onScreen(): boolean {
+    if (!this.isConnected) return false;
+    if (this.onScreenReported !== undefined) return this.onScreenReported;
     const { top, bottom } = this.getBoundingClientRect();
-    return this.isConnected && bottom > 0 && top < window.innerHeight;
+    return bottom > 0 && top < window.innerHeight;
   }
 
   /** Resolves once everything requested so far is drawn (or waits for the panel to come into view). */
   async whenSettled(): Promise<void> {
     while (this.drawing) await this.drawing;
-  }
-
-  /** Moves the epoch marker (or any layout attributes) with one `Plotly.relayout`. */
-  moveMarker(update: Record<string, unknown>): void {
-    this.relayoutPatch = { ...this.relayoutPatch, ...update };
-    this.patchesDrawn = false;
-    this.requestDraw();
   }
 
   /** Restyles traces (the trajectory's current-epoch marker) with one `Plotly.restyle`. */
@@ -173,7 +174,9 @@ export class PlotPanel extends LitElement {
     // `lazy` is read here, so set it before connecting; the observer reports right after observe().
     this.inView = !this.lazy;
     this.observed = false;
+    this.onScreenReported = undefined;
     if (this.lazy) this.intersectionObserver.observe(this);
+    this.screenObserver.observe(this);
     if (this.hasUpdated) this.requestDraw();
   }
 
@@ -181,6 +184,7 @@ export class PlotPanel extends LitElement {
     super.disconnectedCallback();
     this.resizeObserver.disconnect();
     this.intersectionObserver.disconnect();
+    this.screenObserver.disconnect();
     cancelAnimationFrame(this.resizeFrame);
     if (this.drawnSpec) void loadPlotly().then((plotly) => plotly.purge(this.graph));
     this.drawnSpec = null;
@@ -188,9 +192,8 @@ export class PlotPanel extends LitElement {
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    // A new spec is drawn at the current state: earlier patches belong to the old one.
+    // A new spec is drawn at the current state: an earlier patch belongs to the old one.
     if (changed.has('spec')) {
-      this.relayoutPatch = null;
       this.restylePatch = null;
       this.patchesDrawn = true;
     }
@@ -260,7 +263,6 @@ export class PlotPanel extends LitElement {
     }
     if (!this.patchesDrawn) {
       this.patchesDrawn = true;
-      if (this.relayoutPatch) await plotly.relayout(graph, this.relayoutPatch as Partial<Layout>);
       if (this.restylePatch) await plotly.restyle(graph, this.restylePatch.update as Data, this.restylePatch.traceIndices);
     }
   }

@@ -34,7 +34,6 @@ import {
   DOMINANT_FREQUENCIES_KEYS,
   EFFECTIVE_DIMENSIONALITY_KEYS,
   EFFECTIVE_DIMENSIONALITY_SUMMARY_KEYS,
-  epochMarkerRelayout,
   flatnessTrajectorySpec,
   frequencyClustersSpec,
   LANDSCAPE_FLATNESS_KEYS,
@@ -61,6 +60,7 @@ import {
   velocitySpec,
   viewInfo,
   VIEWS,
+  withEpochMarker,
   type CrossEpochTrajectory,
   type PlotSpec,
   type TrajectoryViewId,
@@ -219,6 +219,7 @@ export class VizPage extends WithApi(LitElement) {
   private offScreenMoves: (() => void)[] = [];
   /** One placeholder figure per view and message, so re-rendering the page hands panels the same object. */
   private readonly placeholders = new Map<string, PlotSpec>();
+  private readonly panels = new Map<ViewId, PlotPanel>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -661,13 +662,18 @@ export class VizPage extends WithApi(LitElement) {
     this.loading = next;
   }
 
+  /** The view's panel; looked up once (panels are rendered once per page and keep their view). */
   private panel(id: ViewId): PlotPanel | null {
-    return this.renderRoot.querySelector(`plot-panel[view="${id}"]`);
+    const known = this.panels.get(id);
+    if (known?.isConnected) return known;
+    const found = this.renderRoot.querySelector<PlotPanel>(`plot-panel[view="${id}"]`);
+    if (found) this.panels.set(id, found);
+    return found;
   }
 
   /**
-   * Moves every marker and trajectory star to the current epoch, at most once per frame. Each
-   * move redraws the figure (tens of ms), so panels only near the screen move once the epoch's
+   * Moves every marker and trajectory star to the current epoch, at most once per frame. A move
+   * costs a few ms (a star's restyle tens), so panels only near the screen move once the epoch's
    * plots on screen are drawn (see loadEpochViews); panels farther away draw when they come near.
    */
   private scheduleMarkers() {
@@ -691,7 +697,7 @@ export class VizPage extends WithApi(LitElement) {
   /** Moves a marker view's marker or a trajectory view's star to `epoch`. */
   private moveToEpoch(id: ViewId, panel: PlotPanel, epoch: number) {
     if (isPlaceholder(this.specs[id])) return;
-    if (MARKER_VIEW_IDS.includes(id)) return panel.moveMarker(epochMarkerRelayout(epoch));
+    if (MARKER_VIEW_IDS.includes(id)) return this.setSpec(id, withEpochMarker(this.specs[id]!, epoch));
     const restyle = this.trajectory && trajectoryMarkerRestyle(id as TrajectoryViewId, this.trajectory, this.selection.group, epoch);
     if (restyle) panel.restyleTraces(restyle);
   }

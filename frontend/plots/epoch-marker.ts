@@ -1,15 +1,16 @@
 /**
  * The linked-epoch marker of every time-series plot: a red vertical line that is always
- * `layout.shapes[0]` with its "Epoch N" label as `layout.annotations[0]`, so the page moves it
- * on every plot with one `Plotly.relayout(gd, epochMarkerRelayout(epoch))` instead of a redraw.
+ * `layout.shapes[0]` with its "Epoch N" label as `layout.annotations[0]`, so the page moves it on
+ * every plot by swapping just those two (withEpochMarker) and letting `Plotly.react` redraw them.
  */
-import type { Annotations, Layout, Shape } from 'plotly.js';
+import type { Annotations, Shape } from 'plotly.js';
+import type { PlotSpec } from './types.ts';
 
 export const EPOCH_MARKER_COLOR = 'red';
 
 /**
  * The marker's shape and label for a layout. With no epoch to show they are still present but
- * hidden, so index 0 stays the marker and a later relayout can reveal it.
+ * hidden, so index 0 stays the marker and a later move can reveal it.
  */
 export function epochMarkerLayout(epoch: number | null): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
   const visible = epoch !== null;
@@ -45,15 +46,17 @@ export function epochMarkerLayout(epoch: number | null): { shapes: Partial<Shape
   };
 }
 
-/** The `Plotly.relayout` update that moves (and reveals) the marker of any marker plot. */
-export function epochMarkerRelayout(epoch: number): Partial<Layout> & Record<string, unknown> {
+/**
+ * The figure with its marker moved to `epoch` (and shown), everything else shared with `spec`.
+ * Plotly.react sees the same trace objects and redraws only the marker: a few ms, where a
+ * `Plotly.relayout` of the shape recomputes the whole figure (measured 15–45 ms per plot).
+ */
+export function withEpochMarker(spec: PlotSpec, epoch: number): PlotSpec {
+  const { shapes = [], annotations = [] } = spec.layout;
+  const marker = epochMarkerLayout(epoch);
   return {
-    'shapes[0].x0': epoch,
-    'shapes[0].x1': epoch,
-    'shapes[0].visible': true,
-    'annotations[0].x': epoch,
-    'annotations[0].text': epochLabel(epoch),
-    'annotations[0].visible': true,
+    data: spec.data,
+    layout: { ...spec.layout, shapes: [...marker.shapes, ...shapes.slice(1)], annotations: [...marker.annotations, ...annotations.slice(1)] },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The 18 views of the Visualization page, in page order, and how each reacts to the epoch:
- * - 'marker': a time series with the epoch marker as `shapes[0]`; an epoch change is one
- *   `Plotly.relayout(gd, epochMarkerRelayout(epoch))`;
+ * - 'marker': a time series with the epoch marker as `shapes[0]`; an epoch change swaps the
+ *   marker (`withEpochMarker`) and Plotly.react redraws only it;
  * - 'per-epoch': drawn from one epoch's file; an epoch change re-renders it;
  * - 'trajectory': a PCA path whose current epoch is a star trace; an epoch change is one
  *   `Plotly.restyle` of that trace (see `trajectoryMarkerRestyle`).
@@ -61,7 +61,7 @@ function idsOfKind(kind: ViewKind): ViewId[] {
   return VIEWS.filter((view) => view.kind === kind).map((view) => view.id);
 }
 
-/** Time series whose epoch marker moves with `epochMarkerRelayout`. */
+/** Time series whose epoch marker moves with `withEpochMarker`. */
 export const MARKER_VIEW_IDS: readonly ViewId[] = idsOfKind('marker');
 /** Views re-rendered from the new epoch's file on every epoch change. */
 export const PER_EPOCH_VIEW_IDS: readonly ViewId[] = idsOfKind('per-epoch');

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../frontend/components/plot-panel.ts';
 import type { PlotClickEvent, PlotPanel, PlotVisibleEvent } from '../../frontend/components/plot-panel.ts';
-import { dominantFrequenciesSpec, epochMarkerRelayout, specializationTrajectorySpec, type NdArray } from '../../frontend/plots/index.ts';
+import { dominantFrequenciesSpec, specializationTrajectorySpec, withEpochMarker, type NdArray } from '../../frontend/plots/index.ts';
 
 const nd = (data: number[], shape = [data.length]): NdArray => ({ shape, data });
 const summary = {
@@ -17,6 +17,7 @@ const barsSpec = (epoch: number) => dominantFrequenciesSpec({ coefficients: nd([
 
 interface GraphDiv extends HTMLDivElement {
   layout: { shapes: { x0: number }[]; annotations: { text: string }[] };
+  data: { name?: string }[];
   emit(event: string, data: unknown): void;
 }
 const graphOf = (panel: PlotPanel) => panel.querySelector('.plot-graph') as GraphDiv;
@@ -38,15 +39,18 @@ describe('plot-panel', () => {
     expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 10']);
   });
 
-  it('moves the epoch marker with a relayout, without redrawing the traces', async () => {
+  it('moves the epoch marker through react, without redrawing the traces', async () => {
     const panel = await drawn();
     const graph = graphOf(panel);
     const traceLayer = graph.querySelector('.scatterlayer');
-    panel.moveMarker(epochMarkerRelayout(30));
+    const tracePath = graph.querySelector('.scatterlayer path.js-line');
+    panel.spec = withEpochMarker(panel.spec!, 30);
+    await panel.updateComplete;
     await panel.whenSettled();
     expect(graph.layout.shapes[0]!.x0).to.equal(30);
     expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 30']);
     expect(graph.querySelector('.scatterlayer')).to.equal(traceLayer);
+    expect(graph.querySelector('.scatterlayer path.js-line')).to.equal(tracePath);
   });
 
   it('reacts to a new spec in the same graph, dropping patches of the old one', async () => {
@@ -78,10 +82,11 @@ describe('plot-panel', () => {
     await waitUntil(() => svgWidth() === 700, 'did not resize');
   });
 
-  it('purges on disconnect and re-plots with its patches on reconnect', async () => {
+  it('purges on disconnect and re-plots with its restyle on reconnect', async () => {
     const panel = await drawn();
-    panel.moveMarker(epochMarkerRelayout(20));
+    panel.restyleTraces({ update: { name: ['Restyled'] }, traceIndices: [0] });
     await panel.whenSettled();
+    expect(graphOf(panel).data[0]!.name).to.equal('Restyled');
     const parent = panel.parentElement!;
     panel.remove();
     await waitUntil(() => !graphOf(panel).querySelector('.main-svg'), 'not purged');
@@ -89,7 +94,7 @@ describe('plot-panel', () => {
     parent.append(panel);
     await waitUntil(() => panel.querySelector('.main-svg'), 'not re-plotted');
     await panel.whenSettled();
-    expect(texts(panel, '.annotation-text')).to.deep.equal(['Epoch 20']);
+    expect(graphOf(panel).data[0]!.name).to.equal('Restyled');
   });
 
   it('with lazy, draws only once scrolled into view, and says so', async () => {
@@ -104,7 +109,7 @@ describe('plot-panel', () => {
     await panel.whenSettled();
     expect(panel.querySelector('.main-svg')).to.equal(null);
     expect(panel.inViewport).to.equal(false);
-    panel.moveMarker(epochMarkerRelayout(30));
+    panel.spec = withEpochMarker(panel.spec!, 30);
     const visible = oneEvent(panel, 'plot-visible') as Promise<PlotVisibleEvent>;
     wrapper.scrollTop = 3000;
     expect((await visible).detail).to.deep.equal({ view: 'spec-trajectory' });

@@ -1,7 +1,6 @@
-import type { Layout } from 'plotly.js';
 import { describe, expect, it } from 'vitest';
 import type { ArrayPayload, SummaryResponse } from '../../../shared/artifacts.ts';
-import { epochMarkerLayout, epochMarkerRelayout, nearestEpoch } from '../../../frontend/plots/epoch-marker.ts';
+import { epochMarkerLayout, nearestEpoch, withEpochMarker } from '../../../frontend/plots/epoch-marker.ts';
 import { exportFileName, plotCsv } from '../../../frontend/plots/export.ts';
 import { fourierComponentLabel, fourierComponentLabels } from '../../../frontend/plots/fourier.ts';
 import { axis, COLOR_SCALES, PLACEHOLDER, placeholderSpec } from '../../../frontend/plots/style.ts';
@@ -60,22 +59,24 @@ describe('epoch marker', () => {
     expect(annotations[0]).toMatchObject({ text: 'Epoch 1500', x: 1500, y: 1, yref: 'paper', xanchor: 'left', visible: true, font: { color: 'red' } });
   });
 
-  it('stays in place but hidden when there is no epoch, so a relayout can reveal it', () => {
+  it('stays in place but hidden when there is no epoch, so a later move can reveal it', () => {
     const { shapes, annotations } = epochMarkerLayout(null);
     expect(shapes[0]!.visible).toBe(false);
     expect(annotations[0]!.visible).toBe(false);
   });
 
-  it('moves with one relayout update addressing shapes[0] and annotations[0]', () => {
-    const update: Partial<Layout> = epochMarkerRelayout(42);
-    expect(update).toEqual({
-      'shapes[0].x0': 42,
-      'shapes[0].x1': 42,
-      'shapes[0].visible': true,
-      'annotations[0].x': 42,
-      'annotations[0].text': 'Epoch 42',
-      'annotations[0].visible': true,
-    });
+  it('moves by swapping shapes[0] and annotations[0] only, sharing the traces and leaving the input alone', () => {
+    const other = { shape: { type: 'line' as const, x0: 1 }, annotation: { text: 'other' } };
+    const data = [{ type: 'scatter' as const, x: [0, 10, 20], y: [1, 2, 3] }];
+    const marked = epochMarkerLayout(null);
+    const spec = { data, layout: { title: { text: 'T' }, shapes: [...marked.shapes, other.shape], annotations: [...marked.annotations, other.annotation] } };
+    const moved = withEpochMarker(spec, 42);
+    expect(moved.data).toBe(data);
+    expect(moved.layout.title).toBe(spec.layout.title);
+    expect(moved.layout.shapes).toEqual([epochMarkerLayout(42).shapes[0], other.shape]);
+    expect(moved.layout.annotations).toEqual([epochMarkerLayout(42).annotations[0], other.annotation]);
+    expect(moved.layout.shapes![0]).toMatchObject({ x0: 42, x1: 42, visible: true });
+    expect(marked.shapes[0]!.visible).toBe(false);
   });
 });
 
