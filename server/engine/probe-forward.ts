@@ -47,7 +47,7 @@ export function probeForward(weights: ModelWeights, arch: ProbeArchitecture, p: 
 /** The attention side of the probe and what the MLP reads: enough for any one neuron's grid. */
 export interface AttentionProbe {
   /** attnPattern[i][head][query][key], as ProbeResult's. [p², n_heads, 3, 3] */
-  attnPattern: Float32Array;
+  readonly attnPattern: Float32Array;
   /** z1[i] = [attention output at "=" (heads concatenated), 1]. [p², n_heads·d_head + 1] */
   z1: Float32Array;
   /** A_in = [W_O; x2]·W_in, so that pre[i][m] = z1[i]·A_in[:, m]. [n_heads·d_head + 1, d_mlp] */
@@ -67,7 +67,15 @@ export function probeAttention(weights: ModelWeights, arch: ProbeArchitecture, p
   const z1 = new Float32Array(batch.n * (d.nHeads * d.dHead + 1)).fill(1);
   const patternAtEquals = new Float32Array(batch.n * d.nHeads * 3);
   attend(batch, 0, batch.n, d, tables, z1, patternAtEquals);
-  return { attnPattern: fullAttentionPattern(weights, d, batch, tables, patternAtEquals, gemm), z1, A_in: tables.A_in };
+  // The other two queries' patterns take half the time again: computed on first read, for neuron grids never.
+  let attnPattern: Float32Array | undefined;
+  return {
+    get attnPattern() {
+      return (attnPattern ??= fullAttentionPattern(weights, d, batch, tables, patternAtEquals, gemm));
+    },
+    z1,
+    A_in: tables.A_in,
+  };
 }
 
 /**
