@@ -126,11 +126,16 @@ export class ApiClient {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiRequestError(0, `cannot reach the workbench server (${(error as Error).message})`);
     }
-    const body = (await response.json().catch(() => null)) as unknown;
+    // An abort while the body downloads must stay an abort: read as "no body", it became a null result.
+    const body = (await response.json().catch((error: Error) => {
+      if (error.name === 'AbortError') throw error;
+      return undefined;
+    })) as unknown;
     if (!response.ok) {
-      const error = (body as ApiErrorBody | null)?.error;
+      const error = (body as ApiErrorBody | undefined)?.error;
       throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`, error?.fields);
     }
+    if (body === undefined) throw new ApiRequestError(response.status, `the server's answer to ${path} is not JSON`);
     return body as T;
   }
 }

@@ -151,7 +151,10 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
             return rect.bottom > 0 && rect.top < innerHeight;
           });
           if (panels.length > 0 && panels.every(shows)) return resolve(performance.now());
-          if (performance.now() - start > timeoutMs) return reject(new Error(`timed out waiting for epoch ${epoch}`));
+          if (performance.now() - start > timeoutMs) {
+            const late = panels.filter((panel) => !shows(panel)).map((panel) => `${panel.getAttribute('view')} (${panel.querySelector('.gtitle, .annotation-text')?.textContent})`);
+            return reject(new Error(`timed out waiting for epoch ${epoch}; not showing it: ${late.join(', ')}`));
+          }
           requestAnimationFrame(check);
         };
         check();
