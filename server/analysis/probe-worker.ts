@@ -9,7 +9,7 @@ import { neuronActivationGrid, probeAttention } from '../engine/probe-forward.ts
 import { modelDims } from '../engine/weights.ts';
 import { readCheckpoint } from '../training/variant-files.ts';
 import { toParent } from '../workers/child-process.ts';
-import { attentionSlice } from './analyzers/attention-patterns.ts';
+import { attentionGrid } from './analyzers/attention-patterns.ts';
 import { ProbeCache } from './probe-cache.ts';
 
 /** Which p×p values to send: one neuron's activations, or every head's (query, key) attention slice. */
@@ -35,7 +35,7 @@ process.on('message', async ({ id, checkpointPath, arch, p, view }: ProbeRequest
     const values =
       view.kind === 'neuron'
         ? neuronActivationGrid(probe, arch.d_mlp, view.neuron)
-        : attentionSlice(probe.attnPattern, arch.n_heads, arch.n_ctx, p, view.query, view.key);
+        : attentionGrid(probe, arch.n_heads, p, view.query, view.key);
     toParent({ id, values } satisfies ProbeReply);
   } catch (error) {
     toParent({ id, error: (error as Error).message, code: (error as NodeJS.ErrnoException).code } satisfies ProbeReply);

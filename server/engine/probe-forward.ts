@@ -48,6 +48,8 @@ export function probeForward(weights: ModelWeights, arch: ProbeArchitecture, p: 
 export interface AttentionProbe {
   /** attnPattern[i][head][query][key], as ProbeResult's. [p², n_heads, 3, 3] */
   readonly attnPattern: Float32Array;
+  /** The engine's pattern of the query at "=": patternAtEquals[i][head][key]. [p², n_heads, 3] */
+  patternAtEquals: Float32Array;
   /** z1[i] = [attention output at "=" (heads concatenated), 1]. [p², n_heads·d_head + 1] */
   z1: Float32Array;
   /** A_in = [W_O; x2]·W_in, so that pre[i][m] = z1[i]·A_in[:, m]. [n_heads·d_head + 1, d_mlp] */
@@ -73,6 +75,7 @@ export function probeAttention(weights: ModelWeights, arch: ProbeArchitecture, p
     get attnPattern() {
       return (attnPattern ??= fullAttentionPattern(weights, d, batch, tables, patternAtEquals, gemm));
     },
+    patternAtEquals,
     z1,
     A_in: tables.A_in,
   };

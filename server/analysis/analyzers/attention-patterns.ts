@@ -6,6 +6,7 @@
  * from the checkpoint, so the read API recomputes a (query, key) slice on demand; the epoch
  * file keeps only the pattern averaged over the grid, mean_pattern[h][query][key], (nHeads, 3, 3).
  */
+import type { AttentionProbe } from '../../engine/probe-forward.ts';
 import { float32, type Analyzer } from '../analyzer.ts';
 
 export const attentionPatterns: Analyzer = {
@@ -26,4 +27,17 @@ export function attentionSlice(attnPattern: Float32Array, nHeads: number, nCtx: 
     for (let h = 0; h < nHeads; h++) slice[h * p * p + row] = attnPattern[((row * nHeads + h) * nCtx + query) * nCtx + key]!;
   }
   return slice;
+}
+
+/**
+ * attentionSlice from the read API's probe: the query at "=" reads the engine's own pattern, so
+ * only queries 0 and 1 make the probe compute its full attnPattern.
+ */
+export function attentionGrid(probe: AttentionProbe, nHeads: number, p: number, query: number, key: number): Float32Array {
+  if (query !== 2) return attentionSlice(probe.attnPattern, nHeads, 3, p, query, key);
+  const grid = new Float32Array(nHeads * p * p);
+  for (let row = 0; row < p * p; row++) {
+    for (let h = 0; h < nHeads; h++) grid[h * p * p + row] = probe.patternAtEquals[(row * nHeads + h) * 3 + key]!;
+  }
+  return grid;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attentionSlice } from '../../../server/analysis/analyzers/attention-patterns.ts';
+import { attentionGrid, attentionSlice } from '../../../server/analysis/analyzers/attention-patterns.ts';
 import { ProbeCache } from '../../../server/analysis/probe-cache.ts';
 import { ProbeProcess } from '../../../server/analysis/probe-process.ts';
 import { neuronActivationGrid, probeAttention, probeForward, type AttentionProbe } from '../../../server/engine/probe-forward.ts';
@@ -25,7 +25,7 @@ describe('ProbeCache', () => {
     const computed: string[] = [];
     const cache = new ProbeCache(2, async (path) => {
       computed.push(path);
-      return { attnPattern: new Float32Array(1), z1: new Float32Array(1), A_in: new Float32Array(1) } satisfies AttentionProbe;
+      return { attnPattern: new Float32Array(1), patternAtEquals: new Float32Array(1), z1: new Float32Array(1), A_in: new Float32Array(1) } satisfies AttentionProbe;
     });
     const get = (epoch: number) => cache.get(paths.checkpoint(epoch), family.architecture, 11);
 
@@ -50,6 +50,9 @@ describe('ProbeCache', () => {
     const full = probeForward(weights.get(0)!, family.architecture, 11);
     const light = probeAttention(weights.get(0)!, family.architecture, 11);
     expect(light.attnPattern).toEqual(full.attnPattern);
+    for (const [query, key] of [[2, 0], [2, 1], [2, 2], [1, 0], [0, 0]] as const) {
+      expect(attentionGrid(light, 4, 11, query, key)).toEqual(attentionSlice(full.attnPattern, 4, 3, 11, query, key));
+    }
     const dMlp = family.architecture.d_mlp;
     for (const neuron of [0, 7, dMlp - 1]) {
       const column = Float32Array.from({ length: 121 }, (_, row) => full.mlpPost[row * dMlp + neuron]!);
