@@ -9,7 +9,15 @@ import './components/site-nav.ts';
 /** Client routes. Each page module is imported on first visit, so the shell stays small. */
 const routes = [
   { path: '/', redirect: '/viz' },
-  { path: '/viz', component: 'viz-page', action: async () => void (await import('./pages/viz-page.ts')) },
+  {
+    path: '/viz',
+    component: 'viz-page',
+    action: async () => {
+      // Plotly, the page's largest download, starts with the page module instead of after it ran.
+      void import('plotly.js-dist-min');
+      await import('./pages/viz-page.ts');
+    },
+  },
   { path: '/training', component: 'training-page', action: async () => void (await import('./pages/training-page.ts')) },
   {
     path: '/analysis-run',
