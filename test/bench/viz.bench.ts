@@ -112,6 +112,8 @@ console.log(`shell JavaScript: ${(shellBytes / 1024).toFixed(1)} KB gzipped in $
 // ---- the browser measurements ----
 
 const server = await startServer({ WORKBENCH_RESULTS_DIR: resultsDir });
+// A failed measurement must not leave the server (and its probe process) running.
+process.on('exit', () => server.process.kill());
 const browser = await launchChromium();
 /** A fresh browser context (empty HTTP cache). tsx keeps function names with a `__name` helper the page lacks. */
 async function newContext() {
