@@ -41,7 +41,7 @@ export class ProbeProcess {
   }
 
   private start(): LiveProcess {
-    const live: LiveProcess = { child: startChild(new URL('./probe-worker.ts', import.meta.url)), pending: new Map() };
+    const live: LiveProcess = { child: startChild(new URL('./probe-worker.ts', import.meta.url), { env: { OPENBLAS_NUM_THREADS: '1' } }), pending: new Map() };
     const { child, pending } = live;
     child.unref();
     child.channel?.unref();
