@@ -2,7 +2,7 @@
 import type { Annotations, Layout, LayoutAxis } from 'plotly.js';
 import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, COLOR_SCALES, DEFAULT_COLORWAY, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, DEFAULT_COLORWAY, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { AttentionFreqEpoch, AttentionFreqSummary, AttentionPatternsEpoch, PlotSpec } from './types.ts';
 
 /** Token positions of the input `[a, b, =]`. */
@@ -71,7 +71,7 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
       zmin,
       zmax,
       showscale: h === 0,
-      colorbar: { title: { text: 'Attention' } },
+      colorbar: colorBar('Attention'),
       hovertemplate: `Head ${h}<br>a=%{y}, b=%{x}<br>Attention: %{z:.4f}<extra></extra>`,
     };
   });
@@ -102,7 +102,7 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
         colorscale: COLOR_SCALES.Blues,
         zmin: 0,
         zmax: 1,
-        colorbar: { title: { text: 'Frac Explained' } },
+        colorbar: colorBar('Frac Explained'),
         hovertemplate: '%{x}<br>Freq %{y}<br>Frac Explained: %{z:.3f}<extra></extra>',
       },
     ],

@@ -1,7 +1,7 @@
 /** Plots 3–6: one neuron's activations, frequency clusters, and neuron specialization over training. */
 import { extent, matrixRows, range, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { NdArray, NeuronActivationsEpoch, NeuronFreqNormEpoch, NeuronFreqNormSummary, PlotSpec } from './types.ts';
 
 /**
@@ -26,7 +26,7 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
         colorscale: COLOR_SCALES.RdBu,
         zmin: -zmax,
         zmax,
-        colorbar: { title: { text: 'Activation' } },
+        colorbar: colorBar('Activation'),
         hovertemplate: 'a=%{y}, b=%{x}<br>Activation: %{z:.4f}<extra></extra>',
       },
     ],
@@ -54,7 +54,7 @@ export function frequencyClustersSpec(artifact: NeuronFreqNormEpoch | null, epoc
         colorscale: COLOR_SCALES.Viridis,
         zmin: 0,
         zmax: 1,
-        colorbar: { title: { text: 'Frac Explained' } },
+        colorbar: colorBar('Frac Explained'),
         hovertemplate: 'Neuron %{x}<br>Freq %{y}<br>Frac Explained: %{z:.3f}<extra></extra>',
       },
     ],
@@ -100,7 +100,7 @@ export function specializationByFrequencySpec(summary: NeuronFreqNormSummary | n
         x: Array.from(summary.epochs),
         y: frequencies,
         colorscale: COLOR_SCALES.YlOrRd,
-        colorbar: { title: { text: 'Count' } },
+        colorbar: colorBar('Count'),
         hovertemplate: 'Epoch %{x}<br>Freq %{y}<br>Count: %{z}<extra></extra>',
       },
     ],

@@ -2,7 +2,7 @@
  * Shared look of every plot: colours, colour scales, the light `plotly_white`-like layout
  * (plotly.js has no template names, so it is written out here), and placeholder figures.
  */
-import type { ColorScale, Layout, LayoutAxis, Legend } from 'plotly.js';
+import type { ColorBar, ColorScale, Layout, LayoutAxis, Legend } from 'plotly.js';
 import type { PlotSpec } from './types.ts';
 import { viewInfo, type ViewId } from './views.ts';
 
@@ -89,6 +89,11 @@ export function axis(title: string | null, extra: Partial<LayoutAxis> = {}): Par
     ticklabeloverflow: 'allow',
     ...extra,
   };
+}
+
+/** A colour bar with its title; its tick labels are not measured either (see `axis`). */
+export function colorBar(title: string): Partial<ColorBar> {
+  return { title: { text: title }, ticklabeloverflow: 'allow' };
 }
 
 /** The light layout every view's figure starts from: white background, light grey grid, the view's height. */

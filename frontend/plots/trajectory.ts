@@ -2,7 +2,7 @@
 import type { PlotData } from 'plotly.js';
 import { matrixColumn } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { CrossEpochTrajectory, PlotSpec, TrajectoryGroup } from './types.ts';
 
 export const TRAJECTORY_GROUP_LABELS: Readonly<Record<TrajectoryGroup, string>> = {
@@ -85,7 +85,7 @@ function trajectoryTraces(trajectory: GroupTrajectory, epoch: number | null, is3
         color: trajectory.epochs,
         colorscale: COLOR_SCALES.Bluered,
         showscale: true,
-        colorbar: { title: { text: 'Epoch' } },
+        colorbar: colorBar('Epoch'),
       },
       hovertemplate: `Epoch %{customdata}<br>${hover}<extra></extra>`,
       showlegend: false,
