@@ -113,6 +113,14 @@ interface Preload {
   trajectory: Promise<CrossEpochResponse>;
 }
 
+/**
+ * How long the selection must stay put before the URL follows it. Each history.replaceState is a
+ * same-document navigation for the browser (measured 9 ms of Chromium's CPU per call under
+ * automation, competing with the plots being drawn), and Chromium throttles a page that makes more
+ * than 200 in 10 s, which dragging the slider would.
+ */
+const URL_WRITE_DELAY_MS = 250;
+
 /** Per-epoch payloads kept for scrubbing back and forth: 7 views × ~9 epochs (an attention slice is ~0.5 MB). */
 const CACHE_ENTRIES = 64;
 
@@ -214,6 +222,7 @@ export class VizPage extends WithApi(LitElement) {
   /** Aborts everything loading for the current variant when another is chosen. */
   private variantRequests = new AbortController();
   private markerFrame = 0;
+  private urlTimer = 0;
   /** The epoch whose plots on screen are drawn, and the marker moves of panels off screen waiting for it. */
   private settledEpoch: number | null = null;
   private offScreenMoves: (() => void)[] = [];
@@ -226,7 +235,7 @@ export class VizPage extends WithApi(LitElement) {
     // Read window.location, not the router's location: onBeforeEnter is unreliable after a reload (C.1).
     // A bare /viz (the nav link) reopens the view last shown in this tab.
     this.selection = parseVizQuery(window.location.search || lastView.read());
-    if (!window.location.search) this.writeUrl();
+    if (!window.location.search) this.writeUrl({ now: true });
     // Plotly's cartesian bundle (~0.5 MB gzipped) downloads and parses while the variant's data loads.
     void loadPlotly();
     void this.loadFamilies();
@@ -243,6 +252,9 @@ export class VizPage extends WithApi(LitElement) {
     this.dropPreload();
     cancelAnimationFrame(this.markerFrame);
     this.markerFrame = 0;
+    // The address bar already shows where the researcher went; the tab still remembers this view.
+    clearTimeout(this.urlTimer);
+    lastView.write(formatVizQuery(this.selection));
   }
 
   override render() {
@@ -323,7 +335,7 @@ export class VizPage extends WithApi(LitElement) {
     this.resetVariantData();
     this.detail = null;
     this.missing = message;
-    this.writeUrl();
+    this.writeUrl({ now: true });
   }
 
   private resetVariantData() {
@@ -408,7 +420,7 @@ export class VizPage extends WithApi(LitElement) {
       neuron: Math.min(this.selection.neuron, detail.config.d_mlp - 1),
       head: Math.min(this.selection.head, detail.config.n_heads - 1),
     };
-    this.writeUrl();
+    this.writeUrl({ now: true });
     this.specs = Object.fromEntries(VIEWS.map((view) => [view.id, this.placeholder(view.id, this.analyzed(view.feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst)]));
     this.setSpec('loss', lossSpec(detail, epochs, this.selection.epoch));
     for (const analyzer of SUMMARY_ANALYZERS) if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal, preload?.summaries.get(analyzer));
@@ -718,10 +730,17 @@ export class VizPage extends WithApi(LitElement) {
     this.writeUrl();
   }
 
-  private writeUrl() {
-    const url = `${window.location.pathname}${formatVizQuery(this.selection)}${window.location.hash}`;
+  /** Writes the selection into the URL query (replacing the entry) and the tab's memory, URL_WRITE_DELAY_MS after the last change unless `now`. */
+  private writeUrl({ now = false } = {}) {
+    clearTimeout(this.urlTimer);
+    if (!now) {
+      this.urlTimer = window.setTimeout(() => this.writeUrl({ now: true }), URL_WRITE_DELAY_MS);
+      return;
+    }
+    const query = formatVizQuery(this.selection);
+    const url = `${window.location.pathname}${query}${window.location.hash}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) history.replaceState(history.state, '', url);
-    lastView.write(formatVizQuery(this.selection));
+    lastView.write(query);
   }
 
   private setEpoch(epoch: number, committed: boolean) {

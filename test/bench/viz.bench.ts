@@ -207,6 +207,8 @@ const positions = ['loss', 'activation', 'attention', 'trajectory', 'trajectory-
 const fresh = epochs.slice(1, -positions.length * Number(options.changes)).sort((a, b) => ((a * 7919) % 97) - ((b * 7919) % 97));
 const jumps: number[] = [];
 const steps: number[] = [];
+/** The epoch last chosen (the URL follows the page only once the epoch stays put). */
+let current = epochs[0]!;
 
 /** Changes the epoch as the slider does (a jump) or as the → key does (a step); returns the ms until all in view show it. */
 async function change(how: 'jump' | 'step', epoch: number): Promise<number> {
@@ -226,18 +228,19 @@ async function change(how: 'jump' | 'step', epoch: number): Promise<number> {
     },
     [how, epochs.indexOf(epoch)] as const,
   );
+  current = epoch;
   return (await waitInView(page, epoch)) - started;
 }
 
 for (const view of positions) {
   await page.locator(`viz-page plot-panel[view="${view}"]`).evaluate((panel) => panel.scrollIntoView({ block: 'start' }));
-  await waitInView(page, await page.evaluate(() => Number(new URL(location.href).searchParams.get('epoch'))));
+  await waitInView(page, current);
   const jumped: number[] = [];
   const stepped: number[] = [];
   for (let i = 0; i < Number(options.changes); i++) jumped.push(await change('jump', fresh.shift()!));
   for (let i = 0; i < Number(options.changes); i++) {
     await page.waitForTimeout(500);
-    const next = epochs[epochs.indexOf(await page.evaluate(() => Number(new URL(location.href).searchParams.get('epoch')))) + 1]!;
+    const next = epochs[epochs.indexOf(current) + 1]!;
     stepped.push(await change('step', next));
   }
   jumps.push(...jumped);

@@ -125,6 +125,12 @@ describe('Visualization page in Chromium', () => {
     const historyLength = await page.evaluate(() => history.length);
     // Tag the loss plot's traces: a relayout keeps them, a redraw would replace them.
     await panel('loss').evaluate((p) => ((p.querySelector('.scatterlayer') as HTMLElement).dataset.tag = 'kept'));
+    // Count URL writes: stepping through four epochs in quick succession should write the URL once, when it stops.
+    await page.evaluate(() => {
+      const replace = history.replaceState.bind(history);
+      (window as unknown as { urlWrites: number }).urlWrites = 0;
+      history.replaceState = (...args) => ((window as unknown as { urlWrites: number }).urlWrites++, replace(...args));
+    });
     const slider = page.locator('viz-sidebar epoch-control input[type=range]');
     await slider.focus();
     for (const key of ['End', 'ArrowLeft', 'ArrowLeft', 'ArrowRight']) await page.keyboard.press(key);
@@ -132,7 +138,8 @@ describe('Visualization page in Chromium', () => {
     await eventually(() => markerLabel('loss')).toEqual(['Epoch 160']);
     await eventually(() => texts(page.locator('viz-sidebar epoch-control .label'))).toEqual(['Epoch 160 (checkpoint 5 of 6)']);
     expect(await panel('loss').locator('.scatterlayer[data-tag=kept]').count()).toBe(1);
-    expect(query().epoch).toBe('160');
+    await eventually(() => query().epoch).toBe('160'); // the URL follows once the selection stays put
+    expect(await page.evaluate(() => (window as unknown as { urlWrites: number }).urlWrites)).toBe(1);
     expect(await page.evaluate(() => history.length)).toBe(historyLength);
 
     // The trajectory star follows by restyle.
