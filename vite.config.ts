@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 
 /** Page elements built as stable, embeddable entries: dist/elements/<tag>.js. */
 export const ELEMENT_ENTRIES = ['site-nav', 'training-page', 'analysis-run-page', 'viz-page', 'reports-page'] as const;
@@ -12,7 +12,39 @@ const elementSources: Record<(typeof ELEMENT_ENTRIES)[number], string> = {
   'reports-page': 'frontend/pages/reports-page.ts',
 };
 
+const isPlotlyChunk = (chunk: Rolldown.OutputChunk) => chunk.moduleIds.some((id) => id.includes('/plotly.js-dist-min/'));
+
+/**
+ * Plotly's evaluation is most of the time to the first plots on /viz. Two things shorten it:
+ * - the built index.html starts fetching the viz page and Plotly with the shell on /viz (and /,
+ *   which redirects there) instead of after the shell has run; other pages never load Plotly;
+ * - V8's compile hint `//# allFunctionsCalledOnLoad` on Plotly's chunk, so its functions, nearly
+ *   all called while it sets itself up, are compiled on the background thread that streams the
+ *   file in rather than one by one on the main thread (open → drawn median 1.93 → 1.76 s, five
+ *   alternating runs of 7 opens each).
+ */
+function plotlyStartup(): Plugin {
+  return {
+    name: 'plotly-startup',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && isPlotlyChunk(chunk)) chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        const files = Object.values(bundle ?? {}).filter((chunk) => chunk.type === 'chunk' && (chunk.name === 'viz-page' || isPlotlyChunk(chunk)));
+        if (files.length !== 2) throw new Error(`plotly-startup: expected the viz page and Plotly chunks, found ${files.map((f) => f.fileName).join(', ') || 'none'}`);
+        const hrefs = JSON.stringify(files.map((file) => `/${file.fileName}`));
+        const script = `<script>if (['/', '/viz'].includes(location.pathname)) for (const href of ${hrefs}) document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', crossOrigin: '', href }));</script>`;
+        return html.replace('</head>', `  ${script}\n  </head>`);
+      },
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [plotlyStartup()],
   root: 'frontend',
   base: '/',
   build: {

@@ -94,6 +94,31 @@ describe('site navigation in Chromium', () => {
     await expectPage(tag, path);
   });
 
+  it('loads Plotly only for the Visualization page, fetched with the shell there and compiled off the main thread', async () => {
+    const plotlyRequests = (p: Page) => {
+      const urls: string[] = [];
+      p.on('request', (request) => {
+        if (/plotly/i.test(request.url())) urls.push(request.url());
+      });
+      return urls;
+    };
+    const onTraining = plotlyRequests(page);
+    await page.goto(`${server.url}/training`, { waitUntil: 'networkidle' });
+    await expectPage('training-page', '/training');
+    expect(onTraining).toEqual([]);
+
+    const vizPage = await browser.newPage();
+    const onViz = plotlyRequests(vizPage);
+    await vizPage.goto(`${server.url}/viz`, { waitUntil: 'domcontentloaded' });
+    // Requested by the preload link in index.html, before the shell's script has run.
+    const preloaded = await vizPage.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].map((link) => new URL(link.href).pathname));
+    expect(preloaded).toEqual(expect.arrayContaining(['/elements/viz-page.js', expect.stringMatching(/^\/assets\/plotly[^/]*\.js$/)]));
+    await expect.poll(() => onViz.length).toBeGreaterThan(0);
+    const plotly = await (await fetch(onViz[0]!)).text();
+    expect(plotly.startsWith('//# allFunctionsCalledOnLoad\n')).toBe(true);
+    await vizPage.close();
+  });
+
   it('shows a not-found page for unknown client routes', async () => {
     await page.goto(`${server.url}/no/such/page`);
     await expectPage('not-found-page', '/no/such/page');
