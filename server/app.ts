@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { WorkbenchPaths } from './config.ts';
+import { ProbeProcess } from './analysis/probe-process.ts';
 import { ApiError, sendError } from './http/errors.ts';
 import { Registry } from './registry/registry.ts';
 import { JobRunner } from './jobs/job-runner.ts';
@@ -25,10 +26,14 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Jobs allowed to run at once (default: WORKBENCH_MAX_JOBS or 2). */
   maxConcurrentJobs?: number;
+  /** Start the read API's probe process with the app rather than on the first recomputed grid. */
+  warmProbes?: boolean;
 }
 
-export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs = defaultMaxJobs() }: AppOptions) {
+export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs = defaultMaxJobs(), warmProbes = false }: AppOptions) {
   const registry = new Registry(paths);
+  const probes = new ProbeProcess();
+  if (warmProbes) probes.warm();
   const jobs = new JobRunner({ ...paths, maxConcurrent: maxConcurrentJobs });
   registry.setActiveJobs(jobs);
 
@@ -36,7 +41,7 @@ export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs 
     .route('/version', versionRoutes())
     .route('/families', familyRoutes(registry))
     .route('/jobs', jobRoutes(registry, jobs))
-    .route('/variants', variantRoutes(registry));
+    .route('/variants', variantRoutes(registry, probes));
 
   const app = new Hono();
   if (corsOrigins.length > 0) app.use('*', cors({ origin: corsOrigins }));

@@ -13,7 +13,7 @@ const corsOrigins = (process.env.WORKBENCH_CORS_ORIGINS ?? '')
   .filter(Boolean);
 const paths = resolvePaths();
 
-const { app, jobs } = createApp({ paths, distDir: resolve(REPO_ROOT, 'dist'), corsOrigins });
+const { app, jobs } = createApp({ paths, distDir: resolve(REPO_ROOT, 'dist'), corsOrigins, warmProbes: true });
 
 const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
   console.log(`Training Dynamics Workbench ${APP_VERSION}`);

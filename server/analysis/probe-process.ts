@@ -1,6 +1,6 @@
 /**
  * The read API's side of the probe process (probe-worker.ts): one child process per server,
- * started on first use, restarted on the next request if it dies. It keeps the server alive only
+ * started on first use (or by `warm`), restarted on the next request if it dies. It keeps the server alive only
  * while requests are pending.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -16,6 +16,14 @@ interface LiveProcess {
 export class ProbeProcess {
   private live: LiveProcess | undefined;
   private nextId = 1;
+
+  /**
+   * Starts the process now. Its start-up (a Node process loading the engine and OpenBLAS, ~0.3 s of
+   * CPU) would otherwise come with a page's first recomputed grid, while the page loads Plotly.
+   */
+  warm(): void {
+    this.live ??= this.start();
+  }
 
   /** Neuron `neuron`'s activation at "=" for every (a, b), as [a][b]; rejects with code ENOENT when the checkpoint is missing. */
   neuronGrid(checkpointPath: string, arch: Architecture, p: number, neuron: number): Promise<Float32Array> {

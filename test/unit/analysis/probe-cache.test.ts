@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attentionGrid, attentionSlice } from '../../../server/analysis/analyzers/attention-patterns.ts';
 import { ProbeCache } from '../../../server/analysis/probe-cache.ts';
@@ -16,6 +17,20 @@ function relativeError(a: Float32Array, b: Float32Array): number {
     scale = Math.max(scale, Math.abs(b[i]!));
   }
   return scale === 0 ? diff : diff / scale;
+}
+
+/** How many probe processes this test process has running (Linux: read from /proc). */
+function probeChildren(): number {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('probe-worker');
+      } catch {
+        return false; // exited while listed
+      }
+    }).length;
 }
 
 describe('ProbeCache', () => {
@@ -74,5 +89,17 @@ describe('ProbeCache', () => {
     expect(relativeError(grid, neuronActivationGrid(here, arch.d_mlp, 5))).toBeLessThan(1e-5);
     expect(relativeError(slice, attentionSlice(here.attnPattern, arch.n_heads, arch.n_ctx, 11, 1, 0))).toBeLessThan(1e-5);
     await expect(probes.neuronGrid(`${paths.checkpointsDir}/missing.safetensors`, arch, 11, 0)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('warm() starts the process before any request, and that process answers the first one', async () => {
+    const family = await moduloFamily();
+    const { paths, weights } = await writeSyntheticVariant(await tempDir(), family, 11, [0]);
+    const before = probeChildren();
+    const probes = new ProbeProcess();
+    probes.warm();
+    expect(probeChildren()).toBe(before + 1);
+    const grid = await probes.neuronGrid(paths.checkpoint(0), family.architecture, 11, 3);
+    expect(relativeError(grid, neuronActivationGrid(probeAttention(weights.get(0)!, family.architecture, 11), family.architecture.d_mlp, 3))).toBeLessThan(1e-5);
+    expect(probeChildren()).toBe(before + 1);
   });
 });
