@@ -87,10 +87,18 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
   };
 }
 
-/** Fraction of each head's variance explained by each frequency: (n_freq × n_heads), Blues 0–1. */
+/** Vertical room per frequency row: every frequency has its tick label (spec §5.2 plot 8), so it must not overlap the next. */
+const FREQUENCY_ROW_PX = 10;
+
+/**
+ * Fraction of each head's variance explained by each frequency: (n_freq × n_heads), Blues 0–1,
+ * tall enough that each of the n_freq tick labels can be read.
+ */
 export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoch: number): PlotSpec {
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
   const [nFreq = 0, nHeads = 0] = artifact.freq_matrix.shape;
+  const layout = baseLayout('attn-freq', `Attention Head Frequency Specialization — Epoch ${epoch}`);
+  const { t = 0, b = 0 } = layout.margin ?? {};
   return {
     data: [
       {
@@ -107,9 +115,10 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
       },
     ],
     layout: {
-      ...baseLayout('attn-freq', `Attention Head Frequency Specialization — Epoch ${epoch}`),
+      ...layout,
+      height: Math.max(layout.height ?? 0, t + b + FREQUENCY_ROW_PX * nFreq),
       xaxis: axis('Head', { type: 'category' }),
-      yaxis: axis('Frequency', { dtick: 1 }),
+      yaxis: axis('Frequency', { dtick: 1, tickfont: { size: 9 } }),
     },
   };
 }

@@ -36,7 +36,7 @@ export const VIEWS = [
   { id: 'spec-trajectory', title: 'Neuron Specialization Trajectory', kind: 'marker', feeds: 'neuron_freq_norm', height: 300, controls: [], click: 'epoch' },
   { id: 'spec-freq', title: 'Specialization by Frequency', kind: 'marker', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'epoch' },
   { id: 'attention', title: 'Attention Head Patterns', kind: 'per-epoch', feeds: 'attention_patterns', height: 350, controls: ['positionPair'], click: null },
-  { id: 'attn-freq', title: 'Attention Head Frequency Decomposition', kind: 'per-epoch', feeds: 'attention_freq', height: 400, controls: [], click: null },
+  { id: 'attn-freq', title: 'Attention Head Frequency Decomposition', kind: 'per-epoch', feeds: 'attention_freq', height: 670 /* p = 113's 56 frequency rows, see attentionFrequencySpec */, controls: [], click: null },
   { id: 'attn-spec', title: 'Head Specialization Trajectory', kind: 'marker', feeds: 'attention_freq', height: 300, controls: [], click: 'epoch' },
   { id: 'trajectory', title: 'Parameter Trajectory (PCA)', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
   { id: 'trajectory-3d', title: 'Parameter Trajectory 3D', kind: 'trajectory', feeds: 'parameter_trajectory', height: 550, controls: ['trajectoryGroup'], click: 'epoch' },

@@ -6,6 +6,7 @@ import { perturbationSpec, flatnessRatio } from '../../../frontend/plots/flatnes
 import { dominantFrequenciesSpec } from '../../../frontend/plots/fourier.ts';
 import { activationSpec, frequencyClustersSpec } from '../../../frontend/plots/neurons.ts';
 import type { EffectiveDimensionalityEpoch } from '../../../frontend/plots/types.ts';
+import { viewInfo } from '../../../frontend/plots/views.ts';
 import { axisTitle, nd, placeholderText, titleOf, trace, vec } from './fixtures.ts';
 
 /** The read API's wire form of a recomputed grid (as server/routes/variants.ts encodes it). */
@@ -165,6 +166,22 @@ describe('attentionFrequencySpec', () => {
     expect((heatmap.colorscale as [number, string][])[0]).toEqual([0, 'rgb(247,251,255)']);
     expect(heatmap.colorbar?.title?.text).toBe('Frac Explained');
     expect(titleOf(spec.layout)).toBe('Attention Head Frequency Specialization — Epoch 40');
+  });
+
+  it('labels every frequency, with room for each label: p = 113 fits the default height, larger primes grow', () => {
+    const rows = (nFreq: number) => attentionFrequencySpec({ freq_matrix: nd([nFreq, 4], Array.from({ length: nFreq * 4 }, () => 0.5)) }, 40);
+    const pxPerLabel = (spec: ReturnType<typeof rows>, nFreq: number) => {
+      const { t = 0, b = 0 } = spec.layout.margin ?? {};
+      return (spec.layout.height! - t - b) / nFreq;
+    };
+    const p113 = rows(56);
+    const p199 = rows(99);
+    expect(p113.layout.yaxis?.dtick).toBe(1);
+    const fontSize = p113.layout.yaxis?.tickfont?.size ?? 12;
+    expect(p113.layout.height).toBe(viewInfo('attn-freq').height);
+    expect(pxPerLabel(p113, 56)).toBeGreaterThanOrEqual(fontSize);
+    expect(p199.layout.height).toBeGreaterThan(p113.layout.height!);
+    expect(pxPerLabel(p199, 99)).toBeGreaterThanOrEqual(fontSize);
   });
 });
 
