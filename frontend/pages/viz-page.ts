@@ -155,10 +155,11 @@ const lastView = {
  *
  * Loading: the variant's detail, summaries and parameter trajectory once per variant; each
  * per-epoch view's payload per epoch on demand, through an LRU cache, with its own
- * AbortController so a superseded request never draws. An epoch change moves the marker plots
- * with a relayout and the trajectory stars with a restyle (once per frame while dragging), and
+ * AbortController so a superseded request never draws. An epoch change moves the marker plots'
+ * marker (withEpochMarker, which Plotly.react redraws alone) and the trajectory stars with a
+ * restyle (once per frame while dragging), and
  * re-renders only the per-epoch plots once the choice is committed. The selection lives in the
- * URL query (history.replaceState, so scrubbing adds no history entries).
+ * URL query (history.replaceState once it stays put, so scrubbing adds no history entries).
  */
 @customElement('viz-page')
 export class VizPage extends WithApi(LitElement) {
@@ -236,7 +237,7 @@ export class VizPage extends WithApi(LitElement) {
     // A bare /viz (the nav link) reopens the view last shown in this tab.
     this.selection = parseVizQuery(window.location.search || lastView.read());
     if (!window.location.search) this.writeUrl({ now: true });
-    // Plotly's cartesian bundle (~0.5 MB gzipped) downloads and parses while the variant's data loads.
+    // Plotly (1.4 MB gzipped; index.html already started fetching it on /viz) loads while the variant's data does.
     void loadPlotly();
     void this.loadFamilies();
     this.preloadVariant();

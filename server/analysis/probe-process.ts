@@ -1,7 +1,7 @@
 /**
  * The read API's side of the probe process (probe-worker.ts): one child process per server,
- * started on first use (or by `warm`), restarted on the next request if it dies. It keeps the server alive only
- * while requests are pending.
+ * started on first use (or by `warm`), restarted on the next request if it dies. It keeps the
+ * server alive only while requests are pending.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Architecture } from '../../shared/family-schema.ts';
@@ -49,6 +49,8 @@ export class ProbeProcess {
   }
 
   private start(): LiveProcess {
+    // One OpenBLAS thread: the probe's products are small, and a second thread spinning against the
+    // browser and the server on a two-core machine made a neuron grid 2× slower to arrive.
     const live: LiveProcess = { child: startChild(new URL('./probe-worker.ts', import.meta.url), { env: { OPENBLAS_NUM_THREADS: '1' } }), pending: new Map() };
     const { child, pending } = live;
     child.unref();
