@@ -29,14 +29,19 @@ afterEach(async () => {
   await wb.cleanup();
 });
 
+/** Starts a p = 11 training job through the client. */
+function startTraining(seed: number, epochs: number): Promise<JobRecord> {
+  return client.post<JobRecord>('/jobs', {
+    kind: 'train',
+    family: 'modulo_addition_1layer',
+    params: { prime: 11, seed },
+    training: { num_epochs: epochs, checkpoint_epochs: [0] },
+  });
+}
+
 describe('ApiClient', () => {
   it('rejects with AbortError when aborted after the headers, while the body streams', async () => {
-    const job = await client.post<JobRecord>('/jobs', {
-      kind: 'train',
-      family: 'modulo_addition_1layer',
-      params: { prime: 11, seed: 1 },
-      training: { num_epochs: 20000, checkpoint_epochs: [0] },
-    });
+    const job = await startTraining(1, 20000);
     // A running job's event stream sends its headers and a snapshot, then stays open.
     const controller = new AbortController();
     const request = client.get(`/jobs/${job.id}/events`, controller.signal);
@@ -45,12 +50,7 @@ describe('ApiClient', () => {
   });
 
   it('names the path when a successful answer is not JSON', async () => {
-    const job = await client.post<JobRecord>('/jobs', {
-      kind: 'train',
-      family: 'modulo_addition_1layer',
-      params: { prime: 11, seed: 2 },
-      training: { num_epochs: 30, checkpoint_epochs: [0] },
-    });
+    const job = await startTraining(2, 30);
     // A finished job's event stream is complete SSE text, not JSON.
     await expect.poll(async () => (await client.get<JobRecord>(`/jobs/${job.id}`)).state, { timeout: 20_000 }).toBe('succeeded');
     await expect(client.get(`/jobs/${job.id}/events`)).rejects.toThrow(`the server's answer to /jobs/${job.id}/events is not JSON`);
