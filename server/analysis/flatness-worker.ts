@@ -3,16 +3,16 @@
  * perturbation steps and answers each checkpoint's weights with the grid losses along them.
  */
 import { selectGemm } from '../engine/gemm/gemm.ts';
-import { childData, toParent } from '../workers/child-process.ts';
-import { perturbationSteps, perturbedLosses } from './analyzers/landscape-flatness.ts';
+import { childData, onParentMessage, toParent } from '../workers/child-process.ts';
+import { perturbationSteps, perturbedLosses } from './flatness-passes.ts';
 import type { FlatnessReply, FlatnessRequest, FlatnessWorkerData } from './flatness-pool.ts';
 import { gridLoss } from './grid-loss.ts';
 
-const { dims, settings, first, count } = childData<FlatnessWorkerData>();
+const { backend, dims, settings, first, count } = childData<FlatnessWorkerData>();
 const steps = perturbationSteps(dims, settings, first, count);
-const loss = gridLoss(dims, selectGemm('native'));
+const loss = gridLoss(dims, selectGemm(backend));
 
-process.on('message', ({ id, weights, withBaseline }: FlatnessRequest) => {
+onParentMessage(({ id, weights, withBaseline }: FlatnessRequest) => {
   try {
     toParent({ id, losses: perturbedLosses(weights, steps, loss, withBaseline) } satisfies FlatnessReply);
   } catch (error) {

@@ -26,6 +26,7 @@ function metered(gemm: Gemm) {
   const wrapped: Gemm = {
     name: gemm.name,
     description: gemm.description,
+    threads: gemm.threads,
     sgemm(...args: Parameters<Gemm['sgemm']>) {
       const start = performance.now();
       gemm.sgemm(...args);

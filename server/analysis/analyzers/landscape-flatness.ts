@@ -15,40 +15,27 @@
  * Summary: mean, median, max, population std and 90th percentile of Δ, the baseline, and
  * flatness_ratio = fraction of Δ below 0.1·baseline (0.1 when the baseline is not positive).
  *
- * Cost: 51 full-grid forward passes per checkpoint, 85 % of a default run's analysis. With the
- * native GEMM on a multi-core machine they run in helper processes (flatness-pool.ts), the
- * directions split between them, each with a one-thread OpenBLAS: this beats one process with a
- * two-thread OpenBLAS because a third of each pass (attention, ReLU, cross-entropy) is
- * single-threaded JavaScript. Results are then those of one-thread OpenBLAS sums, the same whichever
- * process computes a direction; in-process results can differ from them in the last float32 bits.
+ * Cost: 51 full-grid forward passes per checkpoint, 85 % of a default run's analysis. A job with
+ * several matrix-multiply threads splits the directions over as many helper processes
+ * (flatness-pool.ts), each with a one-thread OpenBLAS: this beats one process with several threads
+ * because a third of each pass (attention, ReLU, cross-entropy) is single-threaded JavaScript.
+ * Every pass sums as a one-thread multiply, so results do not depend on the process that computed them.
  */
-import { availableParallelism } from 'node:os';
-import { WEIGHT_NAMES, weightShapes, type ModelDims, type ModelWeights } from '../../engine/weights.ts';
-import { Mt19937, NormalStream } from '../../training/rng.ts';
 import { float32, values, type Analyzer, type EpochContext } from '../analyzer.ts';
+import { FLATNESS_DEFAULTS, perturbationSteps, perturbedLosses, type FlatnessSettings, type PerturbedLosses } from '../flatness-passes.ts';
+import type { ModelWeights } from '../../engine/weights.ts';
 import { FlatnessPool } from '../flatness-pool.ts';
 import { max, mean, median, percentile, populationStd } from '../stats.ts';
 
-export interface FlatnessSettings {
-  directions: number;
-  epsilon: number;
-  seed: number;
-}
-
-export const FLATNESS_DEFAULTS: FlatnessSettings = { directions: 50, epsilon: 0.1, seed: 0 };
-
-/** Below this many grid pairs (p ≈ 45) a pass takes a few ms and starting helper processes does not pay. */
+/** Below this many grid pairs (p ≈ 45) a pass takes a few ms and several helper processes do not pay. */
 const POOL_MIN_PAIRS = 2000;
 
 export interface FlatnessOptions {
-  /** Helper processes for the perturbed passes; 0 computes in this process. Default: 2 when worth it. */
+  /**
+   * Helper processes for the perturbed passes; 0 computes in this process, which needs a one-thread
+   * matrix multiply. Default: as many as the job's matrix-multiply threads (docs/ARCHITECTURE.md).
+   */
   processes?: number;
-}
-
-/** L(θ) and L(θ + step_t) for t = 0 … directions − 1. */
-export interface PerturbedLosses {
-  baseline: number;
-  perturbed: Float64Array;
 }
 
 export function landscapeFlatness(settings: FlatnessSettings = FLATNESS_DEFAULTS, options: FlatnessOptions = {}): Analyzer {
@@ -56,11 +43,13 @@ export function landscapeFlatness(settings: FlatnessSettings = FLATNESS_DEFAULTS
   // The steps ε·d/‖d‖ depend only on the seed and the parameter shapes: drawn once per run, reused at every checkpoint.
   let steps: ModelWeights[] | undefined;
   let pool: FlatnessPool | undefined;
-  const processesFor = ({ dims, gemm }: EpochContext) =>
-    options.processes ?? (gemm.name === 'native' && dims.p * dims.p >= POOL_MIN_PAIRS ? Math.min(2, availableParallelism()) : 0);
 
   async function losses(context: EpochContext): Promise<PerturbedLosses> {
-    if (!pool && processesFor(context) > 1) pool = new FlatnessPool(context.dims, settings, processesFor(context));
+    const processes = options.processes ?? defaultProcesses(context);
+    if (processes === 0 && context.gemm.threads !== 1) {
+      throw new Error(`landscape_flatness in process needs one-thread sums; this process's matrix multiply is ${context.gemm.description}`);
+    }
+    if (!pool && processes > 0) pool = new FlatnessPool(context.dims, settings, processes, context.gemm.name);
     if (pool) return pool.losses(context.weights);
     steps ??= perturbationSteps(context.dims, settings);
     return perturbedLosses(context.weights, steps, context.probeLoss);
@@ -90,43 +79,14 @@ export function landscapeFlatness(settings: FlatnessSettings = FLATNESS_DEFAULTS
 }
 
 /**
- * Steps first … first + count − 1 of the `directions` steps ε·d/‖d‖, shaped like the weights,
- * d ~ N(0, I) drawn from the engine's seeded Mersenne Twister normal stream over all parameters in
- * module order (WEIGHT_NAMES), one direction after another (earlier directions are drawn and skipped).
+ * Every pass sums as a one-thread matrix multiply does, wherever it runs, so the result does not
+ * depend on which process computed it: in this process when its multiply is one-thread, otherwise
+ * in one-thread helpers, as many as this process's threads (its share of the cores), and only one
+ * when the grid is too small for the split to pay.
  */
-export function perturbationSteps(dims: ModelDims, { directions, epsilon, seed }: FlatnessSettings, first = 0, count = directions - first): ModelWeights[] {
-  const shapes = weightShapes(dims);
-  const sizes = WEIGHT_NAMES.map((name) => shapes[name].reduce((a, b) => a * b, 1));
-  const normal = new NormalStream(new Mt19937(seed));
-  const steps: ModelWeights[] = [];
-  for (let t = 0; t < first + count; t++) {
-    const draw = sizes.map((size) => {
-      const part = new Float64Array(size);
-      for (let j = 0; j < size; j++) part[j] = normal.next();
-      return part;
-    });
-    if (t < first) continue;
-    let squares = 0;
-    for (const part of draw) for (let j = 0; j < part.length; j++) squares += part[j]! * part[j]!;
-    const scale = epsilon / Math.sqrt(squares);
-    steps.push(Object.fromEntries(WEIGHT_NAMES.map((name, i) => [name, Float32Array.from(draw[i]!, (x) => scale * x)])) as unknown as ModelWeights);
-  }
-  return steps;
-}
-
-/** L(θ) and L(θ + step) for each step, the step added to the float32 weights in float32. */
-export function perturbedLosses(weights: ModelWeights, steps: readonly ModelWeights[], loss: (weights: ModelWeights) => number, withBaseline = true): PerturbedLosses {
-  const baseline = withBaseline ? loss(weights) : NaN;
-  const perturbed = new Float64Array(steps.length);
-  const moved = Object.fromEntries(WEIGHT_NAMES.map((name) => [name, new Float32Array(weights[name].length)])) as unknown as ModelWeights;
-  steps.forEach((step, t) => {
-    for (const name of WEIGHT_NAMES) {
-      const [target, base, delta] = [moved[name], weights[name], step[name]];
-      for (let j = 0; j < target.length; j++) target[j] = base[j]! + delta[j]!;
-    }
-    perturbed[t] = loss(moved);
-  });
-  return { baseline, perturbed };
+function defaultProcesses({ dims, gemm }: EpochContext): number {
+  if (gemm.threads === 1) return 0;
+  return dims.p * dims.p >= POOL_MIN_PAIRS ? gemm.threads : 1;
 }
 
 export function deltaSummary(deltas: ArrayLike<number>) {

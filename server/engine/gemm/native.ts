@@ -4,6 +4,7 @@
  * cblas_sgemm(CblasRowMajor, …) directly and honours each typed array's byteOffset.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import type { Gemm } from './gemm.ts';
 
 const CBLAS_NO_TRANS = 111;
@@ -30,14 +31,17 @@ let cached: Gemm | null | undefined;
 /** The native backend, or null when the addon is not installed or does not load. */
 export function loadNativeGemm(): Gemm | null {
   if (cached !== undefined) return cached;
-  // Two threads match this machine; OpenBLAS reads the variable when the library loads.
-  process.env.OPENBLAS_NUM_THREADS ??= '2';
+  // OpenBLAS reads the variable once, when the library loads; job processes get theirs from
+  // jobs/cores.ts, anything else may use every core.
+  process.env.OPENBLAS_NUM_THREADS ??= String(availableParallelism());
+  const threads = Number.parseInt(process.env.OPENBLAS_NUM_THREADS, 10) || availableParallelism();
   try {
     const nblas = createRequire(import.meta.url)('nblas') as { sgemm: NblasSgemm };
     const sgemm = nblas.sgemm;
     cached = {
       name: 'native',
-      description: `OpenBLAS cblas_sgemm, OPENBLAS_NUM_THREADS=${process.env.OPENBLAS_NUM_THREADS}`,
+      description: `OpenBLAS cblas_sgemm, OPENBLAS_NUM_THREADS=${threads}`,
+      threads,
       sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc) {
         if (m === 0 || n === 0) return;
         sgemm(transA ? CBLAS_TRANS : CBLAS_NO_TRANS, transB ? CBLAS_TRANS : CBLAS_NO_TRANS, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);

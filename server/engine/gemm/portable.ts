@@ -99,4 +99,4 @@ function sgemm(
   }
 }
 
-export const portableGemm: Gemm = { name: 'portable', description: 'WebAssembly SIMD 6×8 kernel, TypeScript packing', sgemm };
+export const portableGemm: Gemm = { name: 'portable', description: 'WebAssembly SIMD 6×8 kernel, TypeScript packing', threads: 1, sgemm };

@@ -8,7 +8,7 @@ import { EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { artifactPaths, readArtifact } from '../../../server/analysis/artifact-store.ts';
 import { MATRIX_NAMES } from '../../../server/analysis/analyzers/parameter-snapshot.ts';
-import { FLATNESS_DEFAULTS, perturbationSteps } from '../../../server/analysis/analyzers/landscape-flatness.ts';
+import { FLATNESS_DEFAULTS, perturbationSteps } from '../../../server/analysis/flatness-passes.ts';
 import { ANALYZERS } from '../../../server/analysis/analyzers/index.ts';
 import { fourierBasis } from '../../../server/analysis/fourier.ts';
 import { analyzeVariant } from '../../../server/analysis/pipeline.ts';

@@ -2,7 +2,11 @@
  * The engine against PyTorch: test/fixtures/make_torch_fixture.py computes the same model in torch
  * (all three positions, no structural shortcuts) for fixed weights and inputs at p = 13 with the
  * real architecture. Tolerances are relative, ‖ours − torch‖/‖torch‖ per tensor: 1e-6 on the loss,
- * 1e-5 on every gradient and on the weights after 20 AdamW steps.
+ * 1e-5 on every gradient and on the loss at each of 20 AdamW steps, 2e-4 on the weights after them.
+ * The last is looser because AdamW divides each step by √v: a weight whose gradient is near zero
+ * takes a learning-rate-sized step whose sign follows float32 rounding, so rounding differences of
+ * 1e-7 grow. Measured on an AMD EPYC (AVX-512): 1.1e-6 at most with the portable kernel and
+ * OpenBLAS on 2, 3 or 8 threads, 5.8e-5 (W_in) with OpenBLAS on one thread.
  */
 import { describe, expect, it } from 'vitest';
 import { availableBackends, selectGemm } from '../../../server/engine/gemm/gemm.ts';
@@ -60,7 +64,7 @@ describe.each(availableBackends())('PyTorch fixture, %s backend', (backend) => {
     }
     for (const name of WEIGHT_NAMES) {
       const reference = tensors[`after.${STATE_DICT_NAMES[name]}`]!.data as Float32Array;
-      expect(relativeError(weights[name], reference), name).toBeLessThan(1e-5);
+      expect(relativeError(weights[name], reference), name).toBeLessThan(2e-4);
     }
   });
 });
