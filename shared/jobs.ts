@@ -48,6 +48,7 @@ export function analyzeJobSchema(family: Pick<Family, 'analyzers' | 'cross_epoch
         }),
       )
       .min(1, { error: 'choose at least one analyzer' })
+      .max(offered.length, { error: `lists more analyzers than the ${offered.length} offered: ${offered.join(', ')}` })
       .optional(),
     /** Recompute results that already exist. */
     force: z.boolean({ error: 'must be true or false' }).default(false),

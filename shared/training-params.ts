@@ -22,6 +22,10 @@ export const OPTIMIZER = {
 } as const;
 
 export const MAX_EPOCHS = 1_000_000;
+/** Checkpoints one run may save (~0.9 MB each at p = 113); the default schedule saves 95. */
+export const MAX_CHECKPOINTS = 10_000;
+/** Bad checkpoint epochs reported one by one; the rest are counted (a long bad list is refused at once). */
+const MAX_REPORTED_EPOCHS = 10;
 export const MAX_SEED = 2 ** 31 - 1;
 
 const failWith = (allowed: string) => (problem: string) => (iss: { input?: unknown }) => describeInput(iss.input, allowed, problem);
@@ -50,14 +54,19 @@ export const trainingParamsSchema = z
       .array(z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not an epoch number` }), {
         error: 'must be a list of epoch numbers, or null for the default schedule',
       })
+      .max(MAX_CHECKPOINTS, { error: (iss) => `has ${(iss.input as unknown[]).length.toLocaleString('en-US')} epochs; allowed: at most ${MAX_CHECKPOINTS.toLocaleString('en-US')} checkpoints` })
       .nullable()
       .default(null),
   })
   .superRefine((params, ctx) => {
+    let bad = 0;
     params.checkpoint_epochs?.forEach((epoch, i) => {
       const problem = checkpointEpochProblem(epoch, params.num_epochs);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['checkpoint_epochs', i], message: problem });
+      if (problem && ++bad <= MAX_REPORTED_EPOCHS) ctx.addIssue({ code: 'custom', path: ['checkpoint_epochs', i], message: problem });
     });
+    if (bad > MAX_REPORTED_EPOCHS) {
+      ctx.addIssue({ code: 'custom', path: ['checkpoint_epochs'], message: `${(bad - MAX_REPORTED_EPOCHS).toLocaleString('en-US')} more epochs are not allowed either` });
+    }
   });
 
 export type TrainingParams = z.output<typeof trainingParamsSchema>;

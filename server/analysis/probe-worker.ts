@@ -8,7 +8,7 @@ import { selectGemm } from '../engine/gemm/gemm.ts';
 import { neuronActivationGrid, probeAttention } from '../engine/probe-forward.ts';
 import { modelDims } from '../engine/weights.ts';
 import { readCheckpoint } from '../training/variant-files.ts';
-import { toParent } from '../workers/child-process.ts';
+import { onParentMessage, toParent } from '../workers/child-process.ts';
 import { attentionGrid } from './analyzers/attention-patterns.ts';
 import { ProbeCache } from './probe-cache.ts';
 
@@ -29,7 +29,7 @@ const gemm = selectGemm();
 /** 16 checkpoints ≈ 150 MB at p = 113: the epochs around the one on screen, and a few visited ones. */
 const cache = new ProbeCache(16, async (path, arch, p) => probeAttention(await readCheckpoint(path, modelDims(arch, p)), arch, p, gemm));
 
-process.on('message', async ({ id, checkpointPath, arch, p, view }: ProbeRequest) => {
+onParentMessage(async ({ id, checkpointPath, arch, p, view }: ProbeRequest) => {
   try {
     const probe = await cache.get(checkpointPath, arch, p);
     const values =

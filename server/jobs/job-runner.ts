@@ -18,6 +18,7 @@ import type {
 import { ApiError } from '../http/errors.ts';
 import type { ActiveJobs } from '../registry/registry.ts';
 import { startChild } from '../workers/child-process.ts';
+import { threadsPerJob } from './cores.ts';
 import { JobStore } from './job-store.ts';
 
 /** What a job worker posts to the runner. */
@@ -45,8 +46,18 @@ type Listener = (event: JobEvent) => void;
 export interface JobRunnerOptions {
   resultsDir: string;
   familiesDir: string;
-  /** Jobs allowed to run at once; more are refused with 409. */
+  /** Jobs allowed to run at once; more are refused with 409. Each job's OpenBLAS threads follow from it (cores.ts). */
   maxConcurrent: number;
+}
+
+/** A job slot and its variant, held from a request's check to the start of its job. */
+export interface Admission {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly family: string;
+  readonly variant: string;
+  readonly createdAt: string;
+  release(): void;
 }
 
 const MAX_LOSS_POINTS = 2000;
@@ -63,6 +74,9 @@ interface LiveJob {
 export class JobRunner implements ActiveJobs {
   private readonly records = new Map<string, JobRecord>();
   private readonly live = new Map<string, LiveJob>();
+  private readonly admissions = new Map<string, Admission>();
+  /** OpenBLAS threads of each job process: its share of the cores. */
+  private readonly jobThreads: number;
   private readonly store: JobStore;
 
   /** Settles once the job history is loaded; the routes wait for it. */
@@ -70,6 +84,7 @@ export class JobRunner implements ActiveJobs {
 
   constructor(private readonly options: JobRunnerOptions) {
     this.store = new JobStore(options.resultsDir);
+    this.jobThreads = threadsPerJob(options.maxConcurrent);
     this.ready = this.loadHistory();
   }
 
@@ -100,33 +115,63 @@ export class JobRunner implements ActiveJobs {
   }
 
   /**
-   * Starts a validated job. Refuses with 409 a second job on the same variant and more jobs
-   * than the limit; the caller checks the variant's own state (exists, trained, overwrite).
+   * Holds a job slot and the variant for a request while it is checked, synchronously, so that
+   * concurrent requests cannot both pass: a second job on the same variant, or one beyond the
+   * limit, is refused with 409 at once. The holder then calls `start` or `release`.
    */
-  async submit(request: JobRequest, variant: string): Promise<JobRecord> {
-    const busy = this.activeJobOn(request.family, variant);
-    if (busy) throw new ApiError(409, `variant ${variant} is busy: job ${busy.id} is ${busy.kind === 'train' ? 'training' : 'analyzing'} it`);
-    if (this.live.size >= this.options.maxConcurrent) {
-      throw new ApiError(409, `${this.live.size} job(s) already running, the limit is ${this.options.maxConcurrent}; wait for one to finish`);
+  reserve(family: string, variant: string, kind: JobKind): Admission {
+    const holder = this.holderOf(family, variant);
+    if (holder) throw new ApiError(409, `variant ${variant} is busy: job ${holder.id} is ${holder.kind === 'train' ? 'training' : 'analyzing'} it`);
+    const taken = this.live.size + this.admissions.size;
+    if (taken >= this.options.maxConcurrent) {
+      throw new ApiError(409, `${taken} job(s) already running, the limit is ${this.options.maxConcurrent}; wait for one to finish`);
     }
-    const now = new Date().toISOString();
+    const now = new Date();
+    const admission: Admission = {
+      id: `${now.toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 8)}`,
+      kind,
+      family,
+      variant,
+      createdAt: now.toISOString(),
+      release: () => void this.admissions.delete(admission.id),
+    };
+    this.admissions.set(admission.id, admission);
+    return admission;
+  }
+
+  /**
+   * Records the admitted job and starts its process. A process that cannot be created leaves the
+   * job `failed` with the reason, never `running`.
+   */
+  async start(admission: Admission, request: JobRequest): Promise<JobRecord> {
     const record: JobRecord = {
-      id: `${now.slice(0, 19).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 8)}`,
+      id: admission.id,
       kind: request.kind,
       family: request.family,
-      variant,
+      variant: admission.variant,
       request,
       state: 'running',
       progress: { fraction: 0 },
       message: request.kind === 'train' ? 'Starting training...' : 'Starting analysis...',
       ...(request.kind === 'train' ? { lossHistory: [] } : {}),
-      createdAt: now,
-      startedAt: now,
+      createdAt: admission.createdAt,
+      startedAt: new Date().toISOString(),
     };
-    this.records.set(record.id, record);
-    await this.store.save(record);
-    this.startWorker(record);
-    return record;
+    try {
+      await this.store.save(record);
+      this.records.set(record.id, record);
+      try {
+        this.startWorker(record);
+      } catch (error) {
+        console.error(`[jobs] job ${record.id} could not start:`, error);
+        Object.assign(record, { state: 'failed', finishedAt: new Date().toISOString(), error: `the job process could not start: ${(error as Error).message}` });
+        record.message = `Failed: ${record.error}`;
+        await this.persist(record);
+      }
+      return record;
+    } finally {
+      admission.release();
+    }
   }
 
   /** Asks the worker to stop; the job becomes `cancelled` once the worker has really stopped. */
@@ -161,6 +206,12 @@ export class JobRunner implements ActiveJobs {
     );
   }
 
+  /** The running or admitted job on a variant, if any. */
+  private holderOf(family: string, variant: string): Pick<JobRecord, 'id' | 'kind'> | undefined {
+    for (const admission of this.admissions.values()) if (admission.family === family && admission.variant === variant) return admission;
+    return this.activeJobOn(family, variant);
+  }
+
   /** The running job on a variant, if any. */
   activeJobOn(family: string, variant: string): JobRecord | undefined {
     for (const id of this.live.keys()) {
@@ -172,7 +223,7 @@ export class JobRunner implements ActiveJobs {
 
   private startWorker(record: JobRecord): void {
     const data: JobWorkerData = { job: record, resultsDir: this.options.resultsDir, familiesDir: this.options.familiesDir };
-    const worker = startChild(JOB_WORKER, { data });
+    const worker = startChild(JOB_WORKER, { data, env: { OPENBLAS_NUM_THREADS: String(this.jobThreads) } });
     this.live.set(record.id, { worker, listeners: new Set(), nextEventId: 1, lastSavedAt: Date.now() });
     worker.on('message', (message: WorkerMessage) => void this.onWorkerMessage(record.id, message));
     worker.on('error', (error) => {
@@ -196,7 +247,7 @@ export class JobRunner implements ActiveJobs {
         this.emit(live, 'progress', { progress: message.progress, message: message.message, lossPoint: message.lossPoint });
         if (Date.now() - live.lastSavedAt >= SAVE_INTERVAL_MS) {
           live.lastSavedAt = Date.now();
-          await this.store.save(record);
+          await this.persist(record);
         }
         return;
       }
@@ -224,10 +275,19 @@ export class JobRunner implements ActiveJobs {
     if (outcome.error) record.error = outcome.error;
     record.message = outcome.message ?? (outcome.error ? `Failed: ${outcome.error}` : record.message);
     if (state === 'succeeded') record.progress = { ...record.progress, fraction: 1 };
-    await this.store.save(record);
+    await this.persist(record);
     this.emit(live, state === 'succeeded' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed', record);
     live.listeners.clear();
     live.worker.kill();
+  }
+
+  /** Saves a record of a started job; a failed write (disk full) is logged, the job goes on in memory. */
+  private async persist(record: JobRecord): Promise<void> {
+    try {
+      await this.store.save(record);
+    } catch (error) {
+      console.error(`[jobs] could not save job ${record.id}:`, error);
+    }
   }
 
   private emit<Name extends JobEventName>(live: LiveJob, name: Name, data: JobEventMap[Name]): void {

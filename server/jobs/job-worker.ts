@@ -10,12 +10,12 @@ import { loadFamilies } from '../registry/families.ts';
 import { listCheckpointEpochs } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
 import { trainVariant } from '../training/train-variant.ts';
-import { childData, toParent } from '../workers/child-process.ts';
+import { childData, onParentMessage, toParent } from '../workers/child-process.ts';
 import type { JobWorkerData, WorkerMessage } from './job-runner.ts';
 
 const { job, resultsDir, familiesDir } = childData<JobWorkerData>();
 const abort = new AbortController();
-process.on('message', (message: { type: string }) => {
+onParentMessage((message: { type: string }) => {
   if (message.type === 'cancel') abort.abort();
 });
 

@@ -45,37 +45,33 @@ function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 export function jobRoutes(registry: Registry, runner: JobRunner) {
-  /** Validates a job request against its family and the variant's state; returns it with its variant. */
-  async function admit(body: unknown): Promise<{ request: JobRequest; variant: string }> {
+  /**
+   * Checks a job request and starts it. The variant and a job slot are reserved synchronously
+   * before any await on the variant's state, so concurrent requests cannot both pass the checks.
+   */
+  async function admitAndStart(body: unknown): Promise<JobRecord> {
     const envelope = parseOr400(jobEnvelopeSchema, body);
     const family = await registry.family(envelope.family);
     if (!family) throw new ApiError(404, `unknown family "${envelope.family}"`);
+    const request: JobRequest = envelope.kind === 'train' ? parseOr400(trainJobSchema(family), body) : parseOr400(analyzeJobSchema(family), body);
+    const variant = request.kind === 'train' ? variantName(family, request.params) : request.variant;
 
-    if (envelope.kind === 'train') {
-      const request = parseOr400(trainJobSchema(family), body);
-      const variant = variantName(family, request.params);
-      refuseIfBusy(family.name, variant);
+    const admission = runner.reserve(family.name, variant, request.kind);
+    try {
       const existing = await registry.variant(family, variant);
-      if (existing && existing.state !== 'untrained' && !request.overwrite) {
-        throw new ApiError(409, `variant ${variant} already exists (${existing.state}); confirm overwrite to replace it`);
+      if (request.kind === 'train') {
+        if (existing && existing.state !== 'untrained' && !request.overwrite) {
+          throw new ApiError(409, `variant ${variant} already exists (${existing.state}); confirm overwrite to replace it`);
+        }
+      } else {
+        if (!existing) throw new ApiError(404, `unknown variant "${variant}" of family ${family.name}`);
+        if (existing.state !== 'trained' && existing.state !== 'analyzed') {
+          throw new ApiError(409, `variant ${variant} cannot be analyzed while it is ${existing.state}; it must finish training first`);
+        }
       }
-      return { request, variant };
-    }
-
-    const request = parseOr400(analyzeJobSchema(family), body);
-    refuseIfBusy(family.name, request.variant);
-    const existing = await registry.variant(family, request.variant);
-    if (!existing) throw new ApiError(404, `unknown variant "${request.variant}" of family ${family.name}`);
-    if (existing.state !== 'trained' && existing.state !== 'analyzed') {
-      throw new ApiError(409, `variant ${request.variant} cannot be analyzed while it is ${existing.state}; it must finish training first`);
-    }
-    return { request, variant: request.variant };
-  }
-
-  function refuseIfBusy(family: string, variant: string): void {
-    const busy = runner.activeJobOn(family, variant);
-    if (busy) {
-      throw new ApiError(409, `variant ${variant} is busy: job ${busy.id} is ${busy.kind === 'train' ? 'training' : 'analyzing'} it`);
+      return await runner.start(admission, request);
+    } finally {
+      admission.release();
     }
   }
 
@@ -91,8 +87,7 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
       await next();
     })
     .post('/', validate('json', z.looseObject({})), async (c) => {
-      const { request, variant } = await admit(c.req.valid('json'));
-      return c.json(await runner.submit(request, variant), 202);
+      return c.json(await admitAndStart(c.req.valid('json')), 202);
     })
     .get('/', validate('query', listQuery), (c) => {
       const filter = c.req.valid('query');

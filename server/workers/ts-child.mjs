@@ -1,8 +1,10 @@
-// Child-process entry that can run TypeScript: registers tsx, then loads the module whose URL is
-// argv[2] (startChild in child-process.ts passes it, with the module's JSON data in argv[3]).
-// A child whose parent is gone (killed, crashed) stops instead of working on unobserved.
+// Child-process entry that can run TypeScript: registers tsx, receives the start-up data (the
+// parent's first message), then loads the module whose URL is argv[2] (see startChild in
+// child-process.ts). A child whose parent is gone (killed, crashed) stops instead of working on unobserved.
 import { register } from 'tsx/esm/api';
 
 process.on('disconnect', () => process.exit(0));
 register();
+const { receiveStartup } = await import('./child-process.ts');
+await receiveStartup();
 await import(process.argv[2]);

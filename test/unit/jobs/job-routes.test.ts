@@ -88,6 +88,8 @@ describe('POST /api/jobs refuses bad input with 400 naming the field, writing no
     ['a path-like variant', { kind: 'analyze', family: FAMILY, variant: '../../etc' }, 'variant'],
     ['an unknown analyzer', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: ['psychic'] }, 'analyzers.0'],
     ['an empty analyzer list', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: [] }, 'analyzers'],
+    ['more analyzers than offered', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: Array(50).fill('parameter_snapshot') }, 'analyzers'],
+    ['more checkpoints than allowed', smallTrain({ training: { num_epochs: 300_000, checkpoint_epochs: Array.from({ length: 10_001 }, (_, i) => i) } }), 'training.checkpoint_epochs'],
   ])('%s', async (_, body, field) => {
     const res = await post(body);
     expect(res.status).toBe(400);
@@ -95,6 +97,16 @@ describe('POST /api/jobs refuses bad input with 400 naming the field, writing no
     if (field !== '(body)') expect(error.fields?.map((f) => f.field)).toContain(field);
     expect(error.message).not.toMatch(/at .*\.ts:\d+/); // no stack traces
     expect(await writtenFiles()).toEqual([]);
+  });
+
+  it('reports the first ten bad checkpoints of a long list and counts the rest, at once', async () => {
+    const epochs = Array.from({ length: 10_000 }, (_, i) => i);
+    const started = performance.now();
+    const { error } = (await (await post(smallTrain({ training: { num_epochs: 100, checkpoint_epochs: epochs } }))).json()) as ApiErrorBody;
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.fields).toHaveLength(11);
+    expect(error.fields![0]).toEqual({ field: 'training.checkpoint_epochs.100', message: '100 is beyond the run; allowed: epochs 0 to 99' });
+    expect(error.fields![10]).toEqual({ field: 'training.checkpoint_epochs', message: '9,890 more epochs are not allowed either' });
   });
 
   it('says what is allowed', async () => {
@@ -170,13 +182,35 @@ describe('a training job', () => {
     expect((await waitForEnd(((await confirmed.json()) as JobRecord).id)).state).toBe('succeeded');
   });
 
+  it('admits one of many simultaneous requests for the same variant; the others name the job that holds it', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, () => post(smallTrain({ training: { num_epochs: 400 } }))));
+    const accepted = answers.filter((res) => res.status === 202);
+    expect(accepted).toHaveLength(1);
+    const job = (await accepted[0]!.json()) as JobRecord;
+    for (const res of answers.filter((res) => res.status !== 202)) {
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as ApiErrorBody).error.message).toBe(`variant ${job.variant} is busy: job ${job.id} is training it`);
+    }
+    expect((await waitForEnd(job.id)).state).toBe('succeeded');
+  });
+
+  it('starts a job whose checkpoint list is too long for process arguments (it travels over IPC)', async () => {
+    const checkpoints = Array.from({ length: 10_000 }, (_, i) => 30 * i);
+    const res = await post(smallTrain({ training: { num_epochs: 300_000, checkpoint_epochs: checkpoints } }));
+    expect(res.status).toBe(202);
+    const job = (await res.json()) as JobRecord;
+    await waitForFirstCheckpoint();
+    await api.app.request(`/api/jobs/${job.id}/cancel`, { method: 'POST' });
+    expect((await waitForEnd(job.id)).state).toBe('cancelled');
+  });
+
   it('refuses more concurrent jobs than the limit', async () => {
     const a = await post(smallTrain({ params: { prime: 11, seed: 1 }, training: { num_epochs: 2000 } }));
     const b = await post(smallTrain({ params: { prime: 11, seed: 2 }, training: { num_epochs: 2000 } }));
     expect([a.status, b.status]).toEqual([202, 202]);
-    const c = await post(smallTrain({ params: { prime: 11, seed: 3 } }));
-    expect(c.status).toBe(409);
-    expect(((await c.json()) as ApiErrorBody).error.message).toContain('the limit is 2');
+    const refused = await Promise.all([3, 4, 5].map((seed) => post(smallTrain({ params: { prime: 11, seed } }))));
+    expect(refused.map((res) => res.status)).toEqual([409, 409, 409]);
+    expect(((await refused[0]!.json()) as ApiErrorBody).error.message).toContain('the limit is 2');
     const running = (await (await api.app.request('/api/jobs?state=running')).json()) as JobsResponse;
     expect(running.jobs).toHaveLength(2);
   });
