@@ -62,7 +62,8 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/api': { target: 'http://127.0.0.1:8787', changeOrigin: true } },
+    // The Host stays the dev server's, so the API's Host and Origin checks see one origin (server/http/guard.ts).
+    proxy: { '/api': { target: 'http://127.0.0.1:8787', changeOrigin: false } },
   },
   test: {
     root: '.',
@@ -79,6 +80,18 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // npm run test:reliability (short form) and bench:reliability (WORKBENCH_RELIABILITY=long).
+          name: 'reliability',
+          root: '.',
+          include: ['test/reliability/**/*.test.ts'],
+          testTimeout: process.env.WORKBENCH_RELIABILITY === 'long' ? 3_600_000 : 600_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -11,7 +11,9 @@ import { HTTPException } from 'hono/http-exception';
 import type { WorkbenchPaths } from './config.ts';
 import { ProbeProcess } from './analysis/probe-process.ts';
 import { ApiError, sendError } from './http/errors.ts';
+import { requestGuards } from './http/guard.ts';
 import { Registry } from './registry/registry.ts';
+import { defaultMaxJobs } from './jobs/cores.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { familyRoutes } from './routes/families.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -24,13 +26,15 @@ export interface AppOptions {
   distDir?: string;
   /** Origins allowed to call the API and load the element bundles (for embedding elsewhere). */
   corsOrigins?: string[];
-  /** Jobs allowed to run at once (default: WORKBENCH_MAX_JOBS or 2). */
+  /** Host names answered besides localhost, 127.0.0.1 and [::1]; requests naming another host are refused. */
+  allowedHosts?: string[];
+  /** Jobs allowed to run at once (default: one per core). */
   maxConcurrentJobs?: number;
   /** Start the read API's probe process with the app rather than on the first recomputed grid. */
   warmProbes?: boolean;
 }
 
-export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs = defaultMaxJobs(), warmProbes = false }: AppOptions) {
+export function createApp({ paths, distDir, corsOrigins = [], allowedHosts = [], maxConcurrentJobs = defaultMaxJobs(), warmProbes = false }: AppOptions) {
   const registry = new Registry(paths);
   const probes = new ProbeProcess();
   if (warmProbes) probes.warm();
@@ -44,6 +48,8 @@ export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs 
     .route('/variants', variantRoutes(registry, probes));
 
   const app = new Hono();
+  // First, so a refused request reaches nothing else, CORS preflights and static files included.
+  app.use('*', ...requestGuards({ allowedHosts, corsOrigins }));
   if (corsOrigins.length > 0) app.use('*', cors({ origin: corsOrigins }));
   app.route('/api', api);
   app.all('/api/*', (c) => sendError(c, 404, `no API route ${c.req.method} ${c.req.path}`));
@@ -62,11 +68,6 @@ export function createApp({ paths, distDir, corsOrigins = [], maxConcurrentJobs 
     app.get('*', serveStatic({ root, path: 'index.html' }));
   }
   return { app, registry, jobs };
-}
-
-function defaultMaxJobs(): number {
-  const fromEnv = Number(process.env.WORKBENCH_MAX_JOBS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 2;
 }
 
 export type ApiApp = ReturnType<typeof createApp>['app'];

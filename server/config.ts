@@ -1,4 +1,4 @@
-/** Where things live on disk and how the server listens; every value can be overridden by the environment. */
+/** Where things live on disk, for the server's settings (settings.ts) and the CLI; the environment or a flag can move each folder. */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -1,25 +1,46 @@
 /** Starts the workbench server: `npm start` (after a build) or `npm run serve`. */
+import { createServer } from 'node:http';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { APP_VERSION } from '../version.ts';
 import { createApp } from './app.ts';
-import { REPO_ROOT, resolvePaths } from './config.ts';
+import { REPO_ROOT } from './config.ts';
+import { errorBody } from './http/errors.ts';
+import { LOOPBACK_HOSTS } from './http/guard.ts';
+import { loadSettings } from './settings.ts';
 
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 8787);
-const corsOrigins = (process.env.WORKBENCH_CORS_ORIGINS ?? '')
-  .split(',')
-  .map((origin) => origin.trim())
-  .filter(Boolean);
-const paths = resolvePaths();
+const loaded = await loadSettings(process.env);
+if ('problems' in loaded) {
+  process.stderr.write(loaded.problems.map((line) => `${line}\n`).join(''));
+  process.exit(1);
+}
+const { settings } = loaded;
+const { host, port, paths } = settings;
 
-const { app, jobs } = createApp({ paths, distDir: resolve(REPO_ROOT, 'dist'), corsOrigins, warmProbes: true });
+const { app, jobs } = createApp({ ...settings, distDir: resolve(REPO_ROOT, 'dist'), warmProbes: true });
 
-const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+const listener = getRequestListener(app.fetch, {
+  hostname: host,
+  // Only requests node-server cannot turn into a URL (a malformed Host or path) land here, before the app.
+  errorHandler: (error) =>
+    new Response(JSON.stringify(errorBody(400, `bad request: ${(error as Error).message}`)), {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+    }),
+});
+// A request without a Host header goes on to the app, whose guard refuses it in the API's format.
+const server = createServer({ requireHostHeader: false }, listener);
+server.on('error', (error) => {
+  process.stderr.write(`cannot listen on ${host}:${port}: ${error.message}\n`);
+  process.exit(1);
+});
+server.listen(port, host, () => {
   console.log(`Training Dynamics Workbench ${APP_VERSION}`);
   console.log(`  results:  ${paths.resultsDir}`);
   console.log(`  families: ${paths.familiesDir}`);
-  console.log(`  open http://${host}:${info.port}/`);
+  console.log(`  hosts:    ${[...new Set([...LOOPBACK_HOSTS, ...settings.allowedHosts])].join(', ')}`);
+  console.log(`  open http://${isIPv6(host) ? `[${host}]` : host}:${(server.address() as AddressInfo).port}/`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
