@@ -8,6 +8,8 @@ import { property } from 'lit/decorators.js';
 import { ApiClient } from './client.ts';
 import { apiClientContext } from './context.ts';
 
+// A mixin's base constructor must take `any[]` (TypeScript's rule for mixin classes).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type LitConstructor = abstract new (...args: any[]) => LitElement;
 
 export function WithApi<Base extends LitConstructor>(base: Base) {

@@ -7,7 +7,7 @@ import type { AnalysisProgress } from '../../shared/artifacts.ts';
 import { AnalysisInputError, analyzeVariant, openVariant, planAnalysis } from '../analysis/pipeline.ts';
 import { resolvePaths } from '../config.ts';
 import { loadFamilies } from '../registry/families.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { drawProgressBar } from './progress-bar.ts';
 
 const DEFAULT_FAMILY = 'modulo_addition_1layer';

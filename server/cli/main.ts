@@ -1,13 +1,9 @@
 /** The `workbench` command line: `workbench <command> [flags]`. Each command lives in its own module. */
 import { APP_VERSION } from '../../version.ts';
 import { analyzeCommand } from './analyze-command.ts';
+import type { Command } from './command.ts';
 import { trainCommand } from './train-command.ts';
 
-export interface Command {
-  summary: string;
-  /** Returns the process exit code. */
-  run(argv: string[]): Promise<number>;
-}
 
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,

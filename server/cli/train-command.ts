@@ -17,7 +17,7 @@ import {
   type TrainProgress,
   type TrainResult,
 } from '../training/train-variant.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { formatDuration } from '../../shared/format.ts';
 import { drawProgressBar } from './progress-bar.ts';
 

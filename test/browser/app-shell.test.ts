@@ -33,7 +33,7 @@ describe('app-shell', () => {
     await navigateAndWait(shell, '/reports', 'reports-page');
     await navigateAndWait(shell, '/viz', 'viz-page');
     await navigateAndWait(shell, '/no/such/page', 'not-found-page');
-    expect(customElements.get('reports-page')).to.exist;
+    expect(customElements.get('reports-page')).to.be.a('function');
   });
 
   it('redirects / to the Visualization page', async () => {

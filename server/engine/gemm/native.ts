@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import type { Gemm } from './gemm.ts';
+import type { Gemm } from './types.ts';
 
 const CBLAS_NO_TRANS = 111;
 const CBLAS_TRANS = 112;

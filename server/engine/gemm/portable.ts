@@ -5,7 +5,7 @@
  * kernel computes every 6×8 tile of the block product over KC values of k into a scratch area, and
  * C += alpha·scratch. Deterministic: the summation order depends only on the shapes.
  */
-import type { Gemm } from './gemm.ts';
+import type { Gemm } from './types.ts';
 import { KERNEL_COLUMNS, KERNEL_ROWS, loadSimdKernel, SIMD_MEMORY_BYTES } from './simd-kernel.ts';
 
 const MR = KERNEL_ROWS;

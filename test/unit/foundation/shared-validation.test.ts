@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { defaultCheckpointEpochs, parseCheckpointList } from '../../../shared/checkpoint-schedule.ts';
 import { domainParamsSchema } from '../../../shared/domain-params.ts';
 import type { Family } from '../../../shared/family-schema.ts';
@@ -13,7 +14,7 @@ const family = {
   },
 } satisfies Pick<Family, 'domain_parameters'>;
 
-const errorsOf = (schema: { safeParse(v: unknown): { success: boolean; error?: any } }, value: unknown) => {
+const errorsOf = (schema: z.ZodType, value: unknown) => {
   const result = schema.safeParse(value);
   return result.success ? [] : fieldErrors(result.error);
 };
