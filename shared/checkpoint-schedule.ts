@@ -1,5 +1,5 @@
 /**
- * Checkpoint schedules (spec §3.6). Pure: used by the training engine, the CLI and the Training page.
+ * Checkpoint schedules (docs/ARCHITECTURE.md §5.9). Pure: used by the training engine, the CLI and the Training page.
  *
  * Unlike the original, a user list is never silently trimmed: an epoch outside the run is an error.
  */

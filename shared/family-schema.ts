@@ -1,5 +1,5 @@
 /**
- * The family.json contract (spec §1.2), validated by zod on the server at load time and
+ * The family.json contract (docs/ARCHITECTURE.md §4.10), validated by zod on the server at load time and
  * reused by the browser to render domain-parameter inputs. No Node or DOM imports here.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * Training parameters shared by the CLI, the job API and the Training page, with the
- * family defaults of spec §3.4 and the original UI's ranges (§6.1).
+ * family defaults and allowed ranges of docs/ARCHITECTURE.md §5.6 and §3.5.
  */
 import { z } from 'zod';
 import { checkpointEpochProblem } from './checkpoint-schedule.ts';

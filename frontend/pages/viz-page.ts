@@ -69,7 +69,7 @@ import {
 import { theme } from '../styles/theme.ts';
 import { DEFAULT_SELECTION, formatVizQuery, parseVizQuery, type VizSelection } from './viz-query.ts';
 
-/** The page's sections (spec §6.1), covering VIEWS in page order. */
+/** The page's sections (docs/ARCHITECTURE.md §7.1), covering VIEWS in page order. */
 const SECTIONS: readonly { title: string; views: readonly ViewId[] }[] = [
   { title: 'Training Progress', views: ['loss'] },
   { title: 'Embedding and Neurons', views: ['freq', 'activation', 'clusters'] },

@@ -87,7 +87,7 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
   };
 }
 
-/** Vertical room per frequency row: every frequency has its tick label (spec §5.2 plot 8), so it must not overlap the next. */
+/** Vertical room per frequency row: every frequency has its tick label (docs/ARCHITECTURE.md §7.1, view 8), so it must not overlap the next. */
 const FREQUENCY_ROW_PX = 10;
 
 /**

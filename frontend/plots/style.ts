@@ -113,7 +113,7 @@ export function baseLayout(id: ViewId, title: string): Partial<Layout> {
   };
 }
 
-/** A horizontal legend above the plot, right-aligned (spec §5.1). */
+/** A horizontal legend above the plot, right-aligned (docs/ARCHITECTURE.md §7.6). */
 export const TOP_LEGEND: Partial<Legend> = {
   orientation: 'h',
   yanchor: 'bottom',
@@ -122,7 +122,7 @@ export const TOP_LEGEND: Partial<Legend> = {
   x: 1,
 };
 
-/** The messages of spec §5.1, plus the ones our loaders need. */
+/** The placeholder messages (docs/ARCHITECTURE.md §7.6), plus the ones our loaders need. */
 export const PLACEHOLDER = {
   selectVariant: 'Select a variant',
   variantNotFound: 'Variant not found',

@@ -3,7 +3,7 @@
  *
  * Inputs mirror the read API of `shared/artifacts.ts`: every artifact value is an array with
  * its shape (an `ArrayPayload` is an `NdArray`), keyed by the artifact key on disk
- * (spec §4.5–4.7); summaries and cross-epoch results add their `epochs`. The `*_KEYS` lists
+ * (docs/ARCHITECTURE.md §6.5–§6.14); summaries and cross-epoch results add their `epochs`. The `*_KEYS` lists
  * name what each builder reads, so `pickEpochArrays` / `pickSeriesArrays` can turn an API
  * response into a builder input, or into null when a key is missing.
  */

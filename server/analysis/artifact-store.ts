@@ -1,6 +1,6 @@
 /**
  * The artifacts/ folder of one variant: where each file lives and how it is listed, read and
- * written (spec §1.5, safetensors instead of .npz). Whether a result exists is decided by its
+ * written (docs/ARCHITECTURE.md §4.1, §4.8). Whether a result exists is decided by its
  * file alone; every write goes through a temporary name and a rename.
  */
 import { readdir } from 'node:fs/promises';

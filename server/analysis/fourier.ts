@@ -1,5 +1,5 @@
 /**
- * The Fourier basis over Z_p and the frequency decompositions built on it (spec §4.3–4.4).
+ * The Fourier basis over Z_p and the frequency decompositions built on it (docs/ARCHITECTURE.md §6.3).
  *
  * Basis rows, for x = 0 … p−1: row 0 constant; row 2k−1 = sin(2πkx/p), row 2k = cos(2πkx/p)
  * for k = 1 … ⌊p/2⌋; every row scaled to unit L2 norm. For odd p that is p×p and orthonormal.
@@ -60,7 +60,7 @@ export function fourier2d(grids: Float32Array, n: number, basis: FourierBasis, g
 }
 
 /**
- * Fraction of each channel's non-constant energy explained by each frequency (spec §4.4).
+ * Fraction of each channel's non-constant energy explained by each frequency (§6.3).
  *
  * For frequency index f (k = f + 1) the energy is Σ F[x][y]² over x, y ∈ {0, 2k−1, 2k}
  * (a-only, b-only and product terms), with F[0][0] excluded; divided by the channel's total

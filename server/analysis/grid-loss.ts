@@ -1,5 +1,5 @@
 /**
- * The analysis loss (spec §4.2): mean cross-entropy at "=" over all p² pairs, train and test
+ * The analysis loss (docs/ARCHITECTURE.md §6.2): mean cross-entropy at "=" over all p² pairs, train and test
  * mixed, for any weights. Reuses one set of engine tables and chunk buffers across calls,
  * since landscape_flatness evaluates it 51 times per checkpoint. The engine's cross-entropy is
  * float64 (the original's analysis loss used a float32 log-softmax; float64 only removes rounding).

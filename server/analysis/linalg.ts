@@ -12,7 +12,7 @@ export function singularValues(values: ArrayLike<number>, rows: number, cols: nu
 }
 
 /**
- * Participation ratio of singular values s: (Σ s)² / Σ s², or 0 when Σ s² = 0 (spec §4.4).
+ * Participation ratio of singular values s: (Σ s)² / Σ s², or 0 when Σ s² = 0 (docs/ARCHITECTURE.md §6.4).
  * It is taken on s, not s²: 1 for rank one, the count of values for a flat spectrum.
  */
 export function participationRatio(s: ArrayLike<number>): number {

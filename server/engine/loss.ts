@@ -1,5 +1,5 @@
 /**
- * Cross-entropy at the last position, in float64 as the original computes it (spec §3.3):
+ * Cross-entropy at the last position, in float64 (docs/ARCHITECTURE.md §5.5):
  *   loss = −(1/N) Σ_n log_softmax(logits[n])[label_n]
  *        = (1/N) Σ_n (log Σ_c exp(logits[n][c] − max_n) + max_n − logits[n][label_n])
  * and, when asked, its gradient ∂loss/∂logits[n][c] = (softmax(logits[n])[c] − [c = label_n]) / N,

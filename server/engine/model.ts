@@ -1,5 +1,5 @@
 /**
- * Forward and backward passes of the 1-layer TransformerLens model (spec §2.2) for tokens
+ * Forward and backward passes of the 1-layer TransformerLens model (docs/ARCHITECTURE.md §5.3, §5.4) for tokens
  * [a, b, "="], written for its structure rather than as a general transformer.
  *
  * Only the logits at the last position (the "=" query, index 2) reach the loss. With no LayerNorm:

@@ -1,6 +1,6 @@
 /**
  * The trainable weights of the 1-layer modular-addition transformer, with TransformerLens
- * `HookedTransformer` shapes and state-dict names (spec §1.6, §2.3).
+ * `HookedTransformer` shapes and state-dict names (docs/ARCHITECTURE.md §5.2, §4.4).
  *
  * Every bias (b_Q, b_K, b_V, b_O, b_in, b_out, b_U) is frozen at zero, so the weights hold only
  * the W_ tensors; biases appear as zeros when a state dict is written, and a state dict whose

@@ -1,4 +1,4 @@
-/** The on-disk layout of one variant (spec §1.5), in one place. */
+/** The on-disk layout of one variant (docs/ARCHITECTURE.md §4.1), in one place. */
 import { join } from 'node:path';
 import { padEpoch } from '../../shared/numbers.ts';
 

@@ -1,4 +1,4 @@
-/** The modular-addition dataset (spec §3.1) and its seeded train/test split (§3.2). */
+/** The modular-addition dataset and its seeded train/test split (docs/ARCHITECTURE.md §5.8). */
 import type { Batch } from '../engine/model.ts';
 import { Mt19937, permutation } from './rng.ts';
 

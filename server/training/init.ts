@@ -1,4 +1,4 @@
-/** Seeded initialization (spec §2.4): every W_ tensor i.i.d. N(0, (0.8/√d_model)²), biases zero. */
+/** Seeded initialization (docs/ARCHITECTURE.md §5.7): every W_ tensor i.i.d. N(0, (0.8/√d_model)²), biases zero. */
 import { WEIGHT_NAMES, zeroWeights, type ModelDims, type ModelWeights } from '../engine/weights.ts';
 import { Mt19937, NormalStream } from './rng.ts';
 

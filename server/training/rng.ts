@@ -1,6 +1,6 @@
 /**
  * Random numbers for the seeded init and the data split. Well defined, so any implementation can
- * reproduce them; not bit-identical to torch (spec §2.4, §3.2 say that cannot be expected).
+ * reproduce them; not bit-identical to torch (docs/ARCHITECTURE.md §5.7 says why that cannot be expected).
  *
  * - Mt19937: the 32-bit Mersenne Twister (Matsumoto & Nishimura 1998), seeded with init_genrand(seed),
  *   the same generator and seeding that torch's CPU generator uses.

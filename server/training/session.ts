@@ -1,5 +1,5 @@
 /**
- * The in-memory state of one training run and its epoch step (spec §3.5), with every buffer
+ * The in-memory state of one training run and its epoch step (docs/ARCHITECTURE.md §5.9), with every buffer
  * allocated once. Pure computation: no files, no clocks.
  */
 import type { Gemm } from '../engine/gemm/gemm.ts';

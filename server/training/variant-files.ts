@@ -1,5 +1,5 @@
 /**
- * The files of a trained variant (spec §1.5, §1.6): checkpoints, config.json, metadata.json and
+ * The files of a trained variant (docs/ARCHITECTURE.md §4.1, §4.4–§4.7): checkpoints, config.json, metadata.json and
  * the final optimizer state. Every write is atomic (temporary name, then rename).
  */
 import { readFile } from 'node:fs/promises';

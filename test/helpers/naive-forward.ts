@@ -1,5 +1,5 @@
 /**
- * The independent reference forward for tests: one example [a, b, "="] straight from spec §2.2 —
+ * The independent reference forward for tests: one example [a, b, "="] straight from docs/ARCHITECTURE.md §5.3 —
  * every position, every head, causal softmax, float64, no per-token tables.
  */
 import type { ModelDims, ModelWeights } from '../../server/engine/weights.ts';

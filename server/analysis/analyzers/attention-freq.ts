@@ -1,5 +1,5 @@
 /**
- * attention_freq (spec §4.5, §4.6): how much of each head's "= attends to a" pattern each frequency explains.
+ * attention_freq (docs/ARCHITECTURE.md §6.9): how much of each head's "= attends to a" pattern each frequency explains.
  *
  * freq_matrix[f][h], shape (⌊p/2⌋, nHeads): the (query 2, key 0) attention weight over the p×p
  * grid, put through the 2-D Fourier transform and the frequency variance fractions. Stored per epoch.

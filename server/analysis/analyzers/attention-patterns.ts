@@ -1,5 +1,5 @@
 /**
- * attention_patterns (spec §4.5): each head's attention from every query to every key position.
+ * attention_patterns (docs/ARCHITECTURE.md §6.8): each head's attention from every query to every key position.
  *
  * Storage decision: the full patterns are (nHeads, 3, 3, p, p) = 1.8 MB per epoch for p = 113
  * (175 MB per run), and most of it is fixed by the causal mask. They are one forward pass away

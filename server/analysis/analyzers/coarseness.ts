@@ -1,5 +1,5 @@
 /**
- * coarseness (spec §4.5, §4.6): how much of each neuron's variance lives in the lowest frequencies.
+ * coarseness (docs/ARCHITECTURE.md §6.13): how much of each neuron's variance lives in the lowest frequencies.
  *
  * coarseness[n] = Σ_{k=1..3} norm_matrix[k−1][n], shape (dMlp,), stored per epoch. A neuron is a
  * "blob" when coarseness ≥ 0.7 (and "plaid" below 0.5).

@@ -1,5 +1,5 @@
 /**
- * dominant_frequencies (spec §4.5): how strongly the token embedding uses each Fourier component.
+ * dominant_frequencies (docs/ARCHITECTURE.md §6.5): how strongly the token embedding uses each Fourier component.
  *
  * coefficients[i] = ‖(B · W_E[0:p])[i, :]‖₂, one non-negative magnitude per basis row
  * (Constant, sin k=1, cos k=1, …), shape (p,). The "=" token's row is left out. Weights only;

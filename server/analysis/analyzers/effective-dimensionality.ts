@@ -1,5 +1,5 @@
 /**
- * effective_dimensionality (spec §4.5, §4.6): singular value spectra of the weight matrices.
+ * effective_dimensionality (docs/ARCHITECTURE.md §6.11): singular value spectra of the weight matrices.
  *
  * sv_<name>: singular values, descending. Attention matrices are decomposed per head: W_Q, W_K,
  * W_V as [dModel, dHead] blocks and W_O as its [dHead, dModel] block, giving (nHeads, dHead);

@@ -1,5 +1,5 @@
 /**
- * landscape_flatness (spec §4.5, §4.6): how much the loss rises along random directions of fixed length.
+ * landscape_flatness (docs/ARCHITECTURE.md §6.12): how much the loss rises along random directions of fixed length.
  *
  * For each of N = 50 directions: draw d ~ N(0, I) over all trainable parameters concatenated in
  * module order (W_E, W_pos, W_Q, W_O, W_K, W_V, W_in, W_out, W_U; 226,048 values at p = 113),
@@ -33,7 +33,7 @@ const POOL_MIN_PAIRS = 2000;
 export interface FlatnessOptions {
   /**
    * Helper processes for the perturbed passes; 0 computes in this process, which needs a one-thread
-   * matrix multiply. Default: as many as the job's matrix-multiply threads (docs/ARCHITECTURE.md).
+   * matrix multiply. Default: as many as the job's matrix-multiply threads (docs/ARCHITECTURE.md §2.6).
    */
   processes?: number;
 }

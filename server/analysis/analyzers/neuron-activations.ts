@@ -1,5 +1,5 @@
 /**
- * neuron_activations (spec §4.5): the MLP's post-ReLU activation at "=" for every (a, b).
+ * neuron_activations (docs/ARCHITECTURE.md §6.6): the MLP's post-ReLU activation at "=" for every (a, b).
  *
  * Storage decision: the original stored the full grids, (dMlp, p, p) = 26 MB per epoch for
  * p = 113 (2.5 GB per run). They are one forward pass away from the checkpoint, so they are

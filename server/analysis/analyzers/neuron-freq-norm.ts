@@ -1,5 +1,5 @@
 /**
- * neuron_freq_norm (spec §4.5, §4.6): each neuron's non-constant variance explained by each frequency.
+ * neuron_freq_norm (docs/ARCHITECTURE.md §6.7): each neuron's non-constant variance explained by each frequency.
  *
  * norm_matrix[f][n], shape (⌊p/2⌋, dMlp): the 2-D Fourier transform of neuron n's p×p activation
  * grid, reduced to frequency variance fractions (see fourier.ts). Stored per epoch (115 KB at p = 113).

@@ -1,5 +1,5 @@
 /**
- * parameter_trajectory (spec §4.7), the cross-epoch analyzer: where training moves the weights.
+ * parameter_trajectory (docs/ARCHITECTURE.md §6.14), the cross-epoch analyzer: where training moves the weights.
  *
  * Each checkpoint's parameters of a group, flattened row-major and concatenated, form one sample.
  * Per group (all, embedding, attention, mlp):

@@ -1,5 +1,5 @@
 /**
- * probeForward against a naive transformer forward written straight from spec §2.2 (every position,
+ * probeForward against a naive transformer forward written straight from docs/ARCHITECTURE.md §5.3 (every position,
  * every head, float64, no tables), on p = 5 with a small architecture.
  */
 import { expect, it } from 'vitest';
