@@ -1,6 +1,6 @@
 /**
- * The Hono application: the JSON API under /api, then the built frontend with a history
- * fallback to index.html so deep links and reloads of client routes work.
+ * The Hono application: the request guards, the JSON API under /api (api.ts), then the built
+ * frontend with a history fallback to index.html so deep links and reloads of client routes work.
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,10 +15,7 @@ import { requestGuards } from './http/guard.ts';
 import { Registry } from './registry/registry.ts';
 import { defaultMaxJobs } from './jobs/cores.ts';
 import { JobRunner } from './jobs/job-runner.ts';
-import { familyRoutes } from './routes/families.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { variantRoutes } from './routes/variants.ts';
-import { versionRoutes } from './routes/version.ts';
+import { apiRoutes } from './api.ts';
 
 export interface AppOptions {
   paths: WorkbenchPaths;
@@ -41,17 +38,12 @@ export function createApp({ paths, distDir, corsOrigins = [], allowedHosts = [],
   const jobs = new JobRunner({ ...paths, maxConcurrent: maxConcurrentJobs });
   registry.setActiveJobs(jobs);
 
-  const api = new Hono()
-    .route('/version', versionRoutes())
-    .route('/families', familyRoutes(registry))
-    .route('/jobs', jobRoutes(registry, jobs))
-    .route('/variants', variantRoutes(registry, probes));
-
   const app = new Hono();
   // First, so a refused request reaches nothing else, CORS preflights and static files included.
   app.use('*', ...requestGuards({ allowedHosts, corsOrigins }));
   if (corsOrigins.length > 0) app.use('*', cors({ origin: corsOrigins }));
-  app.route('/api', api);
+  const api = apiRoutes(registry, jobs, probes);
+  app.route('/', api);
   app.all('/api/*', (c) => sendError(c, 404, `no API route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof ApiError) return sendError(c, error.status, error.message, error.fields);
@@ -67,7 +59,7 @@ export function createApp({ paths, distDir, corsOrigins = [], allowedHosts = [],
     app.use('*', serveStatic({ root }));
     app.get('*', serveStatic({ root, path: 'index.html' }));
   }
-  return { app, registry, jobs };
+  return { app, api, registry, jobs };
 }
 
-export type ApiApp = ReturnType<typeof createApp>['app'];
+export type { ApiApp } from './api.ts';

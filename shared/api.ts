@@ -1,43 +1,11 @@
-/** The HTTP contract shared by the Hono server and the browser's API client. */
+/**
+ * The HTTP contract shared by the Hono server and the browser's API client: zod schemas of what
+ * the API answers (the server declares its routes with them, the client parses answers with them),
+ * and the types inferred from them. Jobs are in jobs.ts, a variant's results in artifacts.ts.
+ * `.meta({ id })` names a schema in the OpenAPI document's components.
+ */
 import { z } from 'zod';
-import type { DomainParams, Family } from './family-schema.ts';
-import type { FieldError } from './validation.ts';
-
-/** Every non-2xx JSON body. `fields` lists which inputs were wrong and why. */
-export interface ApiErrorBody {
-  error: { status: number; message: string; fields?: FieldError[] };
-}
-
-export interface VersionInfo {
-  version: string;
-}
-
-export interface FamilySummary extends Family {
-  defaults: DomainParams;
-}
-
-export interface FamiliesResponse {
-  families: FamilySummary[];
-  /** Family files that were skipped, with the reason. */
-  warnings: { file: string; problem: string }[];
-}
-
-export const VARIANT_STATES = ['untrained', 'training', 'incomplete', 'trained', 'analyzing', 'analyzed'] as const;
-export type VariantState = (typeof VARIANT_STATES)[number];
-
-export interface VariantSummary {
-  name: string;
-  family: string;
-  params: DomainParams;
-  state: VariantState;
-  /** Epochs with a checkpoint file on disk, ascending. */
-  checkpointEpochs: number[];
-}
-
-export interface VariantsResponse {
-  family: string;
-  variants: VariantSummary[];
-}
+import { familySchema } from './family-schema.ts';
 
 /** Path segments naming a family or a variant: never a path, never hidden. */
 export const nameSegment = z
@@ -46,3 +14,71 @@ export const nameSegment = z
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a plain name of letters, digits, _ . - (no slashes, not hidden)')
   .refine((s) => !s.includes('..'), 'must not contain ..');
+
+export const fieldErrorSchema = z
+  .object({
+    /** Dotted path of the offending field, e.g. `params.prime`; `(body)` for the body as a whole. */
+    field: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' });
+
+/** Every non-2xx JSON body. `fields` lists which inputs were wrong and why. */
+export const apiErrorBodySchema = z
+  .object({
+    error: z.object({
+      status: z.number().int(),
+      message: z.string(),
+      fields: z.array(fieldErrorSchema).optional(),
+    }),
+  })
+  .meta({ id: 'ApiError', description: 'Every non-2xx answer: the status again, a readable message, and for bad input which fields were wrong.' });
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+
+export const versionInfoSchema = z.object({ version: z.string() }).meta({ id: 'VersionInfo' });
+export type VersionInfo = z.infer<typeof versionInfoSchema>;
+
+/** A variant's domain parameters, e.g. `{prime: 113, seed: 999}`; which ones is up to its family. */
+export const domainParamValuesSchema = z.record(z.string(), z.number());
+
+export const familySummarySchema = z
+  .object({
+    ...familySchema.shape,
+    // Defaulted when family.json is read, so always present in an answer.
+    cross_epoch_analyzers: z.array(z.string()),
+    defaults: domainParamValuesSchema,
+  })
+  .meta({ id: 'FamilySummary', description: "A family's family.json and its default domain parameters." });
+export type FamilySummary = z.infer<typeof familySummarySchema>;
+
+export const familiesResponseSchema = z
+  .object({
+    families: z.array(familySummarySchema),
+    /** Family files that were skipped, with the reason. */
+    warnings: z.array(z.object({ file: z.string(), problem: z.string() })),
+  })
+  .meta({ id: 'FamiliesResponse' });
+export type FamiliesResponse = z.infer<typeof familiesResponseSchema>;
+
+export const VARIANT_STATES = ['untrained', 'training', 'incomplete', 'trained', 'analyzing', 'analyzed'] as const;
+export type VariantState = (typeof VARIANT_STATES)[number];
+
+export const variantSummarySchema = z
+  .object({
+    name: z.string(),
+    family: z.string(),
+    params: domainParamValuesSchema,
+    state: z.enum(VARIANT_STATES),
+    /** Epochs with a checkpoint file on disk, ascending. */
+    checkpointEpochs: z.array(z.number().int()),
+  })
+  .meta({ id: 'VariantSummary' });
+export type VariantSummary = z.infer<typeof variantSummarySchema>;
+
+export const variantsResponseSchema = z
+  .object({ family: z.string(), variants: z.array(variantSummarySchema) })
+  .meta({ id: 'VariantsResponse', description: 'Sorted by domain parameters, numerically (p97 before p113).' });
+export type VariantsResponse = z.infer<typeof variantsResponseSchema>;
+
+/** GET /api/families/:family/variants */
+export const familyParamsSchema = z.object({ family: nameSegment });

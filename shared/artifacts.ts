@@ -1,27 +1,44 @@
 /**
  * The analysis contract shared by the server and the browser: the pipeline's progress events,
- * the per-analyzer status, and the read API's responses under /api/variants/:family/:variant.
- * No Node or DOM imports here.
+ * the per-analyzer status, and the read API's requests and responses under
+ * /api/variants/:family/:variant (zod schemas: the server declares its routes with them, the
+ * client parses answers with them). No Node or DOM imports here.
  */
+import { z } from 'zod';
+import { domainParamValuesSchema, nameSegment } from './api.ts';
 
 /** One array as JSON: row-major values (float32 values rounded to 6 significant digits). */
-export interface ArrayPayload {
-  shape: number[];
-  data: number[];
-}
+export const arrayPayloadSchema = z
+  .object({ shape: z.array(z.number().int()), data: z.array(z.number()).describe('Row-major values; floats rounded to 6 significant digits.') })
+  .meta({ id: 'ArrayPayload' });
+export type ArrayPayload = z.infer<typeof arrayPayloadSchema>;
 
-export type ArrayMap = Record<string, ArrayPayload>;
+export const arrayMapSchema = z.record(z.string(), arrayPayloadSchema).describe('Arrays by the name they are stored under.');
+export type ArrayMap = z.infer<typeof arrayMapSchema>;
+
+/** Bytes a base64 string decodes to. */
+const base64Bytes = (text: string) => (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
 
 /**
  * A float32 array as its little-endian bytes in base64: the recomputed p×p grids (~51k values for
  * the attention heads at p = 113) travel in 60% of the JSON numbers' size, with no number
  * formatting on the server nor parsing in the browser. `decodeFloat32Payload` reads it.
  */
-export interface Float32Payload {
-  shape: number[];
-  dtype: 'float32';
-  base64: string;
-}
+export const float32PayloadSchema = z
+  .object({
+    shape: z.array(z.number().int().nonnegative()),
+    dtype: z.literal('float32'),
+    base64: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64')
+      .meta({ contentEncoding: 'base64', contentMediaType: 'application/octet-stream', description: 'The values as little-endian float32 bytes, row-major.' }),
+  })
+  .refine((payload) => base64Bytes(payload.base64) === 4 * payload.shape.reduce((a, b) => a * b, 1), {
+    error: 'holds a different number of float32 values than its shape',
+    path: ['base64'],
+  })
+  .meta({ id: 'Float32Payload', description: 'A float32 array as its little-endian bytes in base64 (60 % of the size of JSON numbers).' });
+export type Float32Payload = z.infer<typeof float32PayloadSchema>;
 
 /** A decoded Float32Payload, its values rounded to 6 significant digits as an ArrayPayload's are. */
 export interface DecodedArray {
@@ -76,79 +93,102 @@ export interface AnalysisProgress {
   message: string;
 }
 
-export interface AnalyzerStatus {
-  name: string;
-  kind: 'per_epoch' | 'cross_epoch';
-  /** Epochs with a result file (per-epoch analyzers) or the epochs the cross-epoch result covers. */
-  epochsDone: number[];
-  /** Per-epoch analyzers: whether a summary file exists (null when the analyzer has none). */
-  hasSummary: boolean | null;
-  /** Every checkpoint epoch is covered (a cross-epoch result must cover exactly the checkpoints). */
-  complete: boolean;
-}
+export const analyzerStatusSchema = z
+  .object({
+    name: z.string(),
+    kind: z.enum(['per_epoch', 'cross_epoch']),
+    /** Epochs with a result file (per-epoch analyzers) or the epochs the cross-epoch result covers. */
+    epochsDone: z.array(z.number().int()),
+    /** Per-epoch analyzers: whether a summary file exists (null when the analyzer has none). */
+    hasSummary: z.boolean().nullable(),
+    /** Every checkpoint epoch is covered (a cross-epoch result must cover exactly the checkpoints). */
+    complete: z.boolean(),
+  })
+  .meta({ id: 'AnalyzerStatus' });
+export type AnalyzerStatus = z.infer<typeof analyzerStatusSchema>;
 
-export interface AnalysisStatus {
-  family: string;
-  variant: string;
-  checkpointEpochs: number[];
-  analyzers: AnalyzerStatus[];
-}
+export const analysisStatusSchema = z
+  .object({ family: z.string(), variant: z.string(), checkpointEpochs: z.array(z.number().int()), analyzers: z.array(analyzerStatusSchema) })
+  .meta({ id: 'AnalysisStatus' });
+export type AnalysisStatus = z.infer<typeof analysisStatusSchema>;
 
 /** GET /api/variants/:family/:variant */
-export interface VariantDetail {
-  family: string;
-  variant: string;
-  params: Record<string, number>;
-  config: { prime: number; d_mlp: number; n_heads: number; d_model: number; d_head: number };
-  numEpochs: number;
-  checkpointEpochs: number[];
-  /** One value per training epoch (empty until training has written metadata.json). */
-  trainLosses: number[];
-  testLosses: number[];
-  /** Epochs with at least one per-epoch artifact, ascending: the viz page's epoch slider. */
-  analyzedEpochs: number[];
-  analyzers: AnalyzerStatus[];
-}
+export const variantDetailSchema = z
+  .object({
+    family: z.string(),
+    variant: z.string(),
+    params: domainParamValuesSchema,
+    config: z.object({ prime: z.number().int(), d_mlp: z.number().int(), n_heads: z.number().int(), d_model: z.number().int(), d_head: z.number().int() }),
+    numEpochs: z.number().int(),
+    /** The run's settings from metadata.json: null until training has written it. */
+    run: z.object({ dataSeed: z.number().int(), trainingFraction: z.number(), backend: z.string() }).nullable(),
+    checkpointEpochs: z.array(z.number().int()),
+    /** One value per training epoch (empty until training has written metadata.json). */
+    trainLosses: z.array(z.number()),
+    testLosses: z.array(z.number()),
+    /** Epochs with at least one per-epoch artifact, ascending: the viz page's epoch slider. */
+    analyzedEpochs: z.array(z.number().int()),
+    analyzers: z.array(analyzerStatusSchema),
+  })
+  .meta({ id: 'VariantDetail' });
+export type VariantDetail = z.infer<typeof variantDetailSchema>;
 
 /** GET …/artifacts/:analyzer/epochs/:epoch */
-export interface EpochArtifactResponse {
-  analyzer: string;
-  epoch: number;
-  arrays: ArrayMap;
-}
+export const epochArtifactResponseSchema = z
+  .object({ analyzer: z.string(), epoch: z.number().int(), arrays: arrayMapSchema })
+  .meta({ id: 'EpochArtifactResponse' });
+export type EpochArtifactResponse = z.infer<typeof epochArtifactResponseSchema>;
 
 /** GET …/summaries/:analyzer: every key stacked by epoch (epoch axis first). */
-export interface SummaryResponse {
-  analyzer: string;
-  epochs: number[];
-  arrays: ArrayMap;
-}
+export const summaryResponseSchema = z
+  .object({ analyzer: z.string(), epochs: z.array(z.number().int()), arrays: arrayMapSchema.describe('Every key stacked by epoch (epoch axis first).') })
+  .meta({ id: 'SummaryResponse' });
+export type SummaryResponse = z.infer<typeof summaryResponseSchema>;
 
 /** GET …/cross-epoch/:analyzer */
-export interface CrossEpochResponse {
-  analyzer: string;
-  epochs: number[];
-  arrays: ArrayMap;
-}
+export const crossEpochResponseSchema = z
+  .object({ analyzer: z.string(), epochs: z.array(z.number().int()), arrays: arrayMapSchema })
+  .meta({ id: 'CrossEpochResponse' });
+export type CrossEpochResponse = z.infer<typeof crossEpochResponseSchema>;
 
 /** GET …/neurons/:neuron/epochs/:epoch: one neuron's post-ReLU activation over the (a, b) grid. */
-export interface NeuronGridResponse {
-  epoch: number;
-  neuron: number;
-  p: number;
-  /** [p, p], grid[a][b] */
-  activations: Float32Payload;
-}
+export const neuronGridResponseSchema = z
+  .object({
+    epoch: z.number().int(),
+    neuron: z.number().int(),
+    p: z.number().int(),
+    /** [p, p], grid[a][b] */
+    activations: float32PayloadSchema,
+  })
+  .meta({ id: 'NeuronGridResponse' });
+export type NeuronGridResponse = z.infer<typeof neuronGridResponseSchema>;
 
 /** GET …/attention/:epoch?query=2&key=0: every head's attention from `query` to `key` over the grid. */
-export interface AttentionSliceResponse {
-  epoch: number;
-  query: number;
-  key: number;
-  p: number;
-  /** [nHeads, p, p], patterns[h][a][b] */
-  patterns: Float32Payload;
-}
+export const attentionSliceResponseSchema = z
+  .object({
+    epoch: z.number().int(),
+    query: z.number().int(),
+    key: z.number().int(),
+    p: z.number().int(),
+    /** [nHeads, p, p], patterns[h][a][b] */
+    patterns: float32PayloadSchema,
+  })
+  .meta({ id: 'AttentionSliceResponse' });
+export type AttentionSliceResponse = z.infer<typeof attentionSliceResponseSchema>;
+
+/** Path and query inputs of the read routes: names by `nameSegment`, numbers as plain digits. */
+const count = z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number);
+const position = count.pipe(z.number().max(2, 'must be a position 0, 1 or 2'));
+export const variantParamsSchema = z.object({ family: nameSegment, variant: nameSegment });
+export const analyzerParamsSchema = variantParamsSchema.extend({ analyzer: nameSegment });
+export const epochArtifactParamsSchema = analyzerParamsSchema.extend({ epoch: count });
+export const neuronGridParamsSchema = variantParamsSchema.extend({ neuron: count, epoch: count });
+export const attentionSliceParamsSchema = variantParamsSchema.extend({ epoch: count });
+export const attentionSliceQuerySchema = z.object({
+  // prefault: the default is input, a string like any query value, parsed as one.
+  query: position.prefault('2').describe('Query position: 0 (a), 1 (b) or 2 (=).'),
+  key: position.prefault('0').describe('Key position: 0 (a), 1 (b) or 2 (=).'),
+});
 
 /** artifacts/manifest.json: metadata only; whether a result exists is decided by its file. */
 export interface AnalysisManifest {

@@ -2,9 +2,10 @@
  * Jobs: "train variant V with these settings" or "analyze variant V with these analyzers".
  * The request schemas are built from the family's parameter schema and used by both the
  * server (POST /api/jobs) and the pages (inline validation), so both give the same messages.
+ * The record and event schemas are what GET /api/jobs… answer; the client parses with them.
  */
 import { z } from 'zod';
-import { nameSegment } from './api.ts';
+import { domainParamValuesSchema, nameSegment } from './api.ts';
 import { domainParamsSchema } from './domain-params.ts';
 import type { Family } from './family-schema.ts';
 import { trainingParamsSchema, type TrainingParams } from './training-params.ts';
@@ -22,14 +23,18 @@ export const jobEnvelopeSchema = z.object({
   family: nameSegment,
 });
 
+const overwriteSchema = z.boolean({ error: 'must be true or false' }).default(false).describe('Must be true to train over a variant that already has files.');
+const forceSchema = z.boolean({ error: 'must be true or false' }).default(false).describe('Recompute results that already exist.');
+// A function, so every request gets its own defaults object.
+const trainingSchema = trainingParamsSchema.default(() => trainingParamsSchema.parse({}));
+
 export function trainJobSchema(family: Pick<Family, 'domain_parameters'>) {
   return z.strictObject({
     kind: z.literal('train'),
     family: nameSegment,
     params: domainParamsSchema(family),
-    training: trainingParamsSchema.default(trainingParamsSchema.parse({})),
-    /** Must be true to train over a variant that already has files. */
-    overwrite: z.boolean({ error: 'must be true or false' }).default(false),
+    training: trainingSchema,
+    overwrite: overwriteSchema,
   });
 }
 export type TrainJobRequest = z.output<ReturnType<typeof trainJobSchema>>;
@@ -50,91 +55,156 @@ export function analyzeJobSchema(family: Pick<Family, 'analyzers' | 'cross_epoch
       .min(1, { error: 'choose at least one analyzer' })
       .max(offered.length, { error: `lists more analyzers than the ${offered.length} offered: ${offered.join(', ')}` })
       .optional(),
-    /** Recompute results that already exist. */
-    force: z.boolean({ error: 'must be true or false' }).default(false),
+    force: forceSchema,
   });
 }
 export type AnalyzeJobRequest = z.output<ReturnType<typeof analyzeJobSchema>>;
 
 export type JobRequest = TrainJobRequest | AnalyzeJobRequest;
 
+/**
+ * Any family's job request: the shape of POST /api/jobs, looser than every family's own schema
+ * (which also checks the parameters and analyzers against family.json), so a body one of those
+ * accepts always passes this one.
+ */
+export const jobRequestSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .strictObject({
+        kind: z.literal('train'),
+        family: nameSegment,
+        params: domainParamValuesSchema.describe("Every domain parameter of the family (GET /api/families), e.g. {prime: 113, seed: 999}."),
+        training: trainingSchema,
+        overwrite: overwriteSchema,
+      })
+      .meta({ id: 'TrainJobRequest' }),
+    z
+      .strictObject({
+        kind: z.literal('analyze'),
+        family: nameSegment,
+        variant: nameSegment,
+        analyzers: z.array(z.string()).min(1).optional().describe("Analyzers of the family to run; absent means all it offers."),
+        force: forceSchema,
+      })
+      .meta({ id: 'AnalyzeJobRequest' }),
+  ])
+  .meta({ id: 'JobRequest', description: "Train a variant, or analyze a trained one. Parameters and analyzers must be ones the family's family.json declares." });
+
 /** Live figures of a running job; which fields are present depends on the kind. */
-export interface JobProgress {
-  /** 0…1 of the whole job. */
-  fraction: number;
-  epoch?: number;
-  numEpochs?: number;
-  trainLoss?: number;
-  testLoss?: number;
-  msPerEpoch?: number;
-  etaSeconds?: number;
-  checkpointIndex?: number;
-  checkpointCount?: number;
-  analyzer?: string;
-}
+export const jobProgressSchema = z
+  .object({
+    /** 0…1 of the whole job. */
+    fraction: z.number(),
+    epoch: z.number().int().optional(),
+    numEpochs: z.number().int().optional(),
+    trainLoss: z.number().optional(),
+    testLoss: z.number().optional(),
+    msPerEpoch: z.number().optional(),
+    etaSeconds: z.number().optional(),
+    checkpointIndex: z.number().int().optional(),
+    checkpointCount: z.number().int().optional(),
+    analyzer: z.string().optional(),
+  })
+  .meta({ id: 'JobProgress' });
+export type JobProgress = z.infer<typeof jobProgressSchema>;
 
 /** One point of the loss curves drawn live while a training job runs. */
-export interface LossPoint {
-  epoch: number;
-  trainLoss: number;
-  testLoss: number;
-}
+export const lossPointSchema = z.object({ epoch: z.number().int(), trainLoss: z.number(), testLoss: z.number() }).meta({ id: 'LossPoint' });
+export type LossPoint = z.infer<typeof lossPointSchema>;
 
-export interface TrainResult {
-  kind: 'train';
-  variant: string;
-  checkpointCount: number;
-  finalTrainLoss: number;
-  finalTestLoss: number;
-  wallTimeSeconds: number;
-  backend: string;
-}
+export const trainResultSchema = z
+  .object({
+    kind: z.literal('train'),
+    variant: z.string(),
+    checkpointCount: z.number().int(),
+    finalTrainLoss: z.number(),
+    finalTestLoss: z.number(),
+    wallTimeSeconds: z.number(),
+    backend: z.string(),
+  })
+  .meta({ id: 'TrainResult' });
+export type TrainResult = z.infer<typeof trainResultSchema>;
 
-export interface AnalyzeResult {
-  kind: 'analyze';
-  variant: string;
-  artifactsDir: string;
-  checkpointCount: number;
-  /** (analyzer, epoch) result files this run computed; 0 when everything existed already. */
-  epochFilesWritten: number;
-  wallTimeSeconds: number;
-}
+export const analyzeResultSchema = z
+  .object({
+    kind: z.literal('analyze'),
+    variant: z.string(),
+    artifactsDir: z.string(),
+    checkpointCount: z.number().int(),
+    /** (analyzer, epoch) result files this run computed; 0 when everything existed already. */
+    epochFilesWritten: z.number().int(),
+    wallTimeSeconds: z.number(),
+  })
+  .meta({ id: 'AnalyzeResult' });
+export type AnalyzeResult = z.infer<typeof analyzeResultSchema>;
 
-export type JobResult = TrainResult | AnalyzeResult;
+export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, analyzeResultSchema]);
+export type JobResult = z.infer<typeof jobResultSchema>;
 
-export interface JobRecord {
-  id: string;
-  kind: JobKind;
-  family: string;
-  variant: string;
-  request: JobRequest;
-  state: JobState;
-  progress: JobProgress;
-  /** The latest human-readable status line. */
-  message: string;
-  result?: JobResult;
-  /** A readable failure message; the stack trace goes to the server log only. */
-  error?: string;
-  /** Loss curve so far (training jobs), thinned to a bounded number of points. */
-  lossHistory?: LossPoint[];
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
+export const jobRecordSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(JOB_KINDS),
+    family: z.string(),
+    variant: z.string(),
+    request: jobRequestSchema,
+    state: z.enum(JOB_STATES),
+    progress: jobProgressSchema,
+    /** The latest human-readable status line. */
+    message: z.string(),
+    result: jobResultSchema.optional(),
+    /** A readable failure message; the stack trace goes to the server log only. */
+    error: z.string().optional(),
+    /** Loss curve so far (training jobs), thinned to a bounded number of points. */
+    lossHistory: z.array(lossPointSchema).optional(),
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().optional(),
+    finishedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'JobRecord' });
+export type JobRecord = z.infer<typeof jobRecordSchema>;
 
-export interface JobsResponse {
-  jobs: JobRecord[];
-}
+export const jobsResponseSchema = z.object({ jobs: z.array(jobRecordSchema).describe('Newest first.') }).meta({ id: 'JobsResponse' });
+export type JobsResponse = z.infer<typeof jobsResponseSchema>;
 
-/** Server-sent events of GET /api/jobs/:id/events, by event name. */
-export interface JobEventMap {
-  snapshot: JobRecord;
-  progress: { progress: JobProgress; message: string; lossPoint?: LossPoint };
-  done: JobRecord;
-  failed: JobRecord;
-  cancelled: JobRecord;
-}
+/** GET /api/jobs/:id… */
+export const jobIdParamsSchema = z.object({ id: z.string().regex(/^[0-9a-z-]{1,64}$/, 'is not a job id') });
+
+/** GET /api/jobs: every filter optional. */
+export const jobListQuerySchema = z.object({
+  kind: z.enum(JOB_KINDS).optional(),
+  state: z.enum(JOB_STATES).optional(),
+  family: nameSegment.optional(),
+  variant: nameSegment.optional(),
+});
+
+export const jobProgressEventSchema = z
+  .object({ progress: jobProgressSchema, message: z.string(), lossPoint: lossPointSchema.optional() })
+  .meta({ id: 'JobProgressEvent', description: 'The data of a `progress` event: the new figures, the status line and (training) the new loss point.' });
+
+/** Server-sent events of GET /api/jobs/:id/events: each event's `data` is JSON of its schema. */
+export const jobEventSchemas = {
+  /** The full record, first on every (re)connection. */
+  snapshot: jobRecordSchema,
+  progress: jobProgressEventSchema,
+  /** The final record; one of these three ends the stream. */
+  done: jobRecordSchema,
+  failed: jobRecordSchema,
+  cancelled: jobRecordSchema,
+} as const;
+export type JobEventMap = { [Name in keyof typeof jobEventSchemas]: z.infer<(typeof jobEventSchemas)[Name]> };
 export type JobEventName = keyof JobEventMap;
 export const TERMINAL_EVENTS: readonly JobEventName[] = ['done', 'failed', 'cancelled'];
+
+const streamEvent = <Name extends JobEventName>(event: Name) =>
+  z.object({ event: z.literal(event), id: z.string().regex(/^\d+$/).describe('Increasing; 0 for the snapshot.'), data: jobEventSchemas[event] });
+
+/** One event of the stream, its `data` field parsed: what the stream's body is a sequence of. */
+export const jobStreamEventSchema = z
+  .discriminatedUnion('event', [streamEvent('snapshot'), streamEvent('progress'), streamEvent('done'), streamEvent('failed'), streamEvent('cancelled')])
+  .meta({
+    id: 'JobStreamEvent',
+    description: 'One server-sent event of a job\'s stream, as `event: <name>`, `data: <JSON>` and `id: <n>` lines and a blank line. The stream is a sequence of these.',
+  });
 
 export type { TrainingParams };

@@ -1,20 +1,32 @@
-/** The browser's typed client for the workbench API. One instance is shared through @lit/context. */
-import type { ApiErrorBody, FamiliesResponse, VariantsResponse, VersionInfo } from '../../shared/api.ts';
+/**
+ * The browser's client for the workbench API. Requests go through Hono's typed client over the
+ * server's route types (paths, parameters and bodies checked by the compiler); every answer is
+ * parsed with the schema its route declares (shared/), so a server that answers something else
+ * fails here, naming the path, instead of deep inside a page. One instance is shared through
+ * @lit/context.
+ */
+import { hc } from 'hono/client';
+import type { z } from 'zod';
+// Type only: no server code reaches the browser bundle.
+import type { ApiApp } from '../../server/api.ts';
+import { apiErrorBodySchema, familiesResponseSchema, variantsResponseSchema, versionInfoSchema } from '../../shared/api.ts';
 import {
+  analysisStatusSchema,
+  attentionSliceResponseSchema,
+  crossEpochResponseSchema,
   decodeFloat32Payload,
-  type AnalysisStatus,
+  epochArtifactResponseSchema,
+  neuronGridResponseSchema,
+  summaryResponseSchema,
+  variantDetailSchema,
   type AttentionSliceResponse,
-  type CrossEpochResponse,
   type Decoded,
-  type EpochArtifactResponse,
   type NeuronGridResponse,
-  type SummaryResponse,
-  type VariantDetail,
 } from '../../shared/artifacts.ts';
-import type { JobKind, JobRecord, JobRequest, JobState, JobsResponse } from '../../shared/jobs.ts';
-import type { FieldError } from '../../shared/validation.ts';
+import { jobRecordSchema, jobsResponseSchema, type JobKind, type JobRequest, type JobState } from '../../shared/jobs.ts';
+import { fieldErrors, summarizeFieldErrors, type FieldError } from '../../shared/validation.ts';
 
-/** A non-2xx answer, carrying the server's message and field errors. */
+/** A non-2xx answer, carrying the server's message and field errors; status 0 when the server cannot be reached. */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
@@ -25,65 +37,80 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** Problems of a mismatching answer quoted in the error; the rest are counted. */
+const SHOWN_PROBLEMS = 3;
+
+/** Path segments are sent as given by hono/client, so names are encoded here. */
+const segment = (value: string | number) => encodeURIComponent(String(value));
+
 export class ApiClient {
+  private readonly api: ReturnType<typeof hc<ApiApp>>['api'];
+
   /** `baseUrl` is the server origin ('' for the same origin), e.g. "http://127.0.0.1:8787". */
-  constructor(readonly baseUrl = '') {}
+  constructor(readonly baseUrl = '') {
+    this.api = hc<ApiApp>(this.origin).api;
+  }
+
+  private get origin(): string {
+    return this.baseUrl.replace(/\/+$/, '');
+  }
 
   url(path: string): string {
-    return `${this.baseUrl.replace(/\/+$/, '')}/api${path}`;
+    return `${this.origin}/api${path}`;
   }
 
-  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    return this.request<T>(path, { signal });
+  /** GET any API path (`/jobs/…`), its answer checked against `schema`. */
+  get<Schema extends z.ZodType>(path: string, schema: Schema, signal?: AbortSignal): Promise<z.output<Schema>> {
+    return this.answer(schema, () => fetch(this.url(path), { signal }));
   }
 
-  async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    return this.request<T>(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal,
-    });
+  /** POST a JSON body to any API path, the answer checked against `schema`. */
+  post<Schema extends z.ZodType>(path: string, body: unknown, schema: Schema, signal?: AbortSignal): Promise<z.output<Schema>> {
+    return this.answer(schema, () => fetch(this.url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal }));
   }
 
-  version(): Promise<VersionInfo> {
-    return this.get('/version');
+  version() {
+    return this.answer(versionInfoSchema, () => this.api.version.$get());
   }
 
-  families(): Promise<FamiliesResponse> {
-    return this.get('/families');
+  families() {
+    return this.answer(familiesResponseSchema, () => this.api.families.$get());
   }
 
-  variants(family: string): Promise<VariantsResponse> {
-    return this.get(`/families/${encodeURIComponent(family)}/variants`);
+  variants(family: string) {
+    return this.answer(variantsResponseSchema, () => this.api.families[':family'].variants.$get({ param: { family: segment(family) } }));
   }
 
   /** Per analyzer of the family, which epochs of this variant are done. */
-  analysisStatus(family: string, variant: string): Promise<AnalysisStatus> {
-    return this.get(`${variantPath(family, variant)}/status`);
+  analysisStatus(family: string, variant: string) {
+    return this.answer(analysisStatusSchema, () => this.api.variants[':family'][':variant'].status.$get({ param: variantParam(family, variant) }));
   }
 
   /** A variant's config, losses, checkpoints, analyzed epochs and analyzer status. */
-  variantDetail(family: string, variant: string, signal?: AbortSignal): Promise<VariantDetail> {
-    return this.get(variantPath(family, variant), signal);
+  variantDetail(family: string, variant: string, signal?: AbortSignal) {
+    return this.answer(variantDetailSchema, () => this.api.variants[':family'][':variant'].$get({ param: variantParam(family, variant) }, { init: { signal } }));
   }
 
   /** One analyzer's result file at one epoch. */
-  epochArtifact(family: string, variant: string, analyzer: string, epoch: number, signal?: AbortSignal): Promise<EpochArtifactResponse> {
-    return this.get(`${variantPath(family, variant)}/artifacts/${encodeURIComponent(analyzer)}/epochs/${epoch}`, signal);
+  epochArtifact(family: string, variant: string, analyzer: string, epoch: number, signal?: AbortSignal) {
+    const param = { ...variantParam(family, variant), analyzer: segment(analyzer), epoch: segment(epoch) };
+    return this.answer(epochArtifactResponseSchema, () => this.api.variants[':family'][':variant'].artifacts[':analyzer'].epochs[':epoch'].$get({ param }, { init: { signal } }));
   }
 
-  summary(family: string, variant: string, analyzer: string, signal?: AbortSignal): Promise<SummaryResponse> {
-    return this.get(`${variantPath(family, variant)}/summaries/${encodeURIComponent(analyzer)}`, signal);
+  summary(family: string, variant: string, analyzer: string, signal?: AbortSignal) {
+    const param = { ...variantParam(family, variant), analyzer: segment(analyzer) };
+    return this.answer(summaryResponseSchema, () => this.api.variants[':family'][':variant'].summaries[':analyzer'].$get({ param }, { init: { signal } }));
   }
 
-  crossEpoch(family: string, variant: string, analyzer: string, signal?: AbortSignal): Promise<CrossEpochResponse> {
-    return this.get(`${variantPath(family, variant)}/cross-epoch/${encodeURIComponent(analyzer)}`, signal);
+  crossEpoch(family: string, variant: string, analyzer: string, signal?: AbortSignal) {
+    const param = { ...variantParam(family, variant), analyzer: segment(analyzer) };
+    return this.answer(crossEpochResponseSchema, () => this.api.variants[':family'][':variant']['cross-epoch'][':analyzer'].$get({ param }, { init: { signal } }));
   }
 
   /** One neuron's activation grid at one epoch, recomputed from the checkpoint. */
   async neuronGrid(family: string, variant: string, neuron: number, epoch: number, signal?: AbortSignal): Promise<Decoded<NeuronGridResponse>> {
-    const response = await this.get<NeuronGridResponse>(`${variantPath(family, variant)}/neurons/${neuron}/epochs/${epoch}`, signal);
+    const param = { ...variantParam(family, variant), neuron: segment(neuron), epoch: segment(epoch) };
+    const response = await this.answer(neuronGridResponseSchema, () => this.api.variants[':family'][':variant'].neurons[':neuron'].epochs[':epoch'].$get({ param }, { init: { signal } }));
     return { ...response, activations: decodeFloat32Payload(response.activations) };
   }
 
@@ -96,32 +123,44 @@ export class ApiClient {
     key: number,
     signal?: AbortSignal,
   ): Promise<Decoded<AttentionSliceResponse>> {
-    const response = await this.get<AttentionSliceResponse>(`${variantPath(family, variant)}/attention/${epoch}?query=${query}&key=${key}`, signal);
+    const request = { param: { ...variantParam(family, variant), epoch: segment(epoch) }, query: { query: String(query), key: String(key) } };
+    const response = await this.answer(attentionSliceResponseSchema, () => this.api.variants[':family'][':variant'].attention[':epoch'].$get(request, { init: { signal } }));
     return { ...response, patterns: decodeFloat32Payload(response.patterns) };
   }
 
-  jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}): Promise<JobsResponse> {
-    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
-    return this.get(`/jobs${query.size ? `?${query}` : ''}`);
+  jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}) {
+    // An empty filter value means no filter, not an empty name.
+    const query = { kind: filter.kind || undefined, state: filter.state || undefined, family: filter.family || undefined, variant: filter.variant || undefined };
+    return this.answer(jobsResponseSchema, () => this.api.jobs.$get({ query }));
   }
 
-  submitJob(request: JobRequest): Promise<JobRecord> {
-    return this.post('/jobs', request);
+  job(id: string, signal?: AbortSignal) {
+    return this.answer(jobRecordSchema, () => this.api.jobs[':id'].$get({ param: { id: segment(id) } }, { init: { signal } }));
   }
 
-  cancelJob(id: string): Promise<JobRecord> {
-    return this.post(`/jobs/${encodeURIComponent(id)}/cancel`, {});
+  submitJob(request: JobRequest) {
+    return this.answer(jobRecordSchema, () => this.api.jobs.$post({ json: request }));
   }
 
-  /** The server-sent-event stream of one job (snapshot, progress…, done|failed|cancelled). */
+  cancelJob(id: string) {
+    return this.answer(jobRecordSchema, () => this.api.jobs[':id'].cancel.$post({ param: { id: segment(id) } }));
+  }
+
+  /** The URL of one job's server-sent-event stream (snapshot, progress…, done|failed|cancelled). */
+  jobEventsUrl(id: string): string {
+    return `${this.origin}${this.api.jobs[':id'].events.$path({ param: { id: segment(id) } })}`;
+  }
+
+  /** The server-sent-event stream of one job; JobWatcher parses its events. */
   jobEvents(id: string): EventSource {
-    return new EventSource(this.url(`/jobs/${encodeURIComponent(id)}/events`));
+    return new EventSource(this.jobEventsUrl(id));
   }
 
-  private async request<T>(path: string, init: RequestInit): Promise<T> {
+  /** The answer of one request, checked against `schema`. */
+  private async answer<Schema extends z.ZodType>(schema: Schema, send: () => Promise<Response>): Promise<z.output<Schema>> {
     let response: Response;
     try {
-      response = await fetch(this.url(path), init);
+      response = await send();
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiRequestError(0, `cannot reach the workbench server (${(error as Error).message})`);
@@ -132,14 +171,30 @@ export class ApiClient {
       return undefined;
     })) as unknown;
     if (!response.ok) {
-      const error = (body as ApiErrorBody | undefined)?.error;
+      const error = apiErrorBodySchema.safeParse(body).data?.error;
       throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`, error?.fields);
     }
-    if (body === undefined) throw new ApiRequestError(response.status, `the server's answer to ${path} is not JSON`);
-    return body as T;
+    if (body === undefined) throw new ApiRequestError(response.status, `the server's answer to ${apiPath(response.url)} is not JSON`);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const problems = fieldErrors(parsed.error);
+      const more = problems.length > SHOWN_PROBLEMS ? ` (and ${problems.length - SHOWN_PROBLEMS} more)` : '';
+      throw new ApiRequestError(
+        response.status,
+        `the server's answer to ${apiPath(response.url)} does not match the API: ${summarizeFieldErrors(problems.slice(0, SHOWN_PROBLEMS))}${more}`,
+      );
+    }
+    return parsed.data;
   }
 }
 
-function variantPath(family: string, variant: string): string {
-  return `/variants/${encodeURIComponent(family)}/${encodeURIComponent(variant)}`;
+function variantParam(family: string, variant: string) {
+  return { family: segment(family), variant: segment(variant) };
+}
+
+/** "http://host/api/jobs/x?y" → "/jobs/x?y", the path as the API's documentation names it. */
+function apiPath(url: string): string {
+  if (!URL.canParse(url)) return url || 'a request';
+  const { pathname, search } = new URL(url);
+  return `${pathname.replace(/^.*?\/api(?=\/)/, '')}${search}`;
 }

@@ -1,15 +1,20 @@
 /**
  * Follows one job over server-sent events and keeps its record current for the host element:
  * a snapshot first, then progress (with the loss curve growing), then the terminal record.
+ * Every event is parsed with its declared schema (shared/jobs.ts); one that does not match stops
+ * the watch with `error` naming the stream and the event, rather than showing a broken record.
  * Both job pages use it, also to pick a running job up again when the researcher comes back.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { JobEventMap, JobKind, JobRecord } from '../../shared/jobs.ts';
+import { jobEventSchemas, type JobEventMap, type JobKind, type JobRecord } from '../../shared/jobs.ts';
+import { fieldErrors, summarizeFieldErrors } from '../../shared/validation.ts';
 import type { ApiClient } from './client.ts';
 
 export class JobWatcher implements ReactiveController {
   /** The job being shown, as of the latest event. */
   job?: JobRecord;
+  /** Why the watch stopped early: an event that does not match the API. */
+  error?: string;
   private source?: EventSource;
 
   constructor(
@@ -33,12 +38,18 @@ export class JobWatcher implements ReactiveController {
   watch(job: JobRecord): void {
     this.stop();
     this.job = job;
+    this.error = undefined;
     this.host.requestUpdate();
     const source = this.api().jobEvents(job.id);
     this.source = source;
     const on = <Name extends keyof JobEventMap>(name: Name, handle: (data: JobEventMap[Name]) => void) =>
       source.addEventListener(name, (event) => {
-        handle(JSON.parse((event as MessageEvent<string>).data) as JobEventMap[Name]);
+        const data = parseEvent(name, (event as MessageEvent<string>).data);
+        if (data.success) handle(data.data as JobEventMap[Name]);
+        else {
+          this.error = `the server's event "${name}" on ${new URL(source.url).pathname} does not match the API: ${data.problem}`;
+          this.stop();
+        }
         this.host.requestUpdate();
       });
     on('snapshot', (record) => (this.job = record));
@@ -76,4 +87,16 @@ export class JobWatcher implements ReactiveController {
     this.source?.close();
     this.source = undefined;
   }
+}
+
+/** An event's data parsed with the schema of its name. */
+function parseEvent(name: keyof JobEventMap, text: string): { success: true; data: unknown } | { success: false; problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { success: false, problem: 'its data is not JSON' };
+  }
+  const parsed = jobEventSchemas[name].safeParse(json);
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, problem: summarizeFieldErrors(fieldErrors(parsed.error).slice(0, 3)) };
 }

@@ -16,36 +16,123 @@
  * names must be ones the family declares, so no request can reach a file outside the variant folder.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { nameSegment } from '../../shared/api.ts';
+import { createRoute } from '@hono/zod-openapi';
 import { parseVariantName } from '../../shared/variant-name.ts';
-import type {
-  ArrayMap,
-  AttentionSliceResponse,
-  CrossEpochResponse,
-  EpochArtifactResponse,
-  Float32Payload,
-  NeuronGridResponse,
-  SummaryResponse,
-  VariantDetail,
+import {
+  analysisStatusSchema,
+  analyzerParamsSchema,
+  attentionSliceParamsSchema,
+  attentionSliceQuerySchema,
+  attentionSliceResponseSchema,
+  crossEpochResponseSchema,
+  epochArtifactParamsSchema,
+  epochArtifactResponseSchema,
+  neuronGridParamsSchema,
+  neuronGridResponseSchema,
+  summaryResponseSchema,
+  variantDetailSchema,
+  variantParamsSchema,
+  type ArrayMap,
+  type Float32Payload,
+  type VariantDetail,
 } from '../../shared/artifacts.ts';
 import type { Family } from '../../shared/family-schema.ts';
 import { artifactPaths, epochsOf, listArtifactEpochs, readArtifact } from '../analysis/artifact-store.ts';
 import { analysisStatus } from '../analysis/pipeline.ts';
 import { ProbeProcess } from '../analysis/probe-process.ts';
 import { ApiError } from '../http/errors.ts';
-import { validate } from '../http/validate.ts';
+import { errorResponses, json, routeGroup } from '../http/openapi.ts';
 import type { Registry } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
 
-const count = z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number);
-const variantParams = z.object({ family: nameSegment, variant: nameSegment });
-const analyzerParams = variantParams.extend({ analyzer: nameSegment });
-const positionQuery = z.object({
-  query: count.pipe(z.number().max(2, 'must be a position 0, 1 or 2')).default(2),
-  key: count.pipe(z.number().max(2, 'must be a position 0, 1 or 2')).default(0),
+const NOT_FOUND = 'Unknown family or variant';
+
+const getDetail = createRoute({
+  method: 'get',
+  operationId: 'getVariant',
+  path: '/{family}/{variant}',
+  tags: ['variants'],
+  summary: "A variant's config, losses, checkpoints, analyzed epochs and analyzer status",
+  request: { params: variantParamsSchema },
+  responses: { 200: json(variantDetailSchema, 'From config.json, metadata.json and the files on disk.'), ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }) },
+});
+
+const getStatus = createRoute({
+  method: 'get',
+  operationId: 'getAnalysisStatus',
+  path: '/{family}/{variant}/status',
+  tags: ['variants'],
+  summary: 'Per analyzer of the family, which epochs of this variant are done',
+  request: { params: variantParamsSchema },
+  responses: { 200: json(analysisStatusSchema, 'The analysis status.'), ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }) },
+});
+
+const getEpochArtifact = createRoute({
+  method: 'get',
+  operationId: 'getEpochArtifact',
+  path: '/{family}/{variant}/artifacts/{analyzer}/epochs/{epoch}',
+  tags: ['variants'],
+  summary: "One analyzer's result at one epoch",
+  request: { params: epochArtifactParamsSchema },
+  responses: {
+    200: json(epochArtifactResponseSchema, 'The arrays of the epoch file, as JSON numbers.'),
+    ...errorResponses([400, 404], { 404: `${NOT_FOUND}, an analyzer the family does not declare, or no result at that epoch.` }),
+  },
+});
+
+const getSummary = createRoute({
+  method: 'get',
+  operationId: 'getSummary',
+  path: '/{family}/{variant}/summaries/{analyzer}',
+  tags: ['variants'],
+  summary: "One analyzer's summary over every analyzed epoch",
+  request: { params: analyzerParamsSchema },
+  responses: {
+    200: json(summaryResponseSchema, 'The arrays of summary.safetensors, epoch axis first.'),
+    ...errorResponses([400, 404], { 404: `${NOT_FOUND}, an analyzer the family does not declare, or no summary yet.` }),
+  },
+});
+
+const getCrossEpoch = createRoute({
+  method: 'get',
+  operationId: 'getCrossEpoch',
+  path: '/{family}/{variant}/cross-epoch/{analyzer}',
+  tags: ['variants'],
+  summary: "A cross-epoch analyzer's result (e.g. parameter_trajectory)",
+  request: { params: analyzerParamsSchema },
+  responses: {
+    200: json(crossEpochResponseSchema, 'The arrays of cross_epoch.safetensors.'),
+    ...errorResponses([400, 404], { 404: `${NOT_FOUND}, a cross-epoch analyzer the family does not declare, or no result yet.` }),
+  },
+});
+
+const getNeuronGrid = createRoute({
+  method: 'get',
+  operationId: 'getNeuronGrid',
+  path: '/{family}/{variant}/neurons/{neuron}/epochs/{epoch}',
+  tags: ['variants'],
+  summary: "One neuron's activation over the (a, b) grid, recomputed from a checkpoint",
+  description: 'The post-ReLU MLP activation at the `=` position for every input pair, as base64 float32 of shape [p, p].',
+  request: { params: neuronGridParamsSchema },
+  responses: {
+    200: json(neuronGridResponseSchema, 'The grid, grid[a][b].'),
+    ...errorResponses([400, 404], { 400: 'Bad input, or a neuron not below d_mlp.', 404: `${NOT_FOUND}, or no checkpoint at that epoch.` }),
+  },
+});
+
+const getAttentionSlice = createRoute({
+  method: 'get',
+  operationId: 'getAttentionSlice',
+  path: '/{family}/{variant}/attention/{epoch}',
+  tags: ['variants'],
+  summary: "Every head's attention from one position to another over the (a, b) grid, recomputed from a checkpoint",
+  description: 'As base64 float32 of shape [n_heads, p, p].',
+  request: { params: attentionSliceParamsSchema, query: attentionSliceQuerySchema },
+  responses: {
+    200: json(attentionSliceResponseSchema, 'The patterns, patterns[h][a][b].'),
+    ...errorResponses([400, 404], { 404: `${NOT_FOUND}, or no checkpoint at that epoch.` }),
+  },
 });
 
 export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
@@ -86,8 +173,8 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     }
   }
 
-  return new Hono()
-    .get('/:family/:variant', validate('param', variantParams), async (c) => {
+  return routeGroup()
+    .openapi(getDetail, async (c) => {
       const { family: familyName, variant: variantName } = c.req.valid('param');
       const { family, variant, paths, artifacts, p } = await resolve(familyName, variantName);
       const metadata = await readJson(paths.metadata);
@@ -108,6 +195,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
           d_head: numberOr(config?.d_head, arch.d_head),
         },
         numEpochs: numberOr(metadata?.num_epochs, 0),
+        run: runSettings(metadata),
         checkpointEpochs: variant.checkpointEpochs,
         trainLosses: numbersOr(metadata?.train_losses),
         testLosses: numbersOr(metadata?.test_losses),
@@ -116,54 +204,52 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
       };
       return c.json(body, 200);
     })
-    .get('/:family/:variant/status', validate('param', variantParams), async (c) => {
+    .openapi(getStatus, async (c) => {
       const { family: familyName, variant: variantName } = c.req.valid('param');
       const { family, variant } = await resolve(familyName, variantName);
       return c.json(await analysisStatus(registry.paths.resultsDir, family, variant.name), 200);
     })
-    .get('/:family/:variant/artifacts/:analyzer/epochs/:epoch', validate('param', analyzerParams.extend({ epoch: count })), async (c) => {
+    .openapi(getEpochArtifact, async (c) => {
       const { family: familyName, variant: variantName, analyzer, epoch } = c.req.valid('param');
       const { family, artifacts } = await locate(familyName, variantName);
       requireAnalyzer(family, analyzer, 'analyzers');
       const tensors = await readArtifact(artifacts.epochFile(analyzer, epoch));
       if (!tensors) throw new ApiError(404, `no ${analyzer} result at epoch ${epoch}`);
-      return c.json({ analyzer, epoch, arrays: toArrays(tensors) } satisfies EpochArtifactResponse, 200);
+      return c.json({ analyzer, epoch, arrays: toArrays(tensors) }, 200);
     })
-    .get('/:family/:variant/summaries/:analyzer', validate('param', analyzerParams), async (c) => {
+    .openapi(getSummary, async (c) => {
       const { family: familyName, variant: variantName, analyzer } = c.req.valid('param');
       const { family, artifacts } = await locate(familyName, variantName);
       requireAnalyzer(family, analyzer, 'analyzers');
       const tensors = await readArtifact(artifacts.summaryFile(analyzer));
       if (!tensors) throw new ApiError(404, `no ${analyzer} summary`);
       const { epochs, ...rest } = tensors;
-      return c.json({ analyzer, epochs: epochsOf({ epochs: epochs! }), arrays: toArrays(rest) } satisfies SummaryResponse, 200);
+      return c.json({ analyzer, epochs: epochsOf({ epochs: epochs! }), arrays: toArrays(rest) }, 200);
     })
-    .get('/:family/:variant/cross-epoch/:analyzer', validate('param', analyzerParams), async (c) => {
+    .openapi(getCrossEpoch, async (c) => {
       const { family: familyName, variant: variantName, analyzer } = c.req.valid('param');
       const { family, artifacts } = await locate(familyName, variantName);
       requireAnalyzer(family, analyzer, 'cross_epoch_analyzers');
       const tensors = await readArtifact(artifacts.crossEpochFile(analyzer));
       if (!tensors) throw new ApiError(404, `no ${analyzer} result`);
       const { epochs, ...rest } = tensors;
-      return c.json({ analyzer, epochs: epochsOf({ epochs: epochs! }), arrays: toArrays(rest) } satisfies CrossEpochResponse, 200);
+      return c.json({ analyzer, epochs: epochsOf({ epochs: epochs! }), arrays: toArrays(rest) }, 200);
     })
-    .get('/:family/:variant/neurons/:neuron/epochs/:epoch', validate('param', variantParams.extend({ neuron: count, epoch: count })), async (c) => {
+    .openapi(getNeuronGrid, async (c) => {
       const { family: familyName, variant: variantName, neuron, epoch } = c.req.valid('param');
       const { family, paths, p } = await locate(familyName, variantName);
       const dMlp = family.architecture.d_mlp;
       if (neuron >= dMlp) throw new ApiError(400, `neuron must be below d_mlp = ${dMlp}`, [{ field: 'neuron', message: `must be 0 … ${dMlp - 1}` }]);
       const grid = await recomputed(epoch, () => probes.neuronGrid(paths.checkpoint(epoch), family.architecture, p, neuron));
-      const body: NeuronGridResponse = { epoch, neuron, p, activations: float32Payload([p, p], grid) };
-      return c.json(body, 200);
+      return c.json({ epoch, neuron, p, activations: float32Payload([p, p], grid) }, 200);
     })
-    .get('/:family/:variant/attention/:epoch', validate('param', variantParams.extend({ epoch: count })), validate('query', positionQuery), async (c) => {
+    .openapi(getAttentionSlice, async (c) => {
       const { family: familyName, variant: variantName, epoch } = c.req.valid('param');
       const { query, key } = c.req.valid('query');
       const { family, paths, p } = await locate(familyName, variantName);
       const heads = family.architecture.n_heads;
       const slice = await recomputed(epoch, () => probes.attentionSlice(paths.checkpoint(epoch), family.architecture, p, query, key));
-      const body: AttentionSliceResponse = { epoch, query, key, p, patterns: float32Payload([heads, p, p], slice) };
-      return c.json(body, 200);
+      return c.json({ epoch, query, key, p, patterns: float32Payload([heads, p, p], slice) }, 200);
     });
 }
 
@@ -197,6 +283,13 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
+}
+
+/** The settings metadata.json records for the run, or null without a complete record. */
+function runSettings(metadata: Record<string, unknown> | undefined): VariantDetail['run'] {
+  const { data_seed: dataSeed, training_fraction: trainingFraction, backend } = metadata ?? {};
+  if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number' || typeof backend !== 'string') return null;
+  return { dataSeed, trainingFraction, backend };
 }
 
 function numberOr(value: unknown, fallback: number): number {

@@ -1,7 +1,18 @@
-import { Hono } from 'hono';
-import type { VersionInfo } from '../../shared/api.ts';
+/** GET /api/version */
+import { createRoute } from '@hono/zod-openapi';
+import { versionInfoSchema } from '../../shared/api.ts';
 import { APP_VERSION } from '../../version.ts';
+import { errorResponses, json, routeGroup } from '../http/openapi.ts';
+
+const getVersion = createRoute({
+  method: 'get',
+  operationId: 'getVersion',
+  path: '/',
+  tags: ['meta'],
+  summary: 'The application version',
+  responses: { 200: json(versionInfoSchema, 'The version of this server.'), ...errorResponses([]) },
+});
 
 export function versionRoutes() {
-  return new Hono().get('/', (c) => c.json({ version: APP_VERSION } satisfies VersionInfo, 200));
+  return routeGroup().openapi(getVersion, (c) => c.json({ version: APP_VERSION }, 200));
 }

@@ -23,11 +23,14 @@ async function sourceFiles(): Promise<string[]> {
   return files;
 }
 
+// The same, without `import type …` and `export type …`, which the build erases.
+const VALUE_IMPORT = /(?:\b(?:import|export)\s+(?!type\b)[^'";]*?\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
 /** module → the modules it imports (relative imports only). */
-export function importGraph(sources: Map<string, string>): Map<string, string[]> {
+export function importGraph(sources: Map<string, string>, pattern = IMPORT): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const [file, text] of sources) {
-    const targets = [...text.matchAll(IMPORT)].map((match) => resolve(dirname(file), match[1]!)).filter((target) => sources.has(target));
+    const targets = [...text.matchAll(pattern)].map((match) => resolve(dirname(file), match[1]!)).filter((target) => sources.has(target));
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
@@ -86,5 +89,16 @@ describe('the module graph', () => {
     const graph = importGraph(new Map(await Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')] as const))));
     expect(graph.size).toBeGreaterThan(100);
     expect(cycles(graph).map((cycle) => cycle.map((file) => relative(REPO_ROOT, file)))).toEqual([]);
+  });
+
+  it('of the browser code reaches no server module: from server/ it takes types only', async () => {
+    const files = await sourceFiles();
+    const graph = importGraph(new Map(await Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')] as const))), VALUE_IMPORT);
+    const reached = new Set(files.filter((file) => relative(REPO_ROOT, file).startsWith('frontend/')));
+    for (const file of reached) for (const target of graph.get(file) ?? []) reached.add(target);
+    const server = [...reached].map((file) => relative(REPO_ROOT, file)).filter((file) => file.startsWith('server/'));
+    expect(server).toEqual([]);
+    // The check sees through `import type`: the client's type-only import of the API is not counted, a value import would be.
+    expect(importGraph(new Map([['/f.ts', "import type { A } from './s.ts';\nimport { b } from './t.ts';"], ['/s.ts', ''], ['/t.ts', '']]), VALUE_IMPORT).get('/f.ts')).toEqual(['/t.ts']);
   });
 });

@@ -1,0 +1,53 @@
+/**
+ * Examples of GET /api/jobs/:id/events for the OpenAPI document, one per event name, as the stream
+ * writes them: a p = 43 training job from start to end. The API contract test parses each one.
+ */
+import type { JobRecord } from '../../shared/jobs.ts';
+
+const sseExample = (event: string, id: number, data: object) => `event: ${event}\ndata: ${JSON.stringify(data)}\nid: ${id}\n\n`;
+const running: JobRecord = {
+  id: '20260101120000-1a2b3c4d',
+  kind: 'train',
+  family: 'modulo_addition_1layer',
+  variant: 'modulo_addition_1layer_p43_seed999',
+  request: {
+    kind: 'train',
+    family: 'modulo_addition_1layer',
+    params: { prime: 43, seed: 999 },
+    training: { data_seed: 598, training_fraction: 0.5, num_epochs: 2400, checkpoint_epochs: null },
+    overwrite: false,
+  },
+  state: 'running',
+  progress: { fraction: 0 },
+  message: 'Starting training...',
+  lossHistory: [],
+  createdAt: '2026-01-01T12:00:00.000Z',
+  startedAt: '2026-01-01T12:00:00.004Z',
+};
+const lossPoint = { epoch: 2399, trainLoss: 0.00012, testLoss: 0.00031 };
+const ended = { ...running, progress: { fraction: 1 }, lossHistory: [lossPoint], finishedAt: '2026-01-01T12:02:04.500Z' };
+export const jobEventExamples = {
+  snapshot: { summary: 'The record, first', value: sseExample('snapshot', 0, running) },
+  progress: {
+    summary: 'Progress of a training job',
+    value: sseExample('progress', 240, {
+      progress: { fraction: 1, epoch: 2399, numEpochs: 2400, trainLoss: 0.00012, testLoss: 0.00031, msPerEpoch: 51.2, etaSeconds: 0 },
+      message: 'Epoch 2400/2400 - Train: 0.000120, Test: 0.000310 · 51.2 ms/epoch · ETA 0s',
+      lossPoint,
+    }),
+  },
+  done: {
+    summary: 'The final record of a job that succeeded',
+    value: sseExample('done', 241, {
+      ...ended,
+      state: 'succeeded',
+      message: 'Training complete!',
+      result: { kind: 'train', variant: running.variant, checkpointCount: 41, finalTrainLoss: 0.00012, finalTestLoss: 0.00031, wallTimeSeconds: 124.5, backend: 'native' },
+    }),
+  },
+  failed: {
+    summary: 'The final record of a job that failed or was interrupted',
+    value: sseExample('failed', 241, { ...ended, state: 'failed', error: 'the job worker exited unexpectedly (SIGKILL)', message: 'Failed: the job worker exited unexpectedly (SIGKILL)' }),
+  },
+  cancelled: { summary: 'The final record of a cancelled job', value: sseExample('cancelled', 241, { ...ended, state: 'cancelled', message: 'Cancelled.' }) },
+};
