@@ -17,7 +17,8 @@ const isPlotlyChunk = (chunk: Rolldown.OutputChunk) => chunk.moduleIds.some((id)
 /**
  * Plotly's evaluation is most of the time to the first plots on /viz. Two things shorten it:
  * - the built index.html starts fetching the viz page and Plotly with the shell on /viz (and /,
- *   which redirects there) instead of after the shell has run; other pages never load Plotly;
+ *   which redirects there) instead of after the shell has run; other pages load Plotly only in
+ *   idle time once they are shown (app-shell), so the viz page finds it ready;
  * - V8's compile hint `//# allFunctionsCalledOnLoad` on Plotly's chunk, so its functions, nearly
  *   all called while it sets itself up, are compiled on the background thread that streams the
  *   file in rather than one by one on the main thread (open → drawn median 1.93 → 1.76 s, five

@@ -5,6 +5,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { ApiClient } from './api/client.ts';
 import { apiClientContext } from './api/context.ts';
 import './components/site-nav.ts';
+import { documentTitle, type PageTitleEvent } from './pages/page-title.ts';
 
 /** Client routes. Each page module is imported on first visit, so the shell stays small. */
 const routes = [
@@ -28,9 +29,17 @@ const routes = [
   { path: '(.*)', component: 'not-found-page', action: async () => void (await import('./pages/not-found-page.ts')) },
 ];
 
+/** Runs `task` when the browser has nothing else to do (after a second where requestIdleCallback is missing: Safari). */
+function whenIdle(task: () => void): void {
+  if ('requestIdleCallback' in window) requestIdleCallback(() => task());
+  else setTimeout(task, 1000);
+}
+
 /**
  * The application shell: site navigation on top, the routed page below. It owns the router
- * (all Vaadin Router use lives here) and provides the API client to every page.
+ * (all Vaadin Router use lives here), provides the API client to every page, and writes the tab
+ * title each page announces. Once a page is shown, Plotly loads in idle time, so moving on to the
+ * Visualization page draws without waiting for it.
  */
 @customElement('app-shell')
 export class AppShell extends LitElement {
@@ -58,14 +67,17 @@ export class AppShell extends LitElement {
   @query('main') private outlet!: HTMLElement;
 
   private router?: Router;
+  private plotlyRequested = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('vaadin-router-location-changed', this.onLocationChanged);
+    this.addEventListener('page-title', this.onPageTitle);
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('vaadin-router-location-changed', this.onLocationChanged);
+    this.removeEventListener('page-title', this.onPageTitle);
     this.router?.unsubscribe();
     super.disconnectedCallback();
   }
@@ -86,6 +98,13 @@ export class AppShell extends LitElement {
 
   private onLocationChanged = (event: VaadinRouterLocationChangedEvent) => {
     this.path = event.detail.location.pathname;
+    if (this.plotlyRequested) return;
+    this.plotlyRequested = true;
+    whenIdle(() => void import('plotly.js-dist-min'));
+  };
+
+  private onPageTitle = (event: PageTitleEvent) => {
+    document.title = documentTitle(event.detail.title);
   };
 }
 

@@ -34,7 +34,9 @@ export type ParseResult = { ok: true; epochs: number[] | null } | { ok: false; e
 
 /**
  * Parses the comma-separated text field. Empty or blank means "use the default schedule" (null).
- * Every piece must be a non-negative whole number below `numEpochs` when that is given.
+ * Every piece must be a non-negative whole number below `numEpochs` when that is given, except
+ * `numEpochs` itself: a run of 2,400 epochs ends at epoch 2,399, but its length is the natural way
+ * to write its end, so it stands for the final epoch.
  */
 export function parseCheckpointList(text: string, numEpochs?: number): ParseResult {
   const pieces = text
@@ -47,7 +49,7 @@ export function parseCheckpointList(text: string, numEpochs?: number): ParseResu
     if (!/^\d+$/.test(piece)) {
       return { ok: false, error: `"${piece}" is not a whole number; allowed: whole epochs separated by commas` };
     }
-    const epoch = Number(piece);
+    const epoch = Number(piece) === numEpochs ? numEpochs - 1 : Number(piece);
     const problem = checkpointEpochProblem(epoch, numEpochs);
     if (problem) return { ok: false, error: problem };
     epochs.push(epoch);

@@ -8,3 +8,24 @@ export function formatDuration(seconds: number | undefined): string {
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${s} s`;
 }
+
+const SIGNIFICANT_DIGITS = 4;
+/** Below this magnitude a fixed number of decimals reads as 0 (a loss of 2.3e-7 as "0.000000"). */
+const SMALL = 1e-3;
+/** From here on whole numbers, grouped: 4 significant digits would round away units. */
+const LARGE = 1e4;
+
+/**
+ * Any measured value as text (losses, Δ losses, speeds): 4 significant digits without trailing
+ * zeros ("3.77", "0.01235", "58.25"), scientific notation below 0.001 with the digits it needs
+ * ("2.3e-7", "-1.2e-9"), grouped whole numbers from 10,000 ("12,346"), and "0" only for zero.
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const rounded = Number(value.toPrecision(SIGNIFICANT_DIGITS));
+  const magnitude = Math.abs(rounded);
+  if (magnitude < SMALL) return rounded.toExponential(SIGNIFICANT_DIGITS - 1).replace(/\.?0+e/, 'e');
+  if (magnitude >= LARGE) return Math.round(value).toLocaleString('en-US');
+  return String(rounded);
+}

@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { nearestEpoch } from '../plots/index.ts';
@@ -30,7 +30,8 @@ const STEPS: Record<string, (index: number, count: number) => number> = {
 
 /**
  * The linked epoch: a slider over the analyzed checkpoints labelled in epochs, a jump-to-epoch
- * box that snaps to the nearest analyzed epoch, and keyboard steps (←/→, PageUp/PageDown, Home/End).
+ * box that snaps to the nearest analyzed epoch (and says so while that epoch is shown), and
+ * keyboard steps (←/→, PageUp/PageDown, Home/End).
  * @fires epoch-change - detail {epoch, committed}: uncommitted while dragging, committed on release,
  *   a key step or a jump.
  */
@@ -65,6 +66,11 @@ export class EpochControl extends LitElement {
         border: 1px solid var(--wb-border);
         border-radius: var(--wb-radius);
       }
+      .snapped {
+        margin: 0;
+        font-size: 0.8rem;
+        color: var(--wb-muted);
+      }
     `,
   ];
 
@@ -75,6 +81,8 @@ export class EpochControl extends LitElement {
 
   /** The epoch under the thumb while dragging, shown before the page has caught up. */
   @state() private dragged: number | null = null;
+  /** The last jump that landed elsewhere than typed: the typed epoch and the analyzed one shown instead. */
+  @state() private snap: { typed: number; epoch: number } | null = null;
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('value')) this.dragged = null;
@@ -85,6 +93,7 @@ export class EpochControl extends LitElement {
     const epoch = this.dragged ?? this.value;
     const index = epoch === null ? -1 : this.epochs.indexOf(epoch);
     const label = index < 0 ? 'No analyzed epochs' : `Epoch ${formatEpoch(epoch!)} (checkpoint ${index + 1} of ${count})`;
+    const snap = this.snap?.epoch === epoch ? this.snap : null;
     return html`<span class="label" id="label">${label}</span>
       <input
         type="range"
@@ -102,7 +111,12 @@ export class EpochControl extends LitElement {
       <label class="jump">
         Jump to epoch
         <input type="number" min="0" step="1" .value=${epoch === null ? '' : String(epoch)} ?disabled=${count === 0} @change=${this.onJump} />
-      </label>`;
+      </label>
+      ${snap
+        ? html`<p class="snapped" role="status">
+            No checkpoint was analyzed at epoch ${formatEpoch(snap.typed)}; snapped to the nearest one, ${formatEpoch(snap.epoch)}.
+          </p>`
+        : nothing}`;
   }
 
   private emit(epoch: number, committed: boolean) {
@@ -136,9 +150,11 @@ export class EpochControl extends LitElement {
 
   private onJump(event: Event) {
     const input = event.target as HTMLInputElement;
-    const epoch = input.value === '' ? undefined : nearestEpoch(this.epochs, Number(input.value));
+    const typed = Number(input.value);
+    const epoch = input.value === '' ? undefined : nearestEpoch(this.epochs, typed);
     if (epoch === undefined) return void (input.value = this.value === null ? '' : String(this.value));
     input.value = String(epoch);
+    this.snap = epoch === typed ? null : { typed, epoch };
     this.dragged = epoch;
     this.emit(epoch, true);
   }

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { formatDuration } from '../../shared/format.ts';
+import { formatDuration, formatNumber } from '../../shared/format.ts';
 import type { JobRecord, JobState } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
@@ -14,7 +14,11 @@ const STATE_LABEL: Record<JobState, string> = {
   interrupted: 'Interrupted',
 };
 
-const loss = (value: number | undefined) => (value === undefined ? '…' : value.toFixed(6));
+
+/** What a figure the job has not reported shows: "…" while it may still come, "–" once the job has ended. */
+function missingFigure(job: JobRecord): string {
+  return job.state === 'running' ? '…' : '–';
+}
 
 /**
  * The status panel both job pages share: state, progress bar, live figures, the latest message,
@@ -148,21 +152,23 @@ export class JobStatus extends LitElement {
 
   private trainFigures(job: JobRecord) {
     const p = job.progress;
+    const missing = missingFigure(job);
     return html`
-      <div><dt>Epoch</dt><dd>${p.epoch === undefined ? '…' : `${(p.epoch + 1).toLocaleString('en-US')} / ${p.numEpochs!.toLocaleString('en-US')}`}</dd></div>
-      <div><dt>Train loss</dt><dd>${loss(p.trainLoss)}</dd></div>
-      <div><dt>Test loss</dt><dd>${loss(p.testLoss)}</dd></div>
-      <div><dt>Speed</dt><dd>${p.msPerEpoch === undefined ? '…' : `${p.msPerEpoch.toFixed(1)} ms/epoch`}</dd></div>
+      <div><dt>Epoch</dt><dd>${p.epoch === undefined ? missing : `${(p.epoch + 1).toLocaleString('en-US')} / ${p.numEpochs!.toLocaleString('en-US')}`}</dd></div>
+      <div><dt>Train loss</dt><dd>${p.trainLoss === undefined ? missing : formatNumber(p.trainLoss)}</dd></div>
+      <div><dt>Test loss</dt><dd>${p.testLoss === undefined ? missing : formatNumber(p.testLoss)}</dd></div>
+      <div><dt>Speed</dt><dd>${p.msPerEpoch === undefined ? missing : `${formatNumber(p.msPerEpoch)} ms/epoch`}</dd></div>
       <div><dt>ETA</dt><dd>${job.state === 'running' ? formatDuration(p.etaSeconds) : '–'}</dd></div>
     `;
   }
 
   private analyzeFigures(job: JobRecord) {
     const p = job.progress;
+    const missing = missingFigure(job);
     return html`
-      <div><dt>Checkpoint</dt><dd>${p.checkpointCount ? `${Math.min((p.checkpointIndex ?? 0) + 1, p.checkpointCount)} of ${p.checkpointCount}` : '…'}</dd></div>
-      <div><dt>Epoch</dt><dd>${p.epoch ?? '…'}</dd></div>
-      <div><dt>Analyzer</dt><dd>${p.analyzer ?? '…'}</dd></div>
+      <div><dt>Checkpoint</dt><dd>${p.checkpointCount ? `${Math.min((p.checkpointIndex ?? 0) + 1, p.checkpointCount)} of ${p.checkpointCount}` : missing}</dd></div>
+      <div><dt>Epoch</dt><dd>${p.epoch ?? missing}</dd></div>
+      <div><dt>Analyzer</dt><dd>${p.analyzer ?? missing}</dd></div>
     `;
   }
 

@@ -1,5 +1,6 @@
-import { LitElement, css, svg, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, css, svg, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { formatNumber } from '../../shared/format.ts';
 import type { LossPoint } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
@@ -14,9 +15,25 @@ function decades(min: number, max: number): number[] {
   return ticks;
 }
 
+/** Round epoch ticks 0, step, 2·step, … up to `max`, the whole step 1, 2 or 5 × 10^k that makes at most `intervals` of them. */
+export function roundTicks(max: number, intervals = 5): number[] {
+  if (!(max > 0)) return [0];
+  const power = Math.max(1, 10 ** Math.floor(Math.log10(max / intervals)));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s * intervals >= max)!;
+  return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
+}
+
+/** The point whose epoch is nearest to `epoch` (points ascending by epoch). */
+function nearestPoint(points: readonly LossPoint[], epoch: number): LossPoint | undefined {
+  let best = points[0];
+  for (const point of points) if (Math.abs(point.epoch - epoch) < Math.abs(best!.epoch - epoch)) best = point;
+  return best;
+}
+
 /**
  * Train and test loss against epoch on a log scale, drawn as SVG so the job pages stay light
- * (Plotly loads only with the Visualization page). Redrawn as points arrive.
+ * (Plotly loads only with the Visualization page). Redrawn as points arrive; hovering reads out
+ * the epoch and both losses under the pointer.
  */
 @customElement('loss-chart')
 export class LossChart extends LitElement {
@@ -47,11 +64,29 @@ export class LossChart extends LitElement {
         fill: none;
         stroke-width: 1.5;
       }
+      .hit {
+        fill: transparent;
+      }
+      .guide {
+        stroke: var(--wb-muted);
+        stroke-dasharray: 3 3;
+      }
+      circle.train {
+        fill: #1f77b4;
+      }
+      circle.test {
+        fill: #ff7f0e;
+      }
       .legend {
         display: flex;
         gap: 14px;
         font-size: 0.8rem;
         color: var(--wb-muted);
+      }
+      .readout {
+        margin-left: auto;
+        font-family: var(--wb-mono);
+        color: var(--wb-fg);
       }
       .swatch {
         display: inline-block;
@@ -67,6 +102,11 @@ export class LossChart extends LitElement {
   /** The run's length, so the x axis does not rescale as training proceeds. */
   @property({ type: Number, attribute: 'num-epochs' }) numEpochs = 0;
 
+  /** The point under the pointer. */
+  @state() private hovered?: LossPoint;
+
+  @query('svg') private chart?: SVGSVGElement;
+
   override render() {
     const losses = this.points.flatMap((p) => [p.trainLoss, p.testLoss]).filter((v) => v > 0 && Number.isFinite(v));
     if (losses.length === 0) return html`<p class="legend">The loss curves appear here as training runs.</p>`;
@@ -74,27 +114,56 @@ export class LossChart extends LitElement {
     const yMax = Math.max(...losses);
     const logMin = Math.floor(Math.log10(yMin));
     const logMax = Math.max(Math.ceil(Math.log10(yMax)), logMin + 1);
-    const xMax = Math.max(this.numEpochs - 1, this.points.at(-1)!.epoch, 1);
+    const xMax = this.xMax;
     const x = (epoch: number) => PAD.left + (epoch / xMax) * (WIDTH - PAD.left - PAD.right);
     const y = (value: number) =>
       PAD.top + ((logMax - Math.log10(Math.max(value, 10 ** logMin))) / (logMax - logMin)) * (HEIGHT - PAD.top - PAD.bottom);
     const line = (key: 'trainLoss' | 'testLoss') => this.points.map((p) => `${x(p.epoch).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
-    const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * xMax));
+    const hovered = this.hovered;
     return html`
       <div class="legend">
         <span><span class="swatch" style="background:#1f77b4"></span>Train loss</span>
         <span><span class="swatch" style="background:#ff7f0e"></span>Test loss</span>
+        ${hovered
+          ? html`<span class="readout">Epoch ${hovered.epoch.toLocaleString('en-US')}: train ${formatNumber(hovered.trainLoss)}, test ${formatNumber(hovered.testLoss)}</span>`
+          : nothing}
       </div>
       <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Train and test loss (log scale) by epoch">
         ${decades(10 ** logMin, 10 ** logMax).map(
           (tick) => svg`<line class="grid" x1=${PAD.left} x2=${WIDTH - PAD.right} y1=${y(tick)} y2=${y(tick)}></line>
-            <text class="axis" x=${PAD.left - 6} y=${y(tick) + 3} text-anchor="end">${tick >= 0.001 && tick <= 1000 ? tick : tick.toExponential(0)}</text>`,
+            <text class="axis" x=${PAD.left - 6} y=${y(tick) + 3} text-anchor="end">${formatNumber(tick)}</text>`,
         )}
-        ${xTicks.map((tick) => svg`<text class="axis" x=${x(tick)} y=${HEIGHT - 8} text-anchor="middle">${tick.toLocaleString('en-US')}</text>`)}
+        ${roundTicks(xMax).map(
+          // A tick at the very end is anchored by its end, so its label stays inside the chart.
+          (tick) => svg`<text class="axis epoch" x=${x(tick)} y=${HEIGHT - 8} text-anchor=${tick === xMax ? 'end' : 'middle'}>${tick.toLocaleString('en-US')}</text>`,
+        )}
         <polyline class="train" points=${line('trainLoss')}></polyline>
         <polyline class="test" points=${line('testLoss')}></polyline>
+        ${hovered
+          ? svg`<line class="guide" x1=${x(hovered.epoch)} x2=${x(hovered.epoch)} y1=${PAD.top} y2=${HEIGHT - PAD.bottom}></line>
+            <circle class="train" cx=${x(hovered.epoch)} cy=${y(hovered.trainLoss)} r="3"></circle>
+            <circle class="test" cx=${x(hovered.epoch)} cy=${y(hovered.testLoss)} r="3"></circle>`
+          : nothing}
+        <rect class="hit" x=${PAD.left} y=${PAD.top} width=${WIDTH - PAD.left - PAD.right} height=${HEIGHT - PAD.top - PAD.bottom}
+          @pointermove=${this.onPointerMove} @pointerleave=${this.onPointerLeave}></rect>
       </svg>
     `;
+  }
+
+  /** The last epoch of the run (or of the points, if they go further): the x axis ends there. */
+  private get xMax(): number {
+    return Math.max(this.numEpochs - 1, this.points.at(-1)?.epoch ?? 0, 1);
+  }
+
+  private onPointerMove(event: PointerEvent) {
+    const box = this.chart!.getBoundingClientRect();
+    const svgX = ((event.clientX - box.left) / box.width) * WIDTH;
+    const epoch = ((svgX - PAD.left) / (WIDTH - PAD.left - PAD.right)) * this.xMax;
+    this.hovered = nearestPoint(this.points, epoch);
+  }
+
+  private onPointerLeave() {
+    this.hovered = undefined;
   }
 }
 

@@ -1,7 +1,7 @@
-import { LitElement, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
-import { exportFileName, plotCsv, viewInfo, type PlotSpec, type ViewId } from '../plots/index.ts';
+import { exportFileName, PLACEHOLDER, placeholderMessage, plotCsv, viewInfo, type PlotSpec, type ViewId } from '../plots/index.ts';
 
 type PlotlyModule = typeof import('plotly.js-dist-min').default;
 
@@ -36,6 +36,9 @@ export function loadPlotly(): Promise<PlotlyModule> {
   return plotlyModule;
 }
 
+/** What a panel says until Plotly has drawn its figure. */
+const LOADING = 'Loading…';
+
 /** How far outside the viewport a lazy panel already counts as in view (drawn ahead of scrolling). */
 const NEAR_PX = 100;
 
@@ -51,8 +54,17 @@ panelSheet.replaceSync(`
     border: 1px solid #d9e2ec; border-radius: 4px; background: #fff; color: #3e4c59;
   }
   plot-panel .plot-toolbar button:disabled { opacity: 0.4; cursor: default; }
+  plot-panel .plot-area { position: relative; }
   plot-panel .plot-graph { transition: opacity 0.15s; }
   plot-panel[busy] .plot-graph { opacity: 0.55; }
+  plot-panel .plot-message {
+    position: absolute; inset: 0; display: flex; flex-direction: column; gap: 6px; align-items: center; justify-content: center;
+    background: #fff; color: grey; font: 16px system-ui, sans-serif; text-align: center;
+    /* Clicks reach the figure while Plotly finishes its first draw under the message. */
+    pointer-events: none;
+  }
+  plot-panel .plot-message a { pointer-events: auto; }
+  plot-panel .plot-message strong { color: #2a3f5f; font-weight: 600; }
 `);
 
 /**
@@ -91,7 +103,9 @@ function downloadText(text: string, fileName: string, type: string): void {
  * changed, e.g. an epoch marker); `restyleTraces` patches the drawn figure's traces. With `lazy`, a panel out of view keeps
  * only the latest spec and patches, and draws them when it scrolls into view. The graph lives in
  * light DOM so Plotly's event handling sees it directly; it is purged on disconnect and re-plotted
- * on reconnect.
+ * on reconnect. In the figure's place until Plotly has drawn it, the panel shows its view's title
+ * and "Loading…"; a placeholder spec is shown the same way with its message, at once and without
+ * Plotly.
  *
  * @fires plot-click - a point was clicked; detail: the view and the point's x, y and customdata.
  * @fires plot-visible - a lazy panel came into (or near) the viewport; detail: the view.
@@ -108,6 +122,11 @@ export class PlotPanel extends LitElement {
   @property({ type: Boolean }) lazy = false;
   /** New data is on its way: the figure is dimmed. */
   @property({ type: Boolean, reflect: true }) busy = false;
+  /** The Analysis Run page for this panel's variant: a "Run analysis first" placeholder links there. */
+  @property({ attribute: 'analysis-href' }) analysisHref = '';
+
+  /** Whether Plotly has drawn the current figure (until then the panel says it is loading). */
+  @state() private plotted = false;
 
   /** The spec on screen; null before the first draw and after a purge. */
   private drawnSpec: PlotSpec | null = null;
@@ -188,6 +207,7 @@ export class PlotPanel extends LitElement {
     cancelAnimationFrame(this.resizeFrame);
     if (this.drawnSpec) void loadPlotly().then((plotly) => plotly.purge(this.graph));
     this.drawnSpec = null;
+    this.plotted = false;
     this.patchesDrawn = false;
   }
 
@@ -204,14 +224,25 @@ export class PlotPanel extends LitElement {
   }
 
   override render() {
-    const exportable = this.spec !== null && this.spec.data.length > 0;
+    const placeholder = this.spec ? placeholderMessage(this.spec) : null;
+    const message = placeholder ?? (this.plotted ? null : LOADING);
+    const exportable = this.spec !== null && placeholder === null;
     const height = this.spec?.layout.height ?? viewInfo(this.view).height;
     return html`<div class="plot-toolbar" role="toolbar" aria-label="Export">
         <button ?disabled=${!exportable} title="Download as PNG" @click=${() => this.downloadImage('png')}>PNG</button>
         <button ?disabled=${!exportable} title="Download as SVG" @click=${() => this.downloadImage('svg')}>SVG</button>
         <button ?disabled=${!exportable} title="Download the plotted data as CSV" @click=${this.downloadCsv}>CSV</button>
       </div>
-      <div class="plot-graph" style="min-height: ${height}px"></div>`;
+      <div class="plot-area">
+        <div class="plot-graph" style="min-height: ${height}px"></div>
+        ${message === null
+          ? nothing
+          : html`<div class="plot-message"><strong>${viewInfo(this.view).title}</strong><span>${this.renderMessage(message)}</span></div>`}
+      </div>`;
+  }
+
+  private renderMessage(message: string) {
+    return message === PLACEHOLDER.runAnalysisFirst && this.analysisHref ? html`<a href=${this.analysisHref}>${message}</a>` : message;
   }
 
   private get graph(): HTMLDivElement {
@@ -240,7 +271,9 @@ export class PlotPanel extends LitElement {
   }
 
   private async draw(): Promise<void> {
-    if (!this.spec || !this.isConnected || !this.inView) return;
+    if (!this.spec || !this.isConnected) return;
+    if (placeholderMessage(this.spec) !== null) return this.clear();
+    if (!this.inView) return;
     const plotly = await loadPlotly();
     const spec = this.spec;
     if (!this.isConnected || !spec) return;
@@ -258,6 +291,7 @@ export class PlotPanel extends LitElement {
       // Disconnected while drawing: nothing is kept on screen, so the next connection re-plots.
       if (!this.isConnected) return plotly.purge(graph);
       this.drawnSpec = spec;
+      this.plotted = true;
       this.drawnWidth = graph.clientWidth;
       this.patchesDrawn = false;
     }
@@ -265,6 +299,14 @@ export class PlotPanel extends LitElement {
       this.patchesDrawn = true;
       if (this.restylePatch) await plotly.restyle(graph, this.restylePatch.update as Data, this.restylePatch.traceIndices);
     }
+  }
+
+  /** Removes the drawn figure: a placeholder's message takes its place. */
+  private async clear(): Promise<void> {
+    if (!this.drawnSpec) return;
+    (await loadPlotly()).purge(this.graph);
+    this.drawnSpec = null;
+    this.plotted = false;
   }
 
   private scheduleResize(): void {

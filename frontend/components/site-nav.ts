@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { APP_VERSION } from '../../version.ts';
+import { APP_NAME } from '../pages/page-title.ts';
 import { theme } from '../styles/theme.ts';
 
 export interface NavLink {
@@ -101,7 +102,7 @@ export class SiteNav extends LitElement {
   override render() {
     return html`
       <nav aria-label="Site">
-        <span class="brand">Training Dynamics Workbench<span class="version">v${APP_VERSION}</span></span>
+        <span class="brand">${APP_NAME}<span class="version">v${APP_VERSION}</span></span>
         ${NAV_GROUPS.map(
           (group) => html`
             <div class="group" role="group" aria-label=${group.label}>

@@ -23,7 +23,8 @@ export function variantLabel(variant: VariantSummary): string {
 }
 
 /**
- * Picks a variant of one family, showing each variant's state. Nothing is pre-selected.
+ * Picks a variant of one family, showing each variant's state. Nothing is pre-selected, and a
+ * `value` the list lacks selects nothing and says so (never another variant).
  * @fires variant-change - the user chose a variant; `detail.variant` is its name.
  */
 @customElement('variant-select')
@@ -37,17 +38,22 @@ export class VariantSelect extends LitElement {
   @property({ type: Boolean }) disabled = false;
 
   override render() {
+    const known = this.variants.some((variant) => variant.name === this.value);
     return html`<label>
       <span>${this.label}</span>
       <select name="variant" ?disabled=${this.disabled} @change=${this.onChange}>
-        <option value="" disabled ?selected=${this.value === ''}>
-          ${this.variants.length ? 'Select variant...' : 'No variants yet'}
-        </option>
+        <option value="" disabled ?selected=${!known}>${this.prompt(known)}</option>
         ${this.variants.map(
           (variant) => html`<option value=${variant.name} ?selected=${variant.name === this.value}>${variantLabel(variant)}</option>`,
         )}
       </select>
     </label>`;
+  }
+
+  /** The text of the empty choice: what to do, or why nothing is selected. */
+  private prompt(known: boolean): string {
+    if (this.variants.length === 0) return 'No variants yet';
+    return this.value && !known ? `Not found: ${this.value}` : 'Select variant...';
   }
 
   private onChange(event: Event) {

@@ -2,6 +2,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
+import type { VariantDetail } from '../../shared/artifacts.ts';
+import { formatNumber } from '../../shared/format.ts';
 import {
   FLATNESS_METRICS,
   isAttentionMatrix,
@@ -30,9 +32,10 @@ export type VizControlDetail =
 export type VizControlChangeEvent = CustomEvent<VizControlDetail>;
 
 /**
- * The Visualization page's controls: family, variant (with its state), the linked epoch, neuron,
- * attention relationship, trajectory group, SV matrix and head (attention matrices only), flatness
- * metric, and a status line. It collapses to a thin strip that still shows the current epoch.
+ * The Visualization page's controls: family, variant (with its state and its run's settings), the
+ * linked epoch, neuron, attention relationship, trajectory group, SV matrix and head (attention
+ * matrices only), flatness metric, and a status line. It collapses to a thin strip that still shows
+ * the current epoch.
  * @fires family-change - from the family picker
  * @fires variant-change - from the variant picker
  * @fires epoch-change - from the epoch control: detail {epoch, committed}
@@ -145,6 +148,20 @@ export class VizSidebar extends LitElement {
         color: var(--wb-muted);
         overflow-wrap: anywhere;
       }
+      .run {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 2px 10px;
+        margin: -6px 0 0;
+        font-size: 0.8rem;
+      }
+      .run dt {
+        color: var(--wb-muted);
+      }
+      .run dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
     `,
   ];
 
@@ -152,6 +169,9 @@ export class VizSidebar extends LitElement {
   @property() family = '';
   @property({ attribute: false }) variants: VariantSummary[] = [];
   @property() variant = '';
+  /** The variant's training settings (null before training has finished or while none is open) and its length. */
+  @property({ attribute: false }) run: VariantDetail['run'] = null;
+  @property({ type: Number, attribute: 'num-epochs' }) numEpochs = 0;
   /** The analyzed epochs, ascending. */
   @property({ attribute: false }) epochs: readonly number[] = [];
   @property({ type: Number }) epoch: number | null = null;
@@ -184,6 +204,7 @@ export class VizSidebar extends LitElement {
       </header>
       <family-select label="Family" .families=${this.families} .value=${this.family}></family-select>
       <variant-select .variants=${this.variants} .value=${this.variant}></variant-select>
+      ${this.run ? this.renderRun(this.run) : nothing}
       <epoch-control .epochs=${this.epochs} .value=${this.epoch}></epoch-control>
       <label>
         <span>Neuron ${this.neuron}</span>
@@ -232,6 +253,19 @@ export class VizSidebar extends LitElement {
       </label>
       <p class="status" role="status">${this.status}</p>
     </div>`;
+  }
+
+  private renderRun(run: NonNullable<VariantDetail['run']>) {
+    return html`<dl class="run" aria-label="Run settings">
+      <dt>Training fraction</dt>
+      <dd>${formatNumber(run.trainingFraction)}</dd>
+      <dt>Data seed</dt>
+      <dd>${run.dataSeed}</dd>
+      <dt>Epochs</dt>
+      <dd>${formatEpoch(this.numEpochs)} (0 … ${formatEpoch(this.numEpochs - 1)})</dd>
+      <dt>Backend</dt>
+      <dd>${run.backend}</dd>
+    </dl>`;
   }
 
   private inputValue(event: Event): string {

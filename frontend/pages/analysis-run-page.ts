@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import type { AnalysisStatus, AnalyzerStatus } from '../../shared/artifacts.ts';
+import { ANALYZER_INFO } from '../../shared/analyzer-info.ts';
 import type { JobRecord } from '../../shared/jobs.ts';
 import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
@@ -9,22 +10,31 @@ import '../components/family-select.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
 import { formatDuration } from '../../shared/format.ts';
 import '../components/job-status.ts';
+import type { JobCancelEvent } from '../components/job-status.ts';
 import '../components/variant-select.ts';
 import type { VariantChangeEvent } from '../components/variant-select.ts';
 import { buttonStyles, jobPageLayout, pageLayout, theme } from '../styles/theme.ts';
+import { PageTitle } from './page-title.ts';
 
 const ANALYZABLE = new Set(['trained', 'analyzed']);
+/** States in which a job of the server holds the variant. */
+const BUSY = new Set(['training', 'analyzing']);
 
 function notAnalyzableReason(variant: VariantSummary): string {
-  if (variant.state === 'training' || variant.state === 'analyzing') {
-    return `A job is ${variant.state} this variant; wait for it to finish (its status is shown here while it runs).`;
-  }
-  return `This variant is ${variant.state}; only a variant that finished training can be analyzed.`;
+  if (BUSY.has(variant.state)) return `A job is ${variant.state} this variant; its progress is shown under Status, and the variant can be analyzed once it ends.`;
+  return `This variant is ${variant.state}; only a variant that finished training can be analyzed. Train it (again) on the Training page.`;
+}
+
+/** "≈ 86 % of the time", "< 1 % of the time": an analyzer's share of a full analysis. */
+function costText(percent: number): string {
+  return percent >= 1 ? `≈ ${Math.round(percent)} % of the time` : '< 1 % of the time';
 }
 
 /**
- * Analysis Run: pick a family and a trained variant, see which analyzers already have results,
- * choose which to run (and whether to recompute), run, and watch progress per checkpoint.
+ * Analysis Run: pick a family and a trained variant (or arrive with `?family=…&variant=…`), see
+ * what each analyzer computes, what it costs and which results exist, choose which to run (and
+ * whether to recompute), run, and watch progress per checkpoint. A variant still training shows
+ * that job's progress.
  */
 @customElement('analysis-run-page')
 export class AnalysisRunPage extends WithApi(LitElement) {
@@ -60,6 +70,15 @@ export class AnalysisRunPage extends WithApi(LitElement) {
       .analyzer code {
         font-family: var(--wb-mono);
       }
+      .about {
+        display: grid;
+        gap: 1px;
+      }
+      .description,
+      .cost {
+        font-size: 0.78rem;
+        color: var(--wb-muted);
+      }
       .done {
         font-family: var(--wb-mono);
         font-size: 0.8rem;
@@ -94,6 +113,9 @@ export class AnalysisRunPage extends WithApi(LitElement) {
   @state() private force = false;
   @state() private error = '';
   private readonly watcher = new JobWatcher(this, () => this.api, (job) => void this.onJobFinished(job));
+  /** Follows the training job of a selected variant that is still training. */
+  private readonly trainingWatcher = new JobWatcher(this, () => this.api, (job) => void this.onJobFinished(job));
+  protected readonly tabTitle = new PageTitle(this, () => (this.variant ? `Analysis Run — ${this.variant}` : 'Analysis Run'));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -119,8 +141,9 @@ export class AnalysisRunPage extends WithApi(LitElement) {
         </section>
         <section aria-label="Status">
           <h2>Status</h2>
-          <job-status .job=${this.watcher.job} idle-text="Select a variant to analyze" @job-cancel=${this.onCancel}>
-            ${this.renderSummary(this.watcher.job)}
+          ${this.watcher.error ? html`<p class="error" role="alert">${this.watcher.error}</p>` : nothing}
+          <job-status .job=${this.shownJob} idle-text=${this.idleText(selected)} @job-cancel=${this.onCancel}>
+            ${this.renderSummary(this.shownJob)}
           </job-status>
         </section>
       </div>`;
@@ -132,13 +155,17 @@ export class AnalysisRunPage extends WithApi(LitElement) {
       a.kind === 'cross_epoch' ? `covers ${a.epochsDone.length} / ${total}` : `${a.epochsDone.length} / ${total} epochs`;
     return html`<fieldset>
       <legend>Analyzers</legend>
-      ${status.analyzers.map(
-        (a) => html`<label class="analyzer">
+      ${status.analyzers.map((a) => {
+        const info = ANALYZER_INFO[a.name];
+        return html`<label class="analyzer">
           <input type="checkbox" name=${a.name} .checked=${!this.excluded.has(a.name)} @change=${(e: Event) => this.toggle(a.name, e)} />
-          <code>${a.name}${a.kind === 'cross_epoch' ? ' (cross-epoch)' : ''}</code>
+          <span class="about">
+            <code>${a.name}${a.kind === 'cross_epoch' ? ' (cross-epoch)' : ''}</code>
+            ${info ? html`<span class="description">${info.description}</span><span class="cost">${costText(info.costPercent)}</span>` : nothing}
+          </span>
           <span class="done" ?data-complete=${a.complete}>${a.complete ? '✓ ' : ''}${progressText(a)}</span>
-        </label>`,
-      )}
+        </label>`;
+      })}
       <div class="row">
         <button @click=${() => (this.excluded = new Set())}>All</button>
         <button @click=${() => (this.excluded = new Set(status.analyzers.map((a) => a.name)))}>None</button>
@@ -167,6 +194,33 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     </div>`;
   }
 
+  /**
+   * The job the status card shows: an analysis while it runs or when it is of the selected
+   * variant, else the selected variant's training while it runs.
+   */
+  private get shownJob(): JobRecord | undefined {
+    const analysis = this.watcher.job;
+    if (analysis && (analysis.state === 'running' || analysis.variant === this.variant)) return analysis;
+    const training = this.trainingWatcher.job;
+    return training?.state === 'running' && training.variant === this.variant ? training : undefined;
+  }
+
+  /** What the status card says while it shows no job, for the current selection. */
+  private idleText(selected: VariantSummary | undefined): string {
+    if (!this.family) return 'Loading…';
+    if (this.variants.length === 0) return 'No variants yet: train one on the Training page first.';
+    if (!selected) return 'Select a variant to analyze';
+    if (!ANALYZABLE.has(selected.state)) return notAnalyzableReason(selected);
+    if (!this.status) return `Loading the analyzers of ${selected.name}…`;
+    const chosen = this.status.analyzers.filter((a) => !this.excluded.has(a.name));
+    if (chosen.length === 0) return 'Choose at least one analyzer.';
+    if (!this.force && chosen.every((a) => a.complete)) {
+      return `The chosen analyzers already have results for all ${this.status.checkpointEpochs.length} checkpoints; tick "Recompute" to compute them again.`;
+    }
+    return `Ready to analyze ${selected.name} with ${chosen.length} of ${this.status.analyzers.length} analyzers: press Run Analysis.`;
+  }
+
+  /** The variant in the URL (`?family=…&variant=…`) if any, else the variant of a running analysis. */
   private async load() {
     try {
       this.families = (await this.api.families()).families;
@@ -174,9 +228,9 @@ export class AnalysisRunPage extends WithApi(LitElement) {
       const family = this.families.find((f) => f.name === query.get('family')) ?? this.families[0];
       if (!family) return;
       await this.selectFamily(family.name, query.get('variant') ?? '');
-      if (await this.watcher.resume({ kind: 'analyze' })) {
+      if ((await this.watcher.resume({ kind: 'analyze' })) && !this.variant) {
         const job = this.watcher.job!;
-        if (job.family !== this.family || job.variant !== this.variant) await this.selectFamily(job.family, job.variant);
+        await this.selectFamily(job.family, job.variant);
       }
     } catch (error) {
       this.error = (error as Error).message;
@@ -194,7 +248,17 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     this.status = undefined;
     this.excluded = new Set();
     this.error = '';
-    if (variant) this.status = await this.api.analysisStatus(this.family, variant);
+    if (!variant) return;
+    if (BUSY.has(this.variants.find((v) => v.name === variant)!.state)) await this.followJobOf(variant);
+    this.status = await this.api.analysisStatus(this.family, variant);
+  }
+
+  /** Follows the job that holds the variant (training or analyzing it), so its progress shows under Status. */
+  private async followJobOf(variant: string) {
+    const job = (await this.api.jobs({ state: 'running', family: this.family, variant })).jobs[0];
+    if (!job) return;
+    const watcher = job.kind === 'train' ? this.trainingWatcher : this.watcher;
+    if (watcher.job?.id !== job.id) watcher.watch(job);
   }
 
   private async refresh() {
@@ -245,9 +309,10 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     if (job.family === this.family) await this.refresh();
   }
 
-  private async onCancel() {
+  /** Cancels the job the status card shows (an analysis, or the selected variant's training). */
+  private async onCancel(event: JobCancelEvent) {
     try {
-      await this.watcher.cancel();
+      await this.api.cancelJob(event.detail.id);
     } catch (error) {
       this.error = (error as Error).message;
     }

@@ -1,11 +1,14 @@
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { pageLayout, theme } from '../styles/theme.ts';
+import { PageTitle } from './page-title.ts';
 
 /** Placeholder for the reports section: says what will come. */
 @customElement('reports-page')
 export class ReportsPage extends LitElement {
   static override styles = [theme, pageLayout];
+
+  protected readonly tabTitle = new PageTitle(this, () => 'Reports');
 
   override render() {
     return html`<h1>Reports</h1>

@@ -4,8 +4,10 @@
  */
 import type { FamilySummary } from '../../shared/api.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
+import { formatDuration, formatNumber } from '../../shared/format.ts';
 import { trainJobSchema, type TrainJobRequest } from '../../shared/jobs.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
+import { estimateTrainingSeconds, type EpochSpeed } from '../../shared/training-presets.ts';
 import { fieldErrors } from '../../shared/validation.ts';
 import { variantName } from '../../shared/variant-name.ts';
 
@@ -29,13 +31,34 @@ export interface TrainingFormCheck {
 }
 
 export function initialTrainingValues(family: FamilySummary): TrainingFormValues {
+  return trainingValues(family.defaults, TRAINING_DEFAULTS);
+}
+
+/** The form showing given settings: a preset's, or the request of the job that is running. */
+export function trainingValues(
+  params: Record<string, number>,
+  training: { data_seed: number; training_fraction: number; num_epochs: number; checkpoint_epochs?: readonly number[] | null },
+): TrainingFormValues {
   return {
-    params: Object.fromEntries(Object.entries(family.defaults).map(([name, value]) => [name, String(value)])),
-    data_seed: String(TRAINING_DEFAULTS.data_seed),
-    training_fraction: String(TRAINING_DEFAULTS.training_fraction),
-    num_epochs: String(TRAINING_DEFAULTS.num_epochs),
-    checkpoints: '',
+    params: Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)])),
+    data_seed: String(training.data_seed),
+    training_fraction: String(training.training_fraction),
+    num_epochs: String(training.num_epochs),
+    checkpoints: training.checkpoint_epochs?.join(', ') ?? '',
   };
+}
+
+/** "≈ 42 s on this machine": how long `numEpochs` epochs at `prime` take at `speed`. */
+export function estimateText(prime: number, numEpochs: number, speed: EpochSpeed): string {
+  return `≈ ${formatDuration(estimateTrainingSeconds(prime, numEpochs, speed))} on this machine`;
+}
+
+/** Where the estimates come from, said plainly. */
+export function estimateSource(speed: EpochSpeed): string {
+  const figure = `${formatNumber(speed.msPerEpoch)} ms/epoch at p = ${speed.prime}`;
+  return speed.measured
+    ? `Estimates: the last run measured here, ${figure}, scaled by p².`
+    : `Estimates: a rough ${figure} (2 cores, OpenBLAS) scaled by p²; no run has been timed here yet.`;
 }
 
 /** '' → absent (so the message says a value is required); numeric text → number; else the text itself. */

@@ -3,22 +3,26 @@ import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
 import type { JobRecord, TrainResult } from '../../shared/jobs.ts';
+import { lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
 import { ApiRequestError } from '../api/client.ts';
 import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
-import { formatDuration } from '../../shared/format.ts';
+import { formatDuration, formatNumber } from '../../shared/format.ts';
 import '../components/job-status.ts';
 import '../components/loss-chart.ts';
 import '../components/param-form.ts';
 import type { FieldInputEvent, FieldSpec } from '../components/param-form.ts';
 import { buttonStyles, jobPageLayout, pageLayout, theme } from '../styles/theme.ts';
-import { checkTrainingForm, initialTrainingValues, type TrainingFormValues } from './training-form.ts';
+import { PageTitle } from './page-title.ts';
+import { checkTrainingForm, estimateSource, estimateText, initialTrainingValues, trainingValues, type TrainingFormValues } from './training-form.ts';
 
 /**
- * Training: pick a family, set its domain parameters (inputs built from the family's schema)
- * and the training parameters, preview the variant name, start, and watch the run live.
+ * Training: pick a family (or a named preset, with the time it takes here), set its domain
+ * parameters (inputs built from the family's schema) and the training parameters, preview the
+ * variant name, start, and watch the run live. Coming back shows the running job with its settings
+ * in the form, or the latest finished one.
  */
 @customElement('training-page')
 export class TrainingPage extends WithApi(LitElement) {
@@ -54,6 +58,29 @@ export class TrainingPage extends WithApi(LitElement) {
       family-select {
         margin-bottom: 14px;
       }
+      .presets {
+        display: grid;
+        gap: 8px;
+        margin: 0 0 14px;
+        padding: 10px 14px 12px;
+        border: 1px solid var(--wb-border);
+        border-radius: var(--wb-radius);
+        background: var(--wb-surface);
+      }
+      .presets legend {
+        font-weight: 600;
+        padding: 0 4px;
+      }
+      .presets button {
+        display: grid;
+        gap: 2px;
+        text-align: left;
+      }
+      .presets .estimate,
+      .presets .source {
+        font-size: 0.78rem;
+        color: var(--wb-muted);
+      }
     `,
   ];
 
@@ -65,7 +92,12 @@ export class TrainingPage extends WithApi(LitElement) {
   @state() private overwrite = false;
   @state() private submitError = '';
   @state() private loadError = '';
-  private readonly watcher = new JobWatcher(this, () => this.api, () => void this.loadVariants());
+  /** The newest training job as the page opened, when none was running: its outcome stays in view. */
+  @state() private latest?: JobRecord;
+  /** How fast training runs here, for the presets' time estimates. */
+  @state() private speed: EpochSpeed = ROUGH_SPEED;
+  private readonly watcher = new JobWatcher(this, () => this.api, (job) => this.onJobFinished(job));
+  protected readonly tabTitle = new PageTitle(this, () => 'Training');
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -79,11 +111,12 @@ export class TrainingPage extends WithApi(LitElement) {
         <section aria-label="Parameters">${this.renderForm()}</section>
         <section aria-label="Status">
           <h2>Status</h2>
-          <job-status .job=${this.watcher.job} idle-text="Ready to train" @job-cancel=${this.onCancel}>
-            ${this.watcher.job?.lossHistory
-              ? html`<loss-chart .points=${this.watcher.job.lossHistory} num-epochs=${this.watcher.job.progress.numEpochs ?? 0}></loss-chart>`
+          ${this.watcher.error ? html`<p class="error" role="alert">${this.watcher.error}</p>` : nothing}
+          <job-status .job=${this.shownJob} idle-text="Ready to train" @job-cancel=${this.onCancel}>
+            ${this.shownJob?.lossHistory
+              ? html`<loss-chart .points=${this.shownJob.lossHistory} num-epochs=${this.shownJob.progress.numEpochs ?? 0}></loss-chart>`
               : nothing}
-            ${this.renderSummary(this.watcher.job)}
+            ${this.renderSummary(this.shownJob)}
           </job-status>
         </section>
       </div>`;
@@ -96,6 +129,7 @@ export class TrainingPage extends WithApi(LitElement) {
     const canStart = check.request !== undefined && !this.watcher.running && (!existing || this.overwrite);
     return html`
       <family-select .families=${this.families} .value=${this.family.name} @family-change=${this.onFamilyChange}></family-select>
+      ${this.renderPresets(this.family)}
       <param-form heading="Domain parameters" .fields=${this.domainFields(check.errors)} @field-input=${this.onDomainInput}></param-form>
       <param-form heading="Training parameters" .fields=${this.trainingFields(check.errors)} @field-input=${this.onTrainingInput}></param-form>
       <div class="preview" aria-live="polite" data-testid="variant-preview">
@@ -111,6 +145,21 @@ export class TrainingPage extends WithApi(LitElement) {
       <button class="primary wide" ?disabled=${!canStart} @click=${() => this.start(check.request!, Boolean(existing))}>Start Training</button>
       ${this.submitError ? html`<p class="error" role="alert">${this.submitError}</p>` : nothing}
     `;
+  }
+
+  private renderPresets(family: FamilySummary) {
+    const presets = TRAINING_PRESETS.filter((preset) => preset.family === family.name);
+    if (presets.length === 0) return nothing;
+    return html`<fieldset class="presets">
+      <legend>Presets</legend>
+      ${presets.map(
+        (preset) => html`<button type="button" ?disabled=${this.watcher.running} @click=${() => this.applyPreset(preset)}>
+          <span>${preset.label}</span>
+          <span class="estimate">${estimateText(preset.params.prime!, preset.training.num_epochs, this.speed)}</span>
+        </button>`,
+      )}
+      <span class="source">${estimateSource(this.speed)}</span>
+    </fieldset>`;
   }
 
   private domainFields(errors: Record<string, string>): FieldSpec[] {
@@ -130,7 +179,9 @@ export class TrainingPage extends WithApi(LitElement) {
   private trainingFields(errors: Record<string, string>): FieldSpec[] {
     const values = this.values!;
     const epochs = Number(values.num_epochs);
-    const defaultCount = Number.isInteger(epochs) && epochs > 0 ? defaultCheckpointEpochs(epochs).length : undefined;
+    const validEpochs = Number.isInteger(epochs) && epochs > 0;
+    const defaultCount = validEpochs ? defaultCheckpointEpochs(epochs).length : undefined;
+    const last = (epochs - 1).toLocaleString('en-US');
     return [
       { name: 'data_seed', label: 'Data seed', description: 'Random seed for the train/test split', kind: 'number', min: 0, step: 1, value: values.data_seed, error: errors.data_seed },
       {
@@ -144,11 +195,22 @@ export class TrainingPage extends WithApi(LitElement) {
         value: values.training_fraction,
         error: errors.training_fraction,
       },
-      { name: 'num_epochs', label: 'Total epochs', description: 'Full-batch optimizer steps', kind: 'number', min: 1, step: 1, value: values.num_epochs, error: errors.num_epochs },
+      {
+        name: 'num_epochs',
+        label: 'Total epochs',
+        description: `Full-batch optimizer steps, counted from 0${validEpochs ? `: this run has epochs 0 … ${last}` : ''}`,
+        kind: 'number',
+        min: 1,
+        step: 1,
+        value: values.num_epochs,
+        error: errors.num_epochs,
+      },
       {
         name: 'checkpoints',
         label: 'Checkpoint epochs (comma-separated)',
-        description: `Leave empty for the default schedule: ${DEFAULT_SCHEDULE_DESCRIPTION}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. The final epoch is always saved.`,
+        description:
+          `Leave empty for the default schedule: ${DEFAULT_SCHEDULE_DESCRIPTION}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. ` +
+          `The final epoch${validEpochs ? `, ${last},` : ''} is always saved; ${validEpochs ? epochs.toLocaleString('en-US') : 'the number of epochs'} in the list also means it.`,
         kind: 'text',
         placeholder: 'Leave empty for default schedule',
         value: values.checkpoints,
@@ -166,8 +228,8 @@ export class TrainingPage extends WithApi(LitElement) {
       <dl>
         <dt>Variant</dt><dd>${result.variant}</dd>
         <dt>Checkpoints</dt><dd>${result.checkpointCount}</dd>
-        <dt>Final train loss</dt><dd>${result.finalTrainLoss.toFixed(6)}</dd>
-        <dt>Final test loss</dt><dd>${result.finalTestLoss.toFixed(6)}</dd>
+        <dt>Final train loss</dt><dd>${formatNumber(result.finalTrainLoss)}</dd>
+        <dt>Final test loss</dt><dd>${formatNumber(result.finalTestLoss)}</dd>
         <dt>Wall time</dt><dd>${formatDuration(result.wallTimeSeconds)} (${result.backend} backend)</dd>
       </dl>
       <div class="links">
@@ -177,15 +239,38 @@ export class TrainingPage extends WithApi(LitElement) {
     </div>`;
   }
 
+  /** The job the status card shows: the one followed live, else the latest as the page opened. */
+  private get shownJob(): JobRecord | undefined {
+    return this.watcher.job ?? this.latest;
+  }
+
+  /**
+   * Families first, then the training jobs (newest first): a running one is followed and its
+   * settings fill the form; otherwise the newest stays in the status card. The newest with a
+   * measured speed times the presets.
+   */
   private async load() {
     try {
       const { families } = await this.api.families();
       this.families = families;
       if (families[0]) this.selectFamily(families[0]);
-      await this.watcher.resume({ kind: 'train' });
+      const { jobs } = await this.api.jobs({ kind: 'train' });
+      this.speed = lastMeasuredSpeed(jobs) ?? ROUGH_SPEED;
+      const newest = jobs[0];
+      if (newest?.state === 'running') this.follow(newest);
+      else this.latest = newest;
     } catch (error) {
       this.loadError = (error as Error).message;
     }
+  }
+
+  /** Follows a running job and shows its settings in the form. */
+  private follow(job: JobRecord) {
+    this.watcher.watch(job);
+    const family = this.families.find((f) => f.name === job.family);
+    if (!family || job.request.kind !== 'train') return;
+    this.selectFamily(family);
+    this.values = trainingValues(job.request.params, job.request.training);
   }
 
   private selectFamily(family: FamilySummary) {
@@ -202,6 +287,16 @@ export class TrainingPage extends WithApi(LitElement) {
     } catch (error) {
       this.loadError = (error as Error).message;
     }
+  }
+
+  private applyPreset(preset: TrainingPreset) {
+    this.values = trainingValues(preset.params, preset.training);
+    this.overwrite = false;
+  }
+
+  private onJobFinished(job: JobRecord) {
+    this.speed = lastMeasuredSpeed([job]) ?? this.speed;
+    void this.loadVariants();
   }
 
   private onFamilyChange(event: FamilyChangeEvent) {

@@ -67,6 +67,7 @@ import {
   type ViewId,
 } from '../plots/index.ts';
 import { theme } from '../styles/theme.ts';
+import { PageTitle } from './page-title.ts';
 import { DEFAULT_SELECTION, formatVizQuery, parseVizQuery, type VizSelection } from './viz-query.ts';
 
 /** The page's sections (docs/ARCHITECTURE.md §7.1), covering VIEWS in page order. */
@@ -125,6 +126,8 @@ const URL_WRITE_DELAY_MS = 250;
 const CACHE_ENTRIES = 64;
 
 const LOADING = 'Loading…';
+/** Why no variant is shown when the family has none: the page then says how to make one. */
+const NO_VARIANTS = 'No variants yet';
 
 /** Placeholders have no traces: nothing to export, and no marker to move. */
 function isPlaceholder(spec: PlotSpec | undefined): boolean {
@@ -166,16 +169,17 @@ export class VizPage extends WithApi(LitElement) {
   static override styles = [
     theme,
     css`
+      /* The page, not the plots, is capped in width: hiding the sidebar hands its width to the plots. */
       :host {
         display: flex;
         align-items: stretch;
         min-height: 100%;
+        max-width: 1500px;
       }
       .content {
         flex: 1;
         min-width: 0;
         padding: 16px 24px 40px;
-        max-width: 1200px;
       }
       h1 {
         font-size: 1.4rem;
@@ -194,6 +198,19 @@ export class VizPage extends WithApi(LitElement) {
       .error {
         color: var(--wb-danger);
       }
+      .first-run {
+        max-width: 640px;
+        padding: 16px 20px;
+        border: 1px solid var(--wb-border);
+        border-radius: var(--wb-radius);
+        background: var(--wb-surface);
+      }
+      .first-run h2 {
+        margin-top: 0;
+        color: var(--wb-fg);
+        text-transform: none;
+        letter-spacing: 0;
+      }
     `,
   ];
 
@@ -201,12 +218,13 @@ export class VizPage extends WithApi(LitElement) {
   @state() private variants: VariantSummary[] = [];
   @state() private selection: VizSelection = { ...DEFAULT_SELECTION };
   @state() private detail: VariantDetail | null = null;
-  /** Why no variant is shown ("Select a variant", "Variant not found"), when none is. */
-  @state() private missing: string = PLACEHOLDER.selectVariant;
+  /** Why no variant is shown ("Select a variant", "Variant not found", …), when none is. */
+  @state() private missing: string = LOADING;
   @state() private specs: Partial<Record<ViewId, PlotSpec>> = {};
   @state() private loading = new Set<ViewId>();
   @state() private error = '';
 
+  protected readonly tabTitle = new PageTitle(this, () => (this.detail ? `Visualization — ${this.detail.variant}` : 'Visualization'));
   private readonly cache = new LruCache<string, EpochPayload | null>(CACHE_ENTRIES);
   private readonly epochData = new Map<ViewId, EpochData>();
   /** The payload key each per-epoch view shows or is fetching, so nothing is fetched twice. */
@@ -265,6 +283,8 @@ export class VizPage extends WithApi(LitElement) {
         .family=${selection.family}
         .variants=${this.variants}
         .variant=${selection.variant}
+        .run=${detail?.run ?? null}
+        .numEpochs=${detail?.numEpochs ?? 0}
         .epochs=${detail?.analyzedEpochs ?? []}
         .epoch=${selection.epoch}
         .neurons=${detail?.config.d_mlp ?? 0}
@@ -284,22 +304,39 @@ export class VizPage extends WithApi(LitElement) {
       <div class="content" @plot-click=${this.onPlotClick} @plot-visible=${this.onPlotVisible}>
         <h1>Training Dynamics Analysis</h1>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-        ${SECTIONS.map(
-          (section) => html`<section>
-            <h2>${section.title}</h2>
-            ${section.views.map(
-              (id) => html`<plot-panel
-                lazy
-                view=${id}
-                variant=${selection.variant}
-                .epoch=${this.epochData.get(id)?.epoch ?? selection.epoch}
-                .spec=${this.specs[id] ?? this.placeholder(id, this.missing)}
-                ?busy=${this.loading.has(id)}
-              ></plot-panel>`,
-            )}
-          </section>`,
-        )}
+        ${this.missing === NO_VARIANTS ? this.renderFirstRun() : this.renderSections()}
       </div>`;
+  }
+
+  /** What to do first when the family has no variant to show yet. */
+  private renderFirstRun() {
+    const family = this.families.find((f) => f.name === this.selection.family)?.display_name ?? this.selection.family;
+    return html`<section class="first-run" role="status">
+      <h2>No variants yet</h2>
+      <p>${family} has no trained variant to visualize. Start on the <a href="/training">Training page</a>: the Quick run preset groks in a few minutes.</p>
+      <p>Then run the analyzers over its checkpoints on the Analysis Run page, and its 18 plots appear here.</p>
+    </section>`;
+  }
+
+  private renderSections() {
+    const { family, variant } = this.selection;
+    const analysisHref = variant ? `/analysis-run?family=${encodeURIComponent(family)}&variant=${encodeURIComponent(variant)}` : '';
+    return SECTIONS.map(
+      (section) => html`<section>
+        <h2>${section.title}</h2>
+        ${section.views.map(
+          (id) => html`<plot-panel
+            lazy
+            view=${id}
+            variant=${variant}
+            analysis-href=${analysisHref}
+            .epoch=${this.epochData.get(id)?.epoch ?? this.selection.epoch}
+            .spec=${this.specs[id] ?? this.placeholder(id, this.missing)}
+            ?busy=${this.loading.has(id)}
+          ></plot-panel>`,
+        )}
+      </section>`,
+    );
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -327,7 +364,8 @@ export class VizPage extends WithApi(LitElement) {
       return;
     }
     const { variant } = this.selection;
-    if (!variant) this.showNoVariant(PLACEHOLDER.selectVariant);
+    if (this.variants.length === 0) this.showNoVariant(NO_VARIANTS);
+    else if (!variant) this.showNoVariant(PLACEHOLDER.selectVariant);
     else if (!this.variants.some((v) => v.name === variant)) this.showNoVariant(PLACEHOLDER.variantNotFound);
     else await this.openVariant();
   }
@@ -755,8 +793,9 @@ export class VizPage extends WithApi(LitElement) {
 
   private statusText(): string {
     const { variant } = this.selection;
+    if (this.missing === NO_VARIANTS) return NO_VARIANTS;
     if (!variant) return 'No variant selected';
-    if (!this.detail) return this.missing === PLACEHOLDER.variantNotFound ? 'Variant not found' : `Variant: ${variant}`;
+    if (!this.detail) return this.missing === PLACEHOLDER.variantNotFound ? `Variant not found: ${variant}` : `Variant: ${variant}`;
     const state = this.variants.find((v) => v.name === variant)?.state ?? 'unknown';
     const count = this.detail.analyzedEpochs.length;
     return `Variant: ${variant} | State: ${state}${count > 0 ? ` | ${count} checkpoints` : ''}`;

@@ -2,7 +2,7 @@
 import type { Annotations, Layout, LayoutAxis } from 'plotly.js';
 import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, colorBar, COLOR_SCALES, DEFAULT_COLORWAY, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, DEFAULT_COLORWAY, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { AttentionFreqEpoch, AttentionFreqSummary, AttentionPatternsEpoch, PlotSpec } from './types.ts';
 
 /** Token positions of the input `[a, b, =]`. */
@@ -72,7 +72,7 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
       zmax,
       showscale: h === 0,
       colorbar: colorBar('Attention'),
-      hovertemplate: `Head ${h}<br>a=%{y}, b=%{x}<br>Attention: %{z:.4f}<extra></extra>`,
+      hovertemplate: `Head ${h}<br>a=%{y}, b=%{x}<br>Attention: %{z:${HOVER_NUMBER}}<extra></extra>`,
     };
   });
   const title = `Attention Heads (${POSITION_LABELS[pair.to]} ← ${POSITION_LABELS[pair.from]}) — Epoch ${epoch}`;
@@ -111,7 +111,7 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
         zmin: 0,
         zmax: 1,
         colorbar: colorBar('Frac Explained'),
-        hovertemplate: '%{x}<br>Freq %{y}<br>Frac Explained: %{z:.3f}<extra></extra>',
+        hovertemplate: `%{x}<br>Freq %{y}<br>Frac Explained: %{z:${HOVER_NUMBER}}<extra></extra>`,
       },
     ],
     layout: {
@@ -129,10 +129,8 @@ export function attentionSpecializationSpec(summary: AttentionFreqSummary | null
   const nHeads = summary.max_frac_per_head.shape[1] ?? 0;
   return {
     data: Array.from({ length: nHeads }, (_, h) =>
-      epochLine(summary.epochs, matrixColumn(summary.max_frac_per_head, h), `Head ${h}`, DEFAULT_COLORWAY[h % DEFAULT_COLORWAY.length]!, {
-        yFormat: ':.3f',
-      }),
+      epochLine(summary.epochs, matrixColumn(summary.max_frac_per_head, h), `Head ${h}`, DEFAULT_COLORWAY[h % DEFAULT_COLORWAY.length]!),
     ),
-    layout: timeSeriesLayout('attn-spec', 'Attention Head Specialization Over Training', axis('Max Variance Fraction', { range: [0, 1] }), epoch),
+    layout: timeSeriesLayout('attn-spec', 'Attention Head Specialization Over Training', axis('Max Variance Fraction', { range: [0, 1] }), epoch, summary.epochs),
   };
 }

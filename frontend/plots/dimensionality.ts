@@ -1,7 +1,7 @@
 /** Plots 15–16: effective dimensionality over training and one matrix's singular values. */
 import { range, rowMeans, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, COLORS, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { EffectiveDimensionalityEpoch, EffectiveDimensionalitySummary, PlotSpec, WeightMatrixName } from './types.ts';
 
 /** One fixed colour per weight matrix, shared by the trajectory lines and the spectrum bars. */
@@ -47,11 +47,11 @@ export function dimensionalityTrajectorySpec(
     const perHead = pr.shape.length === 2;
     const values = perHead ? rowMeans(pr) : pr.data;
     const label = perHead ? `${name} (mean)` : name;
-    return epochLine(summary.epochs, values, label, MATRIX_COLORS[name], { yFormat: ':.1f' });
+    return epochLine(summary.epochs, values, label, MATRIX_COLORS[name]);
   });
   return {
     data,
-    layout: timeSeriesLayout('dim-trajectory', 'Effective Dimensionality (Participation Ratio)', axis('Participation Ratio'), epoch),
+    layout: timeSeriesLayout('dim-trajectory', 'Effective Dimensionality (Participation Ratio)', axis('Participation Ratio'), epoch, summary.epochs),
   };
 }
 
@@ -76,7 +76,7 @@ export function singularValueSpectrumSpec(
         x: range(values.length),
         y: values,
         marker: { color: MATRIX_COLORS[matrix] },
-        hovertemplate: 'Index %{x}<br>Singular value: %{y:.4f}<extra></extra>',
+        hovertemplate: `Index %{x}<br>Singular value: %{y:${HOVER_NUMBER}}<extra></extra>`,
       },
     ],
     layout: {

@@ -10,11 +10,14 @@ export const EPOCH_MARKER_COLOR = 'red';
 
 /**
  * The marker's shape and label for a layout. With no epoch to show they are still present but
- * hidden, so index 0 stays the marker and a later move can reveal it.
+ * hidden, so index 0 stays the marker and a later move can reveal it. Given the figure's first and
+ * last epoch, the label sits on the side of the line with room for it: right of the line in the
+ * first half, left of it in the second, so "Epoch 2399" at the end of a run is not cut off.
  */
-export function epochMarkerLayout(epoch: number | null): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
+export function epochMarkerLayout(epoch: number | null, span?: readonly [number, number]): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
   const visible = epoch !== null;
   const x = epoch ?? 0;
+  const labelLeftOfLine = span !== undefined && x > (span[0] + span[1]) / 2;
   return {
     shapes: [
       {
@@ -36,7 +39,7 @@ export function epochMarkerLayout(epoch: number | null): { shapes: Partial<Shape
         yref: 'paper',
         x,
         y: 1,
-        xanchor: 'left',
+        xanchor: labelLeftOfLine ? 'right' : 'left',
         yanchor: 'top',
         showarrow: false,
         font: { color: EPOCH_MARKER_COLOR },
@@ -53,11 +56,24 @@ export function epochMarkerLayout(epoch: number | null): { shapes: Partial<Shape
  */
 export function withEpochMarker(spec: PlotSpec, epoch: number): PlotSpec {
   const { shapes = [], annotations = [] } = spec.layout;
-  const marker = epochMarkerLayout(epoch);
+  const marker = epochMarkerLayout(epoch, epochSpan(spec.data));
   return {
     data: spec.data,
     layout: { ...spec.layout, shapes: [...marker.shapes, ...shapes.slice(1)], annotations: [...marker.annotations, ...annotations.slice(1)] },
   };
+}
+
+/** The first and last epoch a figure's traces plot (each trace's x ascending), or undefined without any. */
+export function epochSpan(data: PlotSpec['data']): [number, number] | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const trace of data) {
+    const x = (trace as { x?: ArrayLike<unknown> }).x;
+    if (!x || x.length === 0 || typeof x[0] !== 'number') continue;
+    first = Math.min(first, x[0]);
+    last = Math.max(last, x[x.length - 1] as number);
+  }
+  return first <= last ? [first, last] : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Plots 17–18: loss-landscape flatness over training and one epoch's perturbation distribution. */
 import type { Annotations, PlotData, Shape } from 'plotly.js';
+import { formatNumber } from '../../shared/format.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { LandscapeFlatnessEpoch, LandscapeFlatnessSummary, PlotSpec } from './types.ts';
@@ -23,14 +24,14 @@ const MAX_BINS = 30;
 export function flatnessTrajectorySpec(summary: LandscapeFlatnessSummary | null, metric: FlatnessMetric, epoch: number | null): PlotSpec {
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
   const label = FLATNESS_METRICS.find((m) => m.key === metric)!.label;
-  const baseline = epochLine(summary.epochs, summary.baseline_loss.data, 'Baseline Loss', COLORS.grey, { yFormat: ':.6f' });
+  const baseline = epochLine(summary.epochs, summary.baseline_loss.data, 'Baseline Loss', COLORS.grey);
   return {
     data: [
-      epochLine(summary.epochs, summary[metric].data, label, COLORS.blue, { yFormat: ':.4f' }),
+      epochLine(summary.epochs, summary[metric].data, label, COLORS.blue),
       { ...baseline, yaxis: 'y2', line: { ...baseline.line, dash: 'dash' } },
     ],
     layout: {
-      ...timeSeriesLayout('flatness-trajectory', `Landscape Flatness — ${label}`, axis(label), epoch),
+      ...timeSeriesLayout('flatness-trajectory', `Landscape Flatness — ${label}`, axis(label), epoch, summary.epochs),
       yaxis2: axis('Baseline Loss', { overlaying: 'y', side: 'right', showgrid: false }),
     },
   };
@@ -77,8 +78,8 @@ export function perturbationSpec(artifact: LandscapeFlatnessEpoch | null, epoch:
   if (!artifact || deltas.length === 0) return placeholderSpec(PLACEHOLDER.noEpochData);
   const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
   const mid = median([...deltas].sort((a, b) => a - b));
-  const meanLine = labelledLine(mean, `Mean: ${mean.toFixed(4)}`, COLORS.red, 'solid', 'right');
-  const medianLine = labelledLine(mid, `Median: ${mid.toFixed(4)}`, COLORS.green, 'dash', 'left');
+  const meanLine = labelledLine(mean, `Mean: ${formatNumber(mean)}`, COLORS.red, 'solid', 'right');
+  const medianLine = labelledLine(mid, `Median: ${formatNumber(mid)}`, COLORS.green, 'dash', 'left');
   const ratio = flatnessRatio(deltas, artifact.baseline_loss.data[0] ?? 0);
   // `nbinsx` is a real histogram attribute that @types/plotly.js lacks.
   const histogram: Partial<PlotData> & { nbinsx: number } = {

@@ -1,5 +1,5 @@
 /** Fourier component labels and plot 2: the embedding's Fourier coefficients. */
-import { axis, baseLayout, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { DominantFrequenciesEpoch, PlotSpec } from './types.ts';
 
 /** Coefficients above this norm count as dominant (the original viewer's rule). */
@@ -35,7 +35,7 @@ export function dominantFrequenciesSpec(artifact: DominantFrequenciesEpoch | nul
         x: fourierComponentLabels(coefficients.length),
         y: coefficients,
         marker: { color: coefficients.map((c) => (c > DOMINANT_THRESHOLD ? DOMINANT_BAR : FAINT_BAR)) },
-        hovertemplate: '%{x}<br>Norm: %{y:.4f}<extra></extra>',
+        hovertemplate: `%{x}<br>Norm: %{y:${HOVER_NUMBER}}<extra></extra>`,
       },
     ],
     layout: {

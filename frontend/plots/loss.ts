@@ -1,4 +1,5 @@
 /** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
+import { formatNumber } from '../../shared/format.ts';
 import { range } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
 import { axis, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
@@ -47,18 +48,20 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   const lineTrace = (values: ArrayLike<number>, name: string, color: string) => {
     const epochs = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
     const drawn = epochs.map((e) => values[e]!);
-    return epochLine(epochs, drawn, name, color, { width: 1.5, yFormat: ':.6f' });
+    return epochLine(epochs, drawn, name, color, 1.5);
   };
   const data: PlotSpec['data'] = [lineTrace(train, 'Train Loss', COLORS.blue), lineTrace(test, 'Test Loss', COLORS.orange)];
   if (checkpoints.length > 0) {
+    const y = checkpoints.map((e) => train[e]!);
     data.push({
       type: 'scatter',
       mode: 'markers',
       name: 'Checkpoints',
       x: checkpoints,
-      y: checkpoints.map((e) => train[e]!),
+      y,
+      text: y.map(formatNumber),
       marker: { color: COLORS.green, symbol: 'diamond', size: 8 },
-      hovertemplate: 'Checkpoint<br>Epoch: %{x}<br>Loss: %{y:.6f}<extra></extra>',
+      hovertemplate: 'Checkpoint<br>Epoch: %{x}<br>Loss: %{text}<extra></extra>',
     });
   }
 
@@ -66,7 +69,8 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   return {
     data,
     layout: {
-      ...timeSeriesLayout('loss', 'Training Progress', axis('Loss', { type: 'log' }), markerEpoch),
+      // Powers of ten: SI prefixes would read a loss of 0.0001 as "100μ".
+      ...timeSeriesLayout('loss', 'Training Progress', axis('Loss', { type: 'log', exponentformat: 'power' }), markerEpoch, [0, train.length - 1]),
       hovermode: 'x unified',
     },
   };

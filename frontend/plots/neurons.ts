@@ -1,12 +1,13 @@
 /** Plots 3–6: one neuron's activations, frequency clusters, and neuron specialization over training. */
 import { extent, matrixRows, range, slab } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { NdArray, NeuronActivationsEpoch, NeuronFreqNormEpoch, NeuronFreqNormSummary, PlotSpec } from './types.ts';
 
 /**
  * The selected neuron's p×p activation grid (x = b, y = a) on RdBu centred at zero.
  * `activations` may be the whole epoch file (d_mlp, p, p) or just this neuron's (p, p) slice.
+ * A dead neuron (every activation 0) draws a blank grid, so a note says why.
  */
 export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: number, epoch: number): PlotSpec {
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
@@ -15,6 +16,7 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
   const [min, max] = extent(grid.data);
   // Symmetric around zero so white means zero; an all-zero (dead) neuron still gets a valid range.
   const zmax = Math.max(Math.abs(min), Math.abs(max)) || 1;
+  const inactive = min === 0 && max === 0;
   return {
     data: [
       {
@@ -27,13 +29,27 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
         zmin: -zmax,
         zmax,
         colorbar: colorBar('Activation'),
-        hovertemplate: 'a=%{y}, b=%{x}<br>Activation: %{z:.4f}<extra></extra>',
+        hovertemplate: `a=%{y}, b=%{x}<br>Activation: %{z:${HOVER_NUMBER}}<extra></extra>`,
       },
     ],
     layout: {
       ...baseLayout('activation', `Neuron ${neuron} Activations - Epoch ${epoch}`),
       xaxis: axis('b', { constrain: 'domain' }),
       yaxis: axis('a', { scaleanchor: 'x', constrain: 'domain' }),
+      annotations: inactive
+        ? [
+            {
+              text: `Neuron ${neuron} is inactive at this epoch (all activations 0)`,
+              xref: 'paper',
+              yref: 'paper',
+              x: 0.5,
+              y: 0.5,
+              showarrow: false,
+              bgcolor: 'white',
+              font: { size: 14, color: COLORS.grey },
+            },
+          ]
+        : [],
     },
   };
 }
@@ -55,7 +71,7 @@ export function frequencyClustersSpec(artifact: NeuronFreqNormEpoch | null, epoc
         zmin: 0,
         zmax: 1,
         colorbar: colorBar('Frac Explained'),
-        hovertemplate: 'Neuron %{x}<br>Freq %{y}<br>Frac Explained: %{z:.3f}<extra></extra>',
+        hovertemplate: `Neuron %{x}<br>Freq %{y}<br>Frac Explained: %{z:${HOVER_NUMBER}}<extra></extra>`,
       },
     ],
     layout: {
@@ -72,12 +88,12 @@ export function specializationTrajectorySpec(summary: NeuronFreqNormSummary | nu
   const { epochs } = summary;
   return {
     data: [
-      epochLine(epochs, summary.specialized_count_total.data, 'Total', COLORS.blue, { width: 2.5 }),
+      epochLine(epochs, summary.specialized_count_total.data, 'Total', COLORS.blue, 2.5),
       epochLine(epochs, summary.specialized_count_low.data, 'Low freq', COLORS.green),
       epochLine(epochs, summary.specialized_count_mid.data, 'Mid freq', COLORS.orange),
       epochLine(epochs, summary.specialized_count_high.data, 'High freq', COLORS.red),
     ],
-    layout: timeSeriesLayout('spec-trajectory', 'Neuron Specialization Over Training', axis('Specialized Neuron Count'), epoch),
+    layout: timeSeriesLayout('spec-trajectory', 'Neuron Specialization Over Training', axis('Specialized Neuron Count'), epoch, epochs),
   };
 }
 
@@ -105,7 +121,7 @@ export function specializationByFrequencySpec(summary: NeuronFreqNormSummary | n
       },
     ],
     layout: {
-      ...timeSeriesLayout('spec-freq', 'Specialized Neurons by Frequency Over Training', axis('Frequency', { dtick: 1 }), epoch),
+      ...timeSeriesLayout('spec-freq', 'Specialized Neurons by Frequency Over Training', axis('Frequency', { dtick: 1 }), epoch, summary.epochs),
       showlegend: false,
     },
   };

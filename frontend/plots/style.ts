@@ -87,9 +87,18 @@ export function axis(title: string | null, extra: Partial<LayoutAxis> = {}): Par
     // Plotly's default ('hide past div') measures every tick label once per label drawn: a third
     // to a half of each redraw of a figure with many ticks (every marker move is a redraw).
     ticklabeloverflow: 'allow',
+    // Plotly's default SI prefixes read a loss of 0.0001 as "100μ".
+    exponentformat: 'e',
     ...extra,
   };
 }
+
+/**
+ * The hover format (d3-format) of values too many to format one by one with `formatNumber`
+ * (shared/format.ts), such as a heatmap's cells: the same 4 significant digits without trailing
+ * zeros, in e-notation below 1e-6 (formatNumber switches below 1e-3).
+ */
+export const HOVER_NUMBER = '.4~g';
 
 /** A colour bar with its title; its tick labels are not measured either (see `axis`). */
 export function colorBar(title: string): Partial<ColorBar> {
@@ -136,28 +145,15 @@ export const PLACEHOLDER = {
 
 export const PLACEHOLDER_HEIGHT = 300;
 
-/** A blank figure with grey centred text and hidden axes. */
+/**
+ * A figure with no traces standing for a message: plot-panel shows the message, at once and
+ * without Plotly, in the figure's place.
+ */
 export function placeholderSpec(message: string): PlotSpec {
-  return {
-    data: [],
-    layout: {
-      height: PLACEHOLDER_HEIGHT,
-      paper_bgcolor: 'white',
-      plot_bgcolor: 'white',
-      xaxis: { visible: false },
-      yaxis: { visible: false },
-      annotations: [
-        {
-          text: message,
-          xref: 'paper',
-          yref: 'paper',
-          x: 0.5,
-          y: 0.5,
-          showarrow: false,
-          font: { size: 16, color: 'grey' },
-        },
-      ],
-    },
-  };
+  return { data: [], layout: { height: PLACEHOLDER_HEIGHT, annotations: [{ text: message }] } };
 }
 
+/** The message of a placeholder figure, or null for a figure with traces. */
+export function placeholderMessage(spec: PlotSpec): string | null {
+  return spec.data.length === 0 ? String(spec.layout.annotations?.[0]?.text ?? '') : null;
+}

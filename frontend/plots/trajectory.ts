@@ -2,7 +2,7 @@
 import type { PlotData } from 'plotly.js';
 import { matrixColumn } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { CrossEpochTrajectory, PlotSpec, TrajectoryGroup } from './types.ts';
 
 export const TRAJECTORY_GROUP_LABELS: Readonly<Record<TrajectoryGroup, string>> = {
@@ -63,7 +63,7 @@ function currentPoint(trajectory: GroupTrajectory, epoch: number | null): number
 function trajectoryTraces(trajectory: GroupTrajectory, epoch: number | null, is3d: boolean): Partial<PlotData>[] {
   const coords = (values: number[][]) => Object.fromEntries(values.map((v, i) => [COORDINATE_KEYS[i]!, v]));
   const point = currentPoint(trajectory, epoch);
-  const hover = trajectory.components.map((pc, i) => `PC${pc + 1}: %{${COORDINATE_KEYS[i]}:.3f}`).join('<br>');
+  const hover = trajectory.components.map((pc, i) => `PC${pc + 1}: %{${COORDINATE_KEYS[i]}:${HOVER_NUMBER}}`).join('<br>');
   return [
     {
       type: is3d ? 'scatter3d' : 'scatter',
@@ -168,10 +168,10 @@ export function velocitySpec(artifact: CrossEpochTrajectory | null, epoch: numbe
   // velocity[i] spans checkpoints i → i+1, so it is drawn at the later epoch.
   const laterEpochs = Array.from(artifact.epochs).slice(1);
   const line = (group: TrajectoryGroup, color: string) =>
-    epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color, { yFormat: ':.4g' });
+    epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color);
   return {
     data: [line('embedding', COLORS.blue), line('attention', COLORS.green), line('mlp', COLORS.red)],
-    layout: timeSeriesLayout('velocity', 'Component Velocity Comparison', axis('||delta theta|| / epoch'), epoch),
+    layout: timeSeriesLayout('velocity', 'Component Velocity Comparison', axis('||delta theta|| / epoch'), epoch, laterEpochs),
   };
 }
 

@@ -70,8 +70,15 @@ export const buttonStyles = css`
   }
 `;
 
-/** A labelled <select>, as the family and variant pickers use it. */
+/**
+ * A labelled <select>, as the family and variant pickers use it. It takes its container's width,
+ * never its longest option's, so a long variant label cannot widen a sidebar.
+ */
 export const labelledSelect = css`
+  :host {
+    display: block;
+    min-width: 0;
+  }
   label {
     display: grid;
     gap: 4px;
@@ -79,6 +86,9 @@ export const labelledSelect = css`
   }
   select {
     font: inherit;
+    width: 100%;
+    min-width: 0;
+    text-overflow: ellipsis;
     padding: 6px 8px;
     border: 1px solid var(--wb-border);
     border-radius: var(--wb-radius);

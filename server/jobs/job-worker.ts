@@ -3,7 +3,7 @@
  * a variant, posting progress to the runner, and stops between epochs or checkpoints on "cancel".
  * Failures post a readable message; the stack trace goes to the server log (stderr).
  */
-import { formatDuration } from '../../shared/format.ts';
+import { formatDuration, formatNumber } from '../../shared/format.ts';
 import type { AnalyzeJobRequest, JobRecord, TrainJobRequest } from '../../shared/jobs.ts';
 import { analyzeVariant } from '../analysis/pipeline.ts';
 import { loadFamilies } from '../registry/families.ts';
@@ -39,7 +39,7 @@ async function runTrain(record: JobRecord & { request: TrainJobRequest }): Promi
             msPerEpoch: p.msPerEpoch,
             etaSeconds: p.etaSeconds,
           },
-          message: `Epoch ${p.epoch + 1}/${p.numEpochs} - Train: ${p.trainLoss.toFixed(6)}, Test: ${p.testLoss.toFixed(6)} · ${p.msPerEpoch.toFixed(1)} ms/epoch · ETA ${formatDuration(p.etaSeconds)}`,
+          message: `Epoch ${p.epoch + 1}/${p.numEpochs} - Train: ${formatNumber(p.trainLoss)}, Test: ${formatNumber(p.testLoss)} · ${formatNumber(p.msPerEpoch)} ms/epoch · ETA ${formatDuration(p.etaSeconds)}`,
           lossPoint: { epoch: p.epoch, trainLoss: p.trainLoss, testLoss: p.testLoss },
         }),
     },

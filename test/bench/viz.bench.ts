@@ -165,7 +165,7 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
   );
 }
 
-// Plotly must not be fetched before the viz page is shown.
+// Other pages fetch Plotly only in idle time once they are shown (app-shell), never with the shell.
 {
   const context = await newContext();
   const page = await context.newPage();
@@ -182,7 +182,7 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
   // With no variant selected nothing is drawn; open one to see Plotly arrive.
   await page.goto(deepLink(epochs[0]!));
   await waitInView(page, null);
-  console.log(`Plotly requests while on /training: ${onTraining}; after the viz page drew: ${plotlyRequests.length > 0 ? 'loaded' : 'NOT loaded'}`);
+  console.log(`Plotly requests while on /training (idle-time preload once shown): ${onTraining}; after the viz page drew: ${plotlyRequests.length > 0 ? 'loaded' : 'NOT loaded'}`);
   await context.close();
 }
 

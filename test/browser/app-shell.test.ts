@@ -36,6 +36,20 @@ describe('app-shell', () => {
     expect(customElements.get('reports-page')).to.be.a('function');
   });
 
+  it('gives each page its own tab title', async () => {
+    const titles: [string, string, string][] = [
+      ['/training', 'training-page', 'Training · Training Dynamics Workbench'],
+      ['/analysis-run', 'analysis-run-page', 'Analysis Run · Training Dynamics Workbench'],
+      ['/reports', 'reports-page', 'Reports · Training Dynamics Workbench'],
+      ['/viz', 'viz-page', 'Visualization · Training Dynamics Workbench'],
+      ['/no/such/page', 'not-found-page', 'Page not found · Training Dynamics Workbench'],
+    ];
+    for (const [path, tag, title] of titles) {
+      await navigateAndWait(shell, path, tag);
+      await waitUntil(() => document.title === title, `expected the title "${title}" at ${path}, got "${document.title}"`, SLOW);
+    }
+  });
+
   it('redirects / to the Visualization page', async () => {
     Router.go('/');
     await waitUntil(() => pageIn(shell)?.localName === 'viz-page', 'viz-page mounted', SLOW);

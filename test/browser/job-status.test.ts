@@ -33,9 +33,9 @@ describe('job-status', () => {
     expect(el.shadowRoot!.querySelector('[role=progressbar]')!.getAttribute('aria-valuenow')).to.equal('42');
     expect(figures(el)).to.deep.equal({
       Epoch: '10,500 / 25,000',
-      'Train loss': '0.012346',
-      'Test loss': '2.500000',
-      Speed: '58.3 ms/epoch',
+      'Train loss': '0.01235',
+      'Test loss': '2.5',
+      Speed: '58.25 ms/epoch',
       ETA: '14 min 05 s',
     });
     expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Epoch 10500/25000');
@@ -53,6 +53,18 @@ describe('job-status', () => {
     expect(figures(el)).to.deep.equal({ Checkpoint: '10 of 95', Epoch: '900', Analyzer: 'neuron_freq_norm' });
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('checkpoint 900 is unreadable');
     expect(el.shadowRoot!.querySelector('button')).to.equal(null);
+  });
+
+  it('writes tiny losses in scientific notation instead of 0.000000', async () => {
+    const job: JobRecord = { ...trainJob, progress: { ...trainJob.progress, trainLoss: 2.3e-7, testLoss: 6.671e-8 } };
+    const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
+    expect(figures(el)).to.include({ 'Train loss': '2.3e-7', 'Test loss': '6.671e-8' });
+  });
+
+  it('shows a finished analysis as finished: no "…" in the figures it no longer reports', async () => {
+    const job: JobRecord = { ...trainJob, kind: 'analyze', state: 'succeeded', progress: { fraction: 1, checkpointIndex: 6, checkpointCount: 6 } };
+    const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
+    expect(figures(el)).to.deep.equal({ Checkpoint: '6 of 6', Epoch: '–', Analyzer: '–' });
   });
 
   it('asks to cancel a running job with a composed event', async () => {
@@ -76,9 +88,45 @@ describe('loss-chart', () => {
     expect(lines.map((l) => l.getAttribute('class'))).to.deep.equal(['train', 'test']);
     expect(lines[0]!.getAttribute('points')!.split(' ')).to.have.length(3);
     const ticks = [...el.shadowRoot!.querySelectorAll('text')].map((t) => t.textContent);
-    expect(ticks).to.include.members(['0.001', '0.01', '0.1', '1', '10', '999']);
+    expect(ticks).to.include.members(['0.001', '0.01', '0.1', '1', '10']);
     // Lower loss is drawn lower: the train line's last point sits below its first.
     const ys = lines[0]!.getAttribute('points')!.split(' ').map((p) => Number(p.split(',')[1]));
     expect(ys[2]).to.be.greaterThan(ys[0]!);
+  });
+
+  it('ticks the epochs at round values, every label inside the chart, and tiny losses in scientific notation', async () => {
+    const points = [
+      { epoch: 0, trainLoss: 3.77, testLoss: 3.8 },
+      { epoch: 1200, trainLoss: 1.65e-7, testLoss: 3.54 },
+      { epoch: 2399, trainLoss: 6.3e-8, testLoss: 3.35e-3 },
+    ];
+    const el = await fixture<LossChart>(html`<div style="width: 560px"><loss-chart .points=${points} num-epochs="2400"></loss-chart></div>`);
+    const chart = el.querySelector('loss-chart')!;
+    await chart.updateComplete;
+    const svg = chart.shadowRoot!.querySelector('svg')!;
+    const labels = [...svg.querySelectorAll('text')];
+    const epochTicks = [...svg.querySelectorAll('text.epoch')].map((t) => t.textContent);
+    expect(epochTicks).to.deep.equal(['0', '500', '1,000', '1,500', '2,000']);
+    expect(labels.map((t) => t.textContent)).to.include.members(['1e-8', '1e-7', '1']);
+    const box = svg.getBoundingClientRect();
+    for (const label of labels) expect(label.getBoundingClientRect().right).to.be.at.most(box.right + 0.5);
+  });
+
+  it('reads out the epoch and both losses under the pointer', async () => {
+    const points = [
+      { epoch: 0, trainLoss: 3.77, testLoss: 3.8 },
+      { epoch: 1200, trainLoss: 1.65e-7, testLoss: 3.54 },
+      { epoch: 2399, trainLoss: 6.3e-8, testLoss: 3.35e-3 },
+    ];
+    const el = await fixture<LossChart>(html`<loss-chart .points=${points} num-epochs="2400"></loss-chart>`);
+    const hit = el.shadowRoot!.querySelector('rect.hit')!;
+    const box = hit.getBoundingClientRect();
+    hit.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true }));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.readout')!.textContent).to.equal('Epoch 1,200: train 1.65e-7, test 3.54');
+    expect(el.shadowRoot!.querySelectorAll('circle')).to.have.length(2);
+    hit.dispatchEvent(new PointerEvent('pointerleave'));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.readout')).to.equal(null);
   });
 });

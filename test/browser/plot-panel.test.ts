@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../frontend/components/plot-panel.ts';
 import type { PlotClickEvent, PlotPanel, PlotVisibleEvent } from '../../frontend/components/plot-panel.ts';
-import { dominantFrequenciesSpec, specializationTrajectorySpec, withEpochMarker, type NdArray } from '../../frontend/plots/index.ts';
+import { dominantFrequenciesSpec, PLACEHOLDER, placeholderSpec, specializationTrajectorySpec, withEpochMarker, type NdArray } from '../../frontend/plots/index.ts';
 
 const nd = (data: number[], shape = [data.length]): NdArray => ({ shape, data });
 const summary = {
@@ -31,6 +31,31 @@ async function drawn(spec = trajectorySpec(10), attrs = html``) {
 }
 
 describe('plot-panel', () => {
+  // First, while Plotly has not loaded yet in this page.
+  it("shows its view's title and a loading state in the figure's place at once, before Plotly has drawn", async () => {
+    const panel = await fixture<PlotPanel>(html`<plot-panel view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel>`);
+    expect(panel.querySelector('.main-svg')).to.equal(null);
+    expect(texts(panel, '.plot-message > *')).to.deep.equal(['Neuron Specialization Trajectory', 'Loading…']);
+    expect(panel.querySelector('.plot-area')!.getBoundingClientRect().height).to.equal(300);
+    await waitUntil(() => panel.querySelector('.main-svg'), 'Plotly did not draw', { timeout: 15000 });
+    await panel.updateComplete;
+    expect(panel.querySelector('.plot-message')).to.equal(null);
+  });
+
+  it('shows a placeholder as its message without Plotly, "Run analysis first" linking to the Analysis Run page', async () => {
+    const panel = await drawn();
+    panel.analysisHref = '/analysis-run?family=f&variant=v1';
+    panel.spec = placeholderSpec(PLACEHOLDER.runAnalysisFirst);
+    await panel.updateComplete;
+    const link = panel.querySelector<HTMLAnchorElement>('.plot-message a')!;
+    expect([link.textContent, link.getAttribute('href')]).to.deep.equal(['Run analysis first', '/analysis-run?family=f&variant=v1']);
+    await waitUntil(() => !panel.querySelector('.main-svg'), 'the figure was not removed');
+    panel.spec = placeholderSpec(PLACEHOLDER.selectVariant);
+    await panel.updateComplete;
+    expect(panel.querySelector('.plot-message a')).to.equal(null);
+    expect(texts(panel, '.plot-message > *')).to.deep.equal(['Neuron Specialization Trajectory', 'Select a variant']);
+  });
+
   it('draws with Plotly into light DOM', async () => {
     const panel = await drawn();
     expect(panel.shadowRoot).to.equal(null);

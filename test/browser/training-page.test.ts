@@ -1,6 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../frontend/pages/training-page.ts';
 import type { TrainingPage } from '../../frontend/pages/training-page.ts';
+import type { JobRecord } from '../../shared/jobs.ts';
+import type { JobStatus } from '../../frontend/components/job-status.ts';
 
 import { SLOW, deepOne as one, deepQuery } from './deep-query.ts';
 
@@ -15,6 +17,22 @@ async function type(page: TrainingPage, name: string, value: string) {
 const preview = (page: TrainingPage) => one(page, '[data-testid=variant-preview]').textContent!.trim();
 const startButton = (page: TrainingPage) => deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent!.includes('Start Training'))!;
 const errorFor = (page: TrainingPage, name: string) => deepQuery(page.shadowRoot!, `#${name}-error`)[0]?.textContent?.trim();
+
+const FAMILY = 'modulo_addition_1layer';
+const value = (page: TrainingPage, name: string) => one<HTMLInputElement>(page, `input[name=${name}]`).value;
+const statusRoot = (page: TrainingPage) => one(page, 'job-status').shadowRoot!;
+
+async function submitTraining(prime: number, seed: number, numEpochs: number): Promise<JobRecord> {
+  const response = await fetch('/api/jobs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'train', family: FAMILY, params: { prime, seed }, training: { num_epochs: numEpochs, checkpoint_epochs: [0] }, overwrite: true }),
+  });
+  expect(response.status).to.equal(202);
+  return (await response.json()) as JobRecord;
+}
+
+const jobState = async (id: string) => ((await (await fetch(`/api/jobs/${id}`)).json()) as JobRecord).state;
 
 async function loadedPage(): Promise<TrainingPage> {
   const page = await fixture<TrainingPage>(html`<training-page></training-page>`);
@@ -59,8 +77,8 @@ describe('training-page', () => {
     await type(page, 'prime', '101');
     expect(startButton(page).disabled).to.equal(false);
     await type(page, 'num_epochs', '500');
-    await type(page, 'checkpoints', '0, 250, 500');
-    expect(errorFor(page, 'checkpoints')).to.equal('500 is beyond the run; allowed: epochs 0 to 499');
+    await type(page, 'checkpoints', '0, 250, 501');
+    expect(errorFor(page, 'checkpoints')).to.equal('501 is beyond the run; allowed: epochs 0 to 499');
     expect(startButton(page).disabled).to.equal(true);
     await type(page, 'checkpoints', '0, 250');
     expect(errorFor(page, 'checkpoints')).to.equal(undefined);
@@ -74,9 +92,62 @@ describe('training-page', () => {
     expect(one(page, '#checkpoints-help').textContent).to.contain('11 checkpoints for this run');
   });
 
-  it('shows "Ready to train" before any job', async () => {
+  it('offers the paper default and a quick run, each with its expected time here, and fills the form from one', async () => {
     const page = await loadedPage();
-    const status = one(page, 'job-status');
-    expect(status.shadowRoot!.textContent).to.contain('Ready to train');
+    const presets = deepQuery<HTMLButtonElement>(page.shadowRoot!, '.presets button');
+    expect(presets.map((b) => b.querySelector('span')!.textContent)).to.deep.equal([
+      'Paper default (p = 113, 25,000 epochs)',
+      'Quick run (p = 43, fraction 0.5, 2,400 epochs — groks in minutes)',
+    ]);
+    for (const preset of presets) expect(preset.querySelector('.estimate')!.textContent).to.match(/^≈ \d.* on this machine$/);
+    expect(one(page, '.presets .source').textContent).to.match(/^Estimates: .* ms\/epoch at p = \d+.* scaled by p²/);
+    presets[1]!.click();
+    await page.updateComplete;
+    expect([value(page, 'prime'), value(page, 'seed'), value(page, 'training_fraction'), value(page, 'num_epochs'), value(page, 'checkpoints')]).to.deep.equal([
+      '43',
+      '999',
+      '0.5',
+      '2400',
+      '',
+    ]);
+    expect(preview(page)).to.equal('Variant: modulo_addition_1layer_p43_seed999');
+  });
+
+  it('says which epochs a run has, and takes the run length as its final checkpoint', async () => {
+    const page = await loadedPage();
+    await type(page, 'num_epochs', '2400');
+    expect(one(page, '#num_epochs-help').textContent).to.contain('this run has epochs 0 … 2,399');
+    expect(one(page, '#checkpoints-help').textContent).to.contain('The final epoch, 2,399, is always saved; 2,400 in the list also means it.');
+    await type(page, 'checkpoints', '0, 1200, 2400');
+    expect(errorFor(page, 'checkpoints')).to.equal(undefined);
+    expect(startButton(page).disabled).to.equal(false);
+  });
+
+  it("shows the latest finished run's summary when the page opens again", async () => {
+    const job = await submitTraining(7, 21, 20);
+    await waitUntil(async () => (await jobState(job.id)) === 'succeeded', 'training finished', SLOW);
+    const page = await loadedPage();
+    await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Complete', 'finished job shown', SLOW);
+    expect(statusRoot(page).querySelector('.variant')!.textContent).to.equal(job.variant);
+    expect(one(page, '.summary dd').textContent).to.equal(job.variant);
+  });
+
+  it("fills the form with the running job's parameters when the page opens again", async () => {
+    const job = await submitTraining(47, 5, 1_000_000);
+    try {
+      const page = await loadedPage();
+      await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Running', 'running job shown', SLOW);
+      await waitUntil(() => value(page, 'prime') === '47', 'form shows the running job', SLOW);
+      expect([value(page, 'seed'), value(page, 'num_epochs'), value(page, 'checkpoints')]).to.deep.equal(['5', '1000000', '0']);
+      expect(preview(page)).to.equal(`Variant: ${job.variant}`);
+    } finally {
+      await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await waitUntil(async () => (await jobState(job.id)) !== 'running', 'cancelled', SLOW);
+    }
+  });
+
+  it('says "Ready to train" while it shows no job (the test server has run jobs by now)', async () => {
+    const page = await loadedPage();
+    expect(one<JobStatus>(page, 'job-status').idleText).to.equal('Ready to train');
   });
 });

@@ -2,8 +2,18 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { EpochChangeEvent, EpochControl } from '../../frontend/components/epoch-control.ts';
 import '../../frontend/components/viz-sidebar.ts';
 import type { VizControlChangeEvent, VizSidebar } from '../../frontend/components/viz-sidebar.ts';
+import type { VariantSummary } from '../../shared/api.ts';
 
 const EPOCHS = [0, 100, 12400, 20000];
+
+/** Variants whose labels are longer than the sidebar is wide. */
+const VARIANTS: VariantSummary[] = [1, 2].map((i) => ({
+  name: `modulo_addition_1layer_p113_seed${1_000_000_000 + i}`,
+  family: 'modulo_addition_1layer',
+  params: { prime: 113, seed: 1_000_000_000 + i, a_long_parameter_name: 123_456_789 },
+  state: 'analyzed',
+  checkpointEpochs: [0],
+}));
 
 async function sidebar(props: Partial<VizSidebar> = {}) {
   const el = await fixture<VizSidebar>(
@@ -64,13 +74,49 @@ describe('viz-sidebar', () => {
     expect(await press('ArrowLeft')).to.deep.equal({ epoch: 12400, committed: true });
   });
 
-  it('snaps a typed epoch to the nearest analyzed one', async () => {
+  it('snaps a typed epoch to the nearest analyzed one, and says so while it is shown', async () => {
     const el = await sidebar();
-    const jump = inside<HTMLInputElement>(epochControl(el), 'input[type=number]');
-    const heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+    const control = epochControl(el);
+    const jump = inside<HTMLInputElement>(control, 'input[type=number]');
+    let heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
     change(jump, '11000');
     expect((await heard).detail).to.deep.equal({ epoch: 12400, committed: true });
     expect(jump.value).to.equal('12400');
+    await control.updateComplete;
+    expect(inside(control, '.snapped').textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'No checkpoint was analyzed at epoch 11,000; snapped to the nearest one, 12,400.',
+    );
+    // An exact epoch needs no note, nor does another epoch chosen elsewhere.
+    heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+    change(jump, '100');
+    await heard;
+    await control.updateComplete;
+    expect(inside(control, '.snapped')).to.equal(null);
+  });
+
+  it("shows the variant's run settings: training fraction, data seed, epochs and backend", async () => {
+    const el = await sidebar({ run: { dataSeed: 598, trainingFraction: 0.5, backend: 'native' }, numEpochs: 2400 });
+    const terms = [...el.shadowRoot!.querySelectorAll('.run dt')].map((dt) => dt.textContent);
+    const values = [...el.shadowRoot!.querySelectorAll('.run dd')].map((dd) => dd.textContent);
+    expect(Object.fromEntries(terms.map((term, i) => [term, values[i]]))).to.deep.equal({
+      'Training fraction': '0.5',
+      'Data seed': '598',
+      Epochs: '2,400 (0 … 2,399)',
+      Backend: 'native',
+    });
+  });
+
+  it('keeps a long variant label inside the sidebar (no sideways scrolling)', async () => {
+    const el = await sidebar({ variants: VARIANTS, variant: VARIANTS[0]!.name });
+    expect(el.scrollWidth).to.be.at.most(el.clientWidth);
+  });
+
+  it('selects nothing and says so when the variant is not in the list', async () => {
+    const el = await sidebar({ variants: VARIANTS, variant: 'modulo_addition_1layer_p13_seed404' });
+    const picker = inside<HTMLElement>(el, 'variant-select');
+    const select = picker.shadowRoot!.querySelector('select')!;
+    expect(select.value).to.equal('');
+    expect(select.selectedOptions[0]!.textContent!.trim()).to.equal('Not found: modulo_addition_1layer_p13_seed404');
   });
 
   it('fires viz-control-change for each plot control', async () => {

@@ -55,6 +55,10 @@ describe('Training and Analysis Run pages in Chromium', () => {
     expect(Number((await texts(summary.locator('dt:has-text("Final train loss") + dd')))[0])).toBeLessThan(Math.log(13));
     // The loss chart drew both curves.
     expect(await page.locator('loss-chart polyline').count()).toBe(2);
+    // Coming back later, the finished run's summary is still there.
+    await page.reload();
+    await expect.poll(() => texts(page.locator('training-page .summary dt:has-text("Checkpoints") + dd'))).toEqual(['4']);
+    expect(await texts(badge())).toEqual(['Complete']);
 
     await page.getByRole('link', { name: 'Analyze it →' }).click();
     await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe('/analysis-run');
@@ -91,6 +95,12 @@ describe('Training and Analysis Run pages in Chromium', () => {
 
     await expect.poll(() => texts(badge()), LONG).toEqual(['Running']);
     expect(await texts(page.locator('job-status .variant'))).toEqual(['modulo_addition_1layer_p17_seed9']);
+    // The form shows the running job's settings, not the defaults, also after a reload.
+    await page.reload();
+    await expect.poll(() => texts(badge()), LONG).toEqual(['Running']);
+    await expect.poll(() => page.locator('training-page input[name=prime]').inputValue()).toBe('17');
+    expect(await page.locator('training-page input[name=num_epochs]').inputValue()).toBe('500000');
+    expect(await texts(page.locator('[data-testid=variant-preview]'))).toEqual(['Variant: modulo_addition_1layer_p17_seed9']);
     const epochNow = async () => Number((await texts(figure('Epoch')))[0]?.split(' / ')[0]?.replaceAll(',', '') ?? NaN);
     const before = await expect.poll(epochNow, LONG).toBeGreaterThan(0).then(epochNow);
     await expect.poll(epochNow, LONG).toBeGreaterThan(before);

@@ -55,6 +55,17 @@ describe('site navigation in Chromium', () => {
     await expect.poll(() => texts(page.locator('site-nav .version'))).toEqual([`v${APP_VERSION}`]);
   });
 
+  it('on a first run, says what to do first instead of 18 empty plots, and links to Training', async () => {
+    await page.goto(server.url);
+    await expectPage('viz-page', '/viz');
+    const firstRun = page.locator('viz-page .first-run');
+    await expect.poll(() => texts(firstRun.locator('h2'))).toEqual(['No variants yet']);
+    expect(await page.locator('viz-page plot-panel').count()).toBe(0);
+    expect(await texts(page.locator('viz-sidebar .status'))).toEqual(['No variants yet']);
+    await firstRun.getByRole('link', { name: 'Training page' }).click();
+    await expectPage('training-page', '/training');
+  });
+
   it('moves between pages through every nav link without a full reload, and back/forward work', async () => {
     await page.goto(`${server.url}/viz`);
     await expectPage('viz-page', '/viz');
@@ -94,7 +105,7 @@ describe('site navigation in Chromium', () => {
     await expectPage(tag, path);
   });
 
-  it('loads Plotly only for the Visualization page, fetched with the shell there and compiled off the main thread', async () => {
+  it('loads Plotly in idle time once another page is shown, and with the shell on /viz, compiled off the main thread', async () => {
     const plotlyRequests = (p: Page) => {
       const urls: string[] = [];
       p.on('request', (request) => {
@@ -103,9 +114,11 @@ describe('site navigation in Chromium', () => {
       return urls;
     };
     const onTraining = plotlyRequests(page);
-    await page.goto(`${server.url}/training`, { waitUntil: 'networkidle' });
+    await page.goto(`${server.url}/training`, { waitUntil: 'domcontentloaded' });
+    // Not with the shell: only after the page is shown, when the browser is idle.
+    expect(await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].filter((link) => /plotly/i.test(link.href)))).toEqual([]);
     await expectPage('training-page', '/training');
-    expect(onTraining).toEqual([]);
+    await expect.poll(() => onTraining.length, { timeout: 15_000 }).toBeGreaterThan(0);
 
     const vizPage = await browser.newPage();
     const onViz = plotlyRequests(vizPage);

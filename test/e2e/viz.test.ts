@@ -18,6 +18,8 @@ const EPOCHS = [0, 40, 80, 120, 160, 199];
 
 let workbench: TempWorkbench;
 let variant: string;
+/** Trained, never analyzed. */
+let unanalyzed: string;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -34,6 +36,7 @@ beforeAll(async () => {
   expect(trained.checkpointEpochs).toEqual(EPOCHS);
   variant = trained.variant;
   await analyzeVariant({ resultsDir: workbench.resultsDir, family, variant });
+  unanalyzed = (await trainVariant({ resultsDir: workbench.resultsDir, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 20 } })).variant;
   server = await startServer({ WORKBENCH_RESULTS_DIR: workbench.resultsDir, WORKBENCH_FAMILIES_DIR: workbench.familiesDir });
   browser = await launchChromium();
 }, 120_000);
@@ -244,12 +247,58 @@ describe('Visualization page in Chromium', () => {
     await eventually(() => title('freq')).toEqual(['Embedding Fourier Coefficients - Epoch 40']);
   });
 
-  it('shows placeholders with no variant selected and for an unknown variant', async () => {
+  it('shows placeholders with no variant selected and for an unknown variant, whose name the picker shows, selecting nothing', async () => {
     await page.goto(`${server.url}/viz`);
-    await eventually(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Select a variant']);
+    const lossMessage = () => texts(page.locator('viz-page plot-panel[view="loss"] .plot-message span'));
+    await eventually(lossMessage).toEqual(['Select a variant']);
     expect(await texts(page.locator('viz-sidebar .status'))).toEqual(['No variant selected']);
     expect(await page.locator('viz-page family-select').count()).toBe(1);
     await page.goto(`${server.url}/viz?family=${FAMILY}&variant=${FAMILY}_p13_seed404`);
-    await eventually(() => texts(page.locator('viz-page plot-panel[view="loss"] .annotation-text'))).toEqual(['Variant not found']);
+    await eventually(lossMessage).toEqual(['Variant not found']);
+    const picker = page.locator('viz-sidebar select[name=variant]');
+    expect(await picker.inputValue()).toBe('');
+    expect(await texts(picker.locator('option:checked'))).toEqual([`Not found: ${FAMILY}_p13_seed404`]);
+    expect(await texts(page.locator('viz-sidebar .status'))).toEqual([`Variant not found: ${FAMILY}_p13_seed404`]);
+  });
+
+  it("names the variant in the tab title and shows its run's settings in the sidebar", async () => {
+    await page.goto(vizUrl('epoch=80'));
+    await eventually(() => page.title()).toBe(`Visualization — ${variant} · Training Dynamics Workbench`);
+    const run = page.locator('viz-sidebar .run');
+    await eventually(() => texts(run.locator('dt'))).toEqual(['Training fraction', 'Data seed', 'Epochs', 'Backend']);
+    const values = await texts(run.locator('dd'));
+    expect(values.slice(0, 3)).toEqual(['0.3', '598', '200 (0 … 199)']);
+    expect(['native', 'portable']).toContain(values[3]);
+  });
+
+  it('links "Run analysis first" to the Analysis Run page with the variant filled in', async () => {
+    await page.goto(`${server.url}/viz?family=${FAMILY}&variant=${unanalyzed}`);
+    const link = panel('freq').getByRole('link', { name: 'Run analysis first' });
+    await link.waitFor();
+    await link.click();
+    await eventually(() => new URL(page.url()).pathname).toBe('/analysis-run');
+    await eventually(() => page.locator('analysis-run-page select[name=variant]').inputValue()).toBe(unanalyzed);
+    await eventually(() => page.locator('analysis-run-page .analyzer code').count()).toBe(10);
+  });
+
+  it('widens the plots when the sidebar is hidden', async () => {
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await page.goto(vizUrl('epoch=80'));
+    const loss = await drawn('loss');
+    const width = () => loss.locator('.main-svg').first().evaluate((svg) => Number(svg.getAttribute('width')));
+    const before = await width();
+    await page.locator('viz-sidebar button.toggle').click();
+    await eventually(width).toBeGreaterThan(before + 200);
+  });
+
+  it('labels the epoch marker inside the plot at the last epoch', async () => {
+    await page.goto(vizUrl('epoch=199'));
+    const loss = await drawn('loss');
+    await eventually(() => markerLabel('loss')).toEqual(['Epoch 199']);
+    const [label, plot] = await Promise.all([
+      loss.locator('.annotation').first().boundingBox(),
+      loss.locator('.main-svg').first().boundingBox(),
+    ]);
+    expect(label!.x + label!.width).toBeLessThanOrEqual(plot!.x + plot!.width);
   });
 });

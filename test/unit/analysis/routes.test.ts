@@ -26,7 +26,7 @@ beforeAll(async () => {
   const resultsDir = await tempDir();
   const synthetic = await writeSyntheticVariant(resultsDir, family, p, [0, 10]);
   weights = synthetic.weights;
-  await writeFile(synthetic.paths.metadata, JSON.stringify({ train_losses: [2.4, 2.3], test_losses: [2.5, 2.45], num_epochs: 2, checkpoint_epochs: [0, 10] }));
+  await writeFile(synthetic.paths.metadata, JSON.stringify({ train_losses: [2.4, 2.3], test_losses: [2.5, 2.45], num_epochs: 2, checkpoint_epochs: [0, 10], data_seed: 598, training_fraction: 0.5, backend: 'native' }));
   await analyzeVariant({ resultsDir, family, variant: synthetic.variant, analyzers: ['dominant_frequencies', 'attention_freq', 'parameter_trajectory'] });
   const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
   request = (path) => Promise.resolve(app.request(path));
@@ -40,12 +40,13 @@ const json = async <T>(path: string, status = 200): Promise<T> => {
 };
 
 describe('GET /api/variants/:family/:variant', () => {
-  it('returns losses, checkpoints, config and the analyzed epochs', async () => {
+  it("returns losses, checkpoints, config, the run's settings and the analyzed epochs", async () => {
     const detail = await json<VariantDetail>(base);
     expect(detail).toMatchObject({
       params: { prime: p, seed: 1 },
       config: { prime: p, d_mlp: 512, n_heads: 4 },
       numEpochs: 2,
+      run: { dataSeed: 598, trainingFraction: 0.5, backend: 'native' },
       trainLosses: [2.4, 2.3],
       checkpointEpochs: [0, 10],
       analyzedEpochs: [0, 10],

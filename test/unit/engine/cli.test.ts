@@ -34,7 +34,7 @@ describe('workbench train', () => {
     [['--fraction', '1.5'], '1.5 is not allowed; allowed: a fraction strictly between 0 and 1'],
     [['--epochs', '0'], '0 is too small; allowed: a whole number of epochs from 1 to 1,000,000'],
     [['--epochs', '10', '--checkpoints', '0,2.5'], '"2.5" is not a whole number'],
-    [['--epochs', '10', '--checkpoints', '0,10'], '10 is beyond the run; allowed: epochs 0 to 9'],
+    [['--epochs', '10', '--checkpoints', '0,11'], '11 is beyond the run; allowed: epochs 0 to 9'],
     [['--seed', 'abc'], '--seed "abc" is not a number'],
     [['--backend', 'gpu'], '--backend "gpu" is not a backend; allowed: native, portable'],
     [['--prime', '7', '--continue-to', '20'], 'has no completed run to continue'],

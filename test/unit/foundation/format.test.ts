@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from '../../../shared/format.ts';
+import { formatDuration, formatNumber } from '../../../shared/format.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -11,4 +11,31 @@ describe('formatDuration', () => {
     [Infinity, '…'],
     [undefined, '…'],
   ])('%s seconds → %s', (seconds, text) => expect(formatDuration(seconds)).toBe(text));
+});
+
+describe('formatNumber', () => {
+  it.each([
+    // Small values keep their digits in scientific notation instead of reading "0.000000".
+    [2.3e-7, '2.3e-7'],
+    [1e-7, '1e-7'],
+    [6.6712e-8, '6.671e-8'],
+    [-1.2e-9, '-1.2e-9'],
+    [0.00012, '1.2e-4'],
+    // Normal values: 4 significant digits, no trailing zeros.
+    [0.001, '0.001'],
+    [0.0123456, '0.01235'],
+    [0.5, '0.5'],
+    [3.77, '3.77'],
+    [58.25, '58.25'],
+    [1234.56, '1235'],
+    // Rounding up across a boundary takes the form of the rounded value.
+    [0.00099996, '0.001'],
+    [9999.7, '10,000'],
+    [123456.7, '123,457'],
+    // Zero is "0", whatever its sign; non-finite values say so.
+    [0, '0'],
+    [-0, '0'],
+    [NaN, 'NaN'],
+    [-Infinity, '-Infinity'],
+  ])('%s → %s', (value, text) => expect(formatNumber(value)).toBe(text));
 });

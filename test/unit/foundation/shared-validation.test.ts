@@ -87,12 +87,17 @@ describe('checkpoint schedule', () => {
     expect(parseCheckpointList(' 500, 100,,100 , 0 ', 1000)).toEqual({ ok: true, epochs: [0, 100, 500] });
     expect(parseCheckpointList('  ', 1000)).toEqual({ ok: true, epochs: null });
   });
+  it("reads the run's length as its final epoch", () => {
+    expect(parseCheckpointList('0, 1200, 2400', 2400)).toEqual({ ok: true, epochs: [0, 1200, 2399] });
+    expect(parseCheckpointList('2399, 2400', 2400)).toEqual({ ok: true, epochs: [2399] });
+    expect(parseCheckpointList('2400')).toEqual({ ok: true, epochs: [2400] });
+  });
   it.each([
     ['100, abc', '"abc" is not a whole number'],
     ['1e3', '"1e3" is not a whole number'],
     ['-5', '"-5" is not a whole number'],
     ['10.5', '"10.5" is not a whole number'],
-    ['100, 1000', '1000 is beyond the run; allowed: epochs 0 to 999'],
+    ['100, 1001', '1001 is beyond the run; allowed: epochs 0 to 999'],
   ])('rejects %s', (text, message) => {
     const result = parseCheckpointList(text, 1000);
     expect(result.ok).toBe(false);

@@ -1,5 +1,6 @@
 /** Small hand-made artifacts for the plot-builder tests. */
 import type { Annotations, Layout, PlotData, Shape } from 'plotly.js';
+import { placeholderMessage } from '../../../frontend/plots/style.ts';
 import type { NdArray, PlotSpec } from '../../../frontend/plots/types.ts';
 
 export function nd(shape: number[], data: number[]): NdArray {
@@ -35,7 +36,7 @@ export function marker(layout: Partial<Layout>): { shape: Partial<Shape>; annota
   return { shape: layout.shapes![0]!, annotation: layout.annotations![0]! };
 }
 
-/** The single grey message of a placeholder figure, or undefined if the spec is a real plot. */
+/** The message of a placeholder figure, or undefined if the spec is a real plot. */
 export function placeholderText(spec: PlotSpec): string | undefined {
-  return spec.data.length === 0 ? spec.layout.annotations?.[0]?.text : undefined;
+  return placeholderMessage(spec) ?? undefined;
 }

@@ -31,7 +31,7 @@ describe('dominantFrequenciesSpec', () => {
       'rgba(31,119,180,0.4)',
       'rgba(31,119,180,1)',
     ]);
-    expect(bars.hovertemplate).toContain('%{y:.4f}');
+    expect(bars.hovertemplate).toContain('%{y:.4~g}');
   });
 
   it('titles with the epoch, tilts the component labels and draws the 1.0 threshold', () => {
@@ -62,10 +62,16 @@ describe('activationSpec', () => {
     expect([heatmap.zmin, heatmap.zmax]).toEqual([-5, 5]);
     expect((heatmap.colorscale as [number, string][])[0]).toEqual([0, 'rgb(103,0,31)']);
     expect(heatmap.colorbar?.title?.text).toBe('Activation');
-    expect(heatmap.hovertemplate).toBe('a=%{y}, b=%{x}<br>Activation: %{z:.4f}<extra></extra>');
+    expect(heatmap.hovertemplate).toBe('a=%{y}, b=%{x}<br>Activation: %{z:.4~g}<extra></extra>');
     expect(titleOf(spec.layout)).toBe('Neuron 1 Activations - Epoch 300');
     expect([axisTitle(spec.layout, 'xaxis'), axisTitle(spec.layout, 'yaxis')]).toEqual(['b', 'a']);
     expect(spec.layout.yaxis?.scaleanchor).toBe('x');
+    expect(spec.layout.annotations).toEqual([]);
+  });
+
+  it('says so when the neuron is inactive (every activation 0) instead of drawing a blank grid alone', () => {
+    const spec = activationSpec({ activations: nd([2, 2], [0, 0, 0, 0]) }, 7, 1500);
+    expect(spec.layout.annotations?.map((a) => a.text)).toEqual(['Neuron 7 is inactive at this epoch (all activations 0)']);
   });
 
   it("takes the API's single-neuron grid as it is", () => {
@@ -229,10 +235,16 @@ describe('perturbationSpec', () => {
     expect(spec.layout.shapes?.[0]?.x0).toBeCloseTo(0.12);
     expect(spec.layout.shapes?.[1]).toMatchObject({ x0: 0.03, x1: 0.03, line: { color: '#2ca02c', dash: 'dash' } });
     expect(spec.layout.annotations?.map((a) => [a.text, a.xanchor])).toEqual([
-      ['Mean: 0.1200', 'left'],
-      ['Median: 0.0300', 'right'],
+      ['Mean: 0.12', 'left'],
+      ['Median: 0.03', 'right'],
     ]);
     expect(spec.layout.showlegend).toBe(false);
+  });
+
+  it('labels tiny mean and median changes with their digits, not as -0.0000', () => {
+    const tiny = perturbationSpec({ baseline_loss: nd([], [1e-7]), delta_losses: vec(-2e-9, -1.5e-9, 4e-8) }, 2399);
+    expect(tiny.layout.annotations?.map((a) => a.text)).toEqual(['Mean: 1.217e-8', 'Median: -1.5e-9']);
+    expect(tiny.layout.xaxis?.exponentformat).toBe('e');
   });
 
   it('titles with the recomputed flatness ratio', () => {

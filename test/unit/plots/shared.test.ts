@@ -3,7 +3,7 @@ import type { ArrayPayload, SummaryResponse } from '../../../shared/artifacts.ts
 import { epochMarkerLayout, nearestEpoch, withEpochMarker } from '../../../frontend/plots/epoch-marker.ts';
 import { exportFileName, plotCsv } from '../../../frontend/plots/export.ts';
 import { fourierComponentLabel, fourierComponentLabels } from '../../../frontend/plots/fourier.ts';
-import { axis, COLOR_SCALES, PLACEHOLDER, placeholderSpec } from '../../../frontend/plots/style.ts';
+import { axis, COLOR_SCALES, PLACEHOLDER, placeholderMessage, placeholderSpec } from '../../../frontend/plots/style.ts';
 import {
   NEURON_FREQ_NORM_SUMMARY_KEYS,
   pickEpochArrays,
@@ -33,15 +33,12 @@ describe('axes', () => {
 });
 
 describe('placeholders', () => {
-  it('are blank 300 px figures with grey 16-pt centred text and hidden axes', () => {
+  it('are 300 px figures without traces that carry their message', () => {
     const spec = placeholderSpec(PLACEHOLDER.runAnalysisFirst);
     expect(spec.data).toEqual([]);
     expect(spec.layout.height).toBe(300);
-    expect(spec.layout.xaxis?.visible).toBe(false);
-    expect(spec.layout.yaxis?.visible).toBe(false);
-    expect(spec.layout.annotations).toEqual([
-      expect.objectContaining({ text: 'Run analysis first', x: 0.5, y: 0.5, xref: 'paper', yref: 'paper', showarrow: false, font: { size: 16, color: 'grey' } }),
-    ]);
+    expect(placeholderMessage(spec)).toBe('Run analysis first');
+    expect(placeholderMessage({ data: [{ type: 'bar', y: [1] }], layout: { annotations: [{ text: 'a label' }] } })).toBe(null);
   });
 
   it('carry the messages of the spec', () => {
@@ -73,8 +70,8 @@ describe('epoch marker', () => {
     const moved = withEpochMarker(spec, 42);
     expect(moved.data).toBe(data);
     expect(moved.layout.title).toBe(spec.layout.title);
-    expect(moved.layout.shapes).toEqual([epochMarkerLayout(42).shapes[0], other.shape]);
-    expect(moved.layout.annotations).toEqual([epochMarkerLayout(42).annotations[0], other.annotation]);
+    expect(moved.layout.shapes).toEqual([epochMarkerLayout(42, [0, 20]).shapes[0], other.shape]);
+    expect(moved.layout.annotations).toEqual([epochMarkerLayout(42, [0, 20]).annotations[0], other.annotation]);
     expect(moved.layout.shapes![0]).toMatchObject({ x0: 42, x1: 42, visible: true });
     expect(marked.shapes[0]!.visible).toBe(false);
   });

@@ -58,7 +58,21 @@ describe('lossSpec', () => {
     expect(checkpoints.x).toEqual([0, 3]);
     expect(checkpoints.y).toEqual([4, 0.5]);
     expect(checkpoints.marker).toEqual({ color: '#2ca02c', symbol: 'diamond', size: 8 });
-    expect(checkpoints.hovertemplate).toBe('Checkpoint<br>Epoch: %{x}<br>Loss: %{y:.6f}<extra></extra>');
+    expect(checkpoints.text).toEqual(['4', '0.5']);
+    expect(checkpoints.hovertemplate).toBe('Checkpoint<br>Epoch: %{x}<br>Loss: %{text}<extra></extra>');
+  });
+
+  it('shows tiny losses with their digits: hover in scientific notation, the log axis in powers of ten', () => {
+    const spec = lossSpec({ trainLosses: [3.77, 1.2e-3, 2.3e-7], testLosses: [3.8, 9.1, 0.0965] }, [], 0);
+    expect(trace(spec, 0).text).toEqual(['3.77', '0.0012', '2.3e-7']);
+    expect(trace(spec, 0).hovertemplate).toBe('Epoch: %{x}<br>Train Loss: %{text}<extra></extra>');
+    expect(spec.layout.yaxis).toMatchObject({ type: 'log', exponentformat: 'power' });
+    expect(spec.layout.xaxis?.exponentformat).toBe('B');
+  });
+
+  it('puts the marker label on the side of the line with room for it, so the last epoch is not cut off', () => {
+    const anchor = (epoch: number) => marker(lossSpec(losses, [], epoch).layout).annotation.xanchor;
+    expect([anchor(0), anchor(2), anchor(3), anchor(4)]).toEqual(['left', 'left', 'right', 'right']);
   });
 
   it('puts the epoch marker at the current epoch, hidden outside the loss range', () => {
@@ -181,7 +195,7 @@ describe('dimensionalityTrajectorySpec', () => {
     expect(trace(spec, 2).line?.color).toBe('#d62728');
     expect(trace(spec, 3).line?.color).toBe('#ff7f0e');
     expect(trace(spec, 2).y).toEqual([100, 20]);
-    expect(trace(spec, 2).hovertemplate).toContain('%{y:.1f}');
+    expect(trace(spec, 2).text).toEqual(['100', '20']);
     expect(titleOf(spec.layout)).toBe('Effective Dimensionality (Participation Ratio)');
     expect(spec.layout.height).toBe(400);
     expect(marker(spec.layout).shape.x0).toBe(100);

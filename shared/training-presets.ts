@@ -1,0 +1,56 @@
+/**
+ * The Training page's named presets, and how long a run takes on this machine: estimated from
+ * the last measured speed when there is one, else from a stated rough figure, scaled by p² (an
+ * epoch's work grows with the p² pairs of the grid).
+ */
+import type { JobRecord } from './jobs.ts';
+import { TRAINING_DEFAULTS } from './training-params.ts';
+
+export interface TrainingPreset {
+  label: string;
+  /** The family whose parameters these are. */
+  family: string;
+  params: Record<string, number>;
+  training: { data_seed: number; training_fraction: number; num_epochs: number };
+}
+
+export const TRAINING_PRESETS: readonly TrainingPreset[] = [
+  {
+    label: 'Paper default (p = 113, 25,000 epochs)',
+    family: 'modulo_addition_1layer',
+    params: { prime: 113, seed: 999 },
+    training: { ...TRAINING_DEFAULTS },
+  },
+  {
+    // docs/ARCHITECTURE.md §9: memorises within ~200 epochs, generalises between ~1,000 and ~2,000.
+    label: 'Quick run (p = 43, fraction 0.5, 2,400 epochs — groks in minutes)',
+    family: 'modulo_addition_1layer',
+    params: { prime: 43, seed: 999 },
+    training: { data_seed: TRAINING_DEFAULTS.data_seed, training_fraction: 0.5, num_epochs: 2400 },
+  },
+];
+
+/** A training speed at one prime. `measured` is false for the rough figure. */
+export interface EpochSpeed {
+  msPerEpoch: number;
+  prime: number;
+  measured: boolean;
+}
+
+/** docs/ARCHITECTURE.md §9: ~120 ms per p = 113 epoch with OpenBLAS on the 2-core development machine. */
+export const ROUGH_SPEED: EpochSpeed = { msPerEpoch: 120, prime: 113, measured: false };
+
+/** The newest training job's last reported speed (jobs newest first, as GET /api/jobs lists them). */
+export function lastMeasuredSpeed(jobs: readonly JobRecord[]): EpochSpeed | undefined {
+  for (const job of jobs) {
+    const msPerEpoch = job.progress.msPerEpoch;
+    const prime = job.request.kind === 'train' ? job.request.params.prime : undefined;
+    if (msPerEpoch !== undefined && msPerEpoch > 0 && prime !== undefined) return { msPerEpoch, prime, measured: true };
+  }
+  return undefined;
+}
+
+/** Seconds `numEpochs` epochs at `prime` take at `speed`, scaled by p². */
+export function estimateTrainingSeconds(prime: number, numEpochs: number, speed: EpochSpeed): number {
+  return (speed.msPerEpoch * (prime / speed.prime) ** 2 * numEpochs) / 1000;
+}
