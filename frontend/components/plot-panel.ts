@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
-import { exportFileName, PLACEHOLDER, placeholderMessage, plotCsv, viewInfo, type PlotSpec, type ViewId } from '../plots/index.ts';
+import { csvExport, exportFileName, PLACEHOLDER, placeholderMessage, viewInfo, type ExportContext, type PlotSpec, type ViewId } from '../plots/index.ts';
 
 type PlotlyModule = typeof import('plotly.js-dist-min').default;
 
@@ -115,7 +115,7 @@ export class PlotPanel extends LitElement {
   /** The view this panel shows: names the exported files and reserves the view's height. */
   @property() view!: ViewId;
   @property({ attribute: false }) spec: PlotSpec | null = null;
-  /** Variant and epoch shown, for export file names. */
+  /** Variant and epoch shown, for export file names (the spec adds the other controls it depends on). */
   @property() variant = '';
   @property({ type: Number }) epoch: number | null = null;
   /** Draw only while in (or near) the viewport. */
@@ -231,7 +231,7 @@ export class PlotPanel extends LitElement {
     return html`<div class="plot-toolbar" role="toolbar" aria-label="Export">
         <button ?disabled=${!exportable} title="Download as PNG" @click=${() => this.downloadImage('png')}>PNG</button>
         <button ?disabled=${!exportable} title="Download as SVG" @click=${() => this.downloadImage('svg')}>SVG</button>
-        <button ?disabled=${!exportable} title="Download the plotted data as CSV" @click=${this.downloadCsv}>CSV</button>
+        <button ?disabled=${!exportable} title="Download the figure's data as CSV, at full resolution" @click=${this.downloadCsv}>CSV</button>
       </div>
       <div class="plot-area">
         <div class="plot-graph" style="min-height: ${height}px"></div>
@@ -249,8 +249,8 @@ export class PlotPanel extends LitElement {
     return this.querySelector('.plot-graph')!;
   }
 
-  private get exportName(): string {
-    return exportFileName(this.variant || 'plot', this.view, this.epoch ?? 0);
+  private get exportContext(): ExportContext {
+    return { variant: this.variant || 'plot', view: this.view, epoch: this.epoch ?? 0 };
   }
 
   /** Starts a draw, or asks the running one to go again: one draw at a time, always of the latest state. */
@@ -346,12 +346,15 @@ export class PlotPanel extends LitElement {
   };
 
   private async downloadImage(format: 'png' | 'svg') {
+    if (!this.spec) return;
+    const filename = exportFileName(this.spec, this.exportContext);
     const plotly = await loadPlotly();
-    await plotly.downloadImage(this.graph, { format, filename: this.exportName, width: this.graph.clientWidth, height: this.graph.clientHeight });
+    await plotly.downloadImage(this.graph, { format, filename, width: this.graph.clientWidth, height: this.graph.clientHeight });
   }
 
   private downloadCsv() {
-    if (this.spec) downloadText(plotCsv(this.spec), `${this.exportName}.csv`, 'text/csv');
+    const file = this.spec && csvExport(this.spec, this.exportContext);
+    if (file) downloadText(file.csv, file.filename, 'text/csv');
   }
 }
 

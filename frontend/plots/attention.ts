@@ -1,12 +1,16 @@
 /** Plots 7–9: attention patterns per head, their frequency decomposition, and specialization over training. */
 import type { Annotations, Layout, LayoutAxis } from 'plotly.js';
 import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
+import { gridColumns } from './export.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, colorBar, COLOR_SCALES, DEFAULT_COLORWAY, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { AttentionFreqEpoch, AttentionFreqSummary, AttentionPatternsEpoch, PlotSpec } from './types.ts';
 
 /** Token positions of the input `[a, b, =]`. */
 export const POSITION_LABELS = ['a', 'b', '='] as const;
+
+/** The positions as file names can carry them. */
+const POSITION_SLUGS = ['a', 'b', 'eq'] as const;
 
 export interface PositionPair {
   /** The attending (query) position. */
@@ -77,6 +81,16 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
   });
   const title = `Attention Heads (${POSITION_LABELS[pair.to]} ← ${POSITION_LABELS[pair.from]}) — Epoch ${epoch}`;
   return {
+    export: {
+      // "eq-to-a": "= attending to a".
+      selection: [`${POSITION_SLUGS[pair.to]}-to-${POSITION_SLUGS[pair.from]}`],
+      table: () =>
+        gridColumns(
+          { name: 'a', values: positions },
+          { name: 'b', values: positions },
+          headGrids.map((grid, h) => ({ name: `head_${h}`, values: grid.data })),
+        ),
+    },
     data,
     layout: {
       ...baseLayout('attention', title),
@@ -99,14 +113,22 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
   const [nFreq = 0, nHeads = 0] = artifact.freq_matrix.shape;
   const layout = baseLayout('attn-freq', `Attention Head Frequency Specialization — Epoch ${epoch}`);
   const { t = 0, b = 0 } = layout.margin ?? {};
+  const frequencies = range(nFreq, 1);
   return {
+    export: {
+      selection: [],
+      table: () => [
+        { name: 'frequency', values: frequencies },
+        ...range(nHeads).map((h) => ({ name: `head_${h}`, values: matrixColumn(artifact.freq_matrix, h) })),
+      ],
+    },
     data: [
       {
         type: 'heatmap',
         name: 'Frac Explained',
         z: matrixRows(artifact.freq_matrix),
         x: range(nHeads).map((h) => `Head ${h}`),
-        y: range(nFreq, 1),
+        y: frequencies,
         colorscale: COLOR_SCALES.Blues,
         zmin: 0,
         zmax: 1,
@@ -126,11 +148,13 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
 /** Each head's largest variance fraction over training, on a fixed 0–1 axis. */
 export function attentionSpecializationSpec(summary: AttentionFreqSummary | null, epoch: number | null): PlotSpec {
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
-  const nHeads = summary.max_frac_per_head.shape[1] ?? 0;
+  const heads = range(summary.max_frac_per_head.shape[1] ?? 0).map((h) => ({ head: h, values: matrixColumn(summary.max_frac_per_head, h) }));
   return {
-    data: Array.from({ length: nHeads }, (_, h) =>
-      epochLine(summary.epochs, matrixColumn(summary.max_frac_per_head, h), `Head ${h}`, DEFAULT_COLORWAY[h % DEFAULT_COLORWAY.length]!),
-    ),
+    export: {
+      selection: [],
+      table: () => [{ name: 'epoch', values: summary.epochs }, ...heads.map(({ head, values }) => ({ name: `head_${head}`, values }))],
+    },
+    data: heads.map(({ head, values }) => epochLine(summary.epochs, values, `Head ${head}`, DEFAULT_COLORWAY[head % DEFAULT_COLORWAY.length]!)),
     layout: timeSeriesLayout('attn-spec', 'Attention Head Specialization Over Training', axis('Max Variance Fraction', { range: [0, 1] }), epoch, summary.epochs),
   };
 }

@@ -42,15 +42,20 @@ export function dimensionalityTrajectorySpec(
   matrices: readonly WeightMatrixName[] = DEFAULT_DIMENSIONALITY_MATRICES,
 ): PlotSpec {
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
-  const data = matrices.map((name) => {
+  const series = matrices.map((name) => {
     const pr = summary[`pr_${name}`];
     const perHead = pr.shape.length === 2;
-    const values = perHead ? rowMeans(pr) : pr.data;
-    const label = perHead ? `${name} (mean)` : name;
-    return epochLine(summary.epochs, values, label, MATRIX_COLORS[name]);
+    return { name, perHead, values: perHead ? rowMeans(pr) : pr.data };
   });
   return {
-    data,
+    export: {
+      selection: [],
+      table: () => [
+        { name: 'epoch', values: summary.epochs },
+        ...series.map(({ name, perHead, values }) => ({ name: perHead ? `${name}_mean` : name, values })),
+      ],
+    },
+    data: series.map(({ name, perHead, values }) => epochLine(summary.epochs, values, perHead ? `${name} (mean)` : name, MATRIX_COLORS[name])),
     layout: timeSeriesLayout('dim-trajectory', 'Effective Dimensionality (Participation Ratio)', axis('Participation Ratio'), epoch, summary.epochs),
   };
 }
@@ -68,12 +73,17 @@ export function singularValueSpectrumSpec(
   const values = Array.from(perHead ? slab(sv, head).data : sv.data);
   const headText = perHead ? ` Head ${head}` : '';
   const title = `${matrix}${headText} Singular Values — Epoch ${epoch} (PR = ${participationRatio(values).toFixed(1)})`;
+  const indices = range(values.length);
   return {
+    export: {
+      selection: perHead ? [matrix, `head${head}`] : [matrix],
+      table: () => [{ name: 'index', values: indices }, { name: 'singular_value', values }],
+    },
     data: [
       {
         type: 'bar',
         name: `${matrix}${headText}`,
-        x: range(values.length),
+        x: indices,
         y: values,
         marker: { color: MATRIX_COLORS[matrix] },
         hovertemplate: `Index %{x}<br>Singular value: %{y:${HOVER_NUMBER}}<extra></extra>`,

@@ -58,7 +58,7 @@ export function withEpochMarker(spec: PlotSpec, epoch: number): PlotSpec {
   const { shapes = [], annotations = [] } = spec.layout;
   const marker = epochMarkerLayout(epoch, epochSpan(spec.data));
   return {
-    data: spec.data,
+    ...spec,
     layout: { ...spec.layout, shapes: [...marker.shapes, ...shapes.slice(1)], annotations: [...marker.annotations, ...annotations.slice(1)] },
   };
 }

@@ -1,56 +1,53 @@
-/** Export helpers: canonical file names and CSV of exactly what a figure plots. */
-import type { PlotData } from 'plotly.js';
+/** Export helpers: file names that carry every selection, and figures' data as tidy CSV. */
 import { padEpoch } from '../../shared/numbers.ts';
-import type { PlotSpec } from './types.ts';
+import type { PlotSpec, TableColumn } from './types.ts';
 import type { ViewId } from './views.ts';
 
-/** `{variant}__{view}__epoch{NNNNN}`, without extension (PNG, SVG and CSV share it). */
-export function exportFileName(variant: string, view: ViewId, epoch: number): string {
-  return `${variant}__${view}__epoch${padEpoch(epoch)}`;
-}
-
-type Cell = string | number | boolean | null | undefined | Date;
-
-function csvField(value: Cell): string {
-  const text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function csvRow(cells: readonly Cell[]): string {
-  return cells.map(csvField).join(',');
-}
-
-function cells(values: unknown): Cell[] {
-  return values === undefined ? [] : Array.from(values as ArrayLike<Cell>);
-}
-
-/** A heatmap as a matrix: a header row of x values, then one row per y value. */
-function matrixBlock(trace: Partial<PlotData>): string[] {
-  const rows = trace.z as readonly (readonly Cell[])[];
-  const width = rows[0]?.length ?? 0;
-  const xs = trace.x === undefined ? Array.from({ length: width }, (_, i) => i) : cells(trace.x);
-  const ys = trace.y === undefined ? rows.map((_, i) => i) : cells(trace.y);
-  return [csvRow(['y\\x', ...xs]), ...rows.map((row, r) => csvRow([ys[r], ...row]))];
-}
-
-/** Point traces as columns: x, y (and z for 3-D), as many as the trace has. */
-function columnsBlock(trace: Partial<PlotData>): string[] {
-  const columns = (['x', 'y', 'z'] as const).filter((key) => trace[key] !== undefined);
-  const values = columns.map((key) => cells(trace[key]));
-  const length = Math.max(0, ...values.map((v) => v.length));
-  return [csvRow(columns), ...Array.from({ length }, (_, i) => csvRow(values.map((v) => v[i])))];
+/** What names an exported figure besides the controls its spec records. */
+export interface ExportContext {
+  variant: string;
+  view: ViewId;
+  /** The epoch the figure shows (a per-epoch view's payload epoch, else the selected one). */
+  epoch: number;
 }
 
 /**
- * The plotted data of a figure as CSV: one block per trace, headed by the trace's name and
- * separated by blank lines. Heatmaps become a matrix (x across, y down); other traces become
- * x, y[, z] columns. Downsampled lines export the points drawn, not the raw series.
+ * `{variant}__{view}[__{selection}…]__epoch{NNNNN}`, without extension (PNG, SVG and CSV share it),
+ * e.g. `v__activation__neuron7__epoch01200`, so exports of different selections never collide.
  */
-export function plotCsv(spec: PlotSpec): string {
-  const blocks = spec.data.map((data, index) => {
-    const trace = data as Partial<PlotData>;
-    const isMatrix = Array.isArray(trace.z) && Array.isArray(trace.z[0]);
-    return [csvRow([trace.name ?? `trace ${index}`]), ...(isMatrix ? matrixBlock(trace) : columnsBlock(trace))].join('\n');
-  });
-  return blocks.length === 0 ? '' : blocks.join('\n\n') + '\n';
+export function exportFileName(spec: PlotSpec, { variant, view, epoch }: ExportContext): string {
+  return [variant, view, ...(spec.export?.selection ?? []), `epoch${padEpoch(epoch)}`].join('__');
+}
+
+function csvField(value: string | number | boolean | undefined): string {
+  const text = value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A header row, then one row per index of the columns. */
+export function tableCsv(columns: readonly TableColumn[]): string {
+  const length = Math.max(0, ...columns.map((column) => column.values.length));
+  const lines = [columns.map((column) => csvField(column.name)).join(',')];
+  for (let row = 0; row < length; row++) lines.push(columns.map((column) => csvField(column.values[row])).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** The figure's data as a CSV file and its name; null for a placeholder, which has no data. */
+export function csvExport(spec: PlotSpec, context: ExportContext): { filename: string; csv: string } | null {
+  if (!spec.export) return null;
+  return { filename: `${exportFileName(spec, context)}.csv`, csv: tableCsv(spec.export.table()) };
+}
+
+/**
+ * Tidy columns of 2-D grids on shared axes: one row per cell in row-major order, the cell's row and
+ * column coordinates first, then one column per grid (each grid's row-major values as they are).
+ */
+export function gridColumns(rows: TableColumn, cols: TableColumn, grids: readonly TableColumn[]): TableColumn[] {
+  const width = cols.values.length;
+  const cells = rows.values.length * width;
+  return [
+    { name: rows.name, values: Array.from({ length: cells }, (_, i) => rows.values[Math.floor(i / width)]!) },
+    { name: cols.name, values: Array.from({ length: cells }, (_, i) => cols.values[i % width]!) },
+    ...grids,
+  ];
 }

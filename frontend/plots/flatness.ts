@@ -1,6 +1,7 @@
 /** Plots 17–18: loss-landscape flatness over training and one epoch's perturbation distribution. */
 import type { Annotations, PlotData, Shape } from 'plotly.js';
 import { formatNumber } from '../../shared/format.ts';
+import { range } from './arrays.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { LandscapeFlatnessEpoch, LandscapeFlatnessSummary, PlotSpec } from './types.ts';
@@ -26,6 +27,14 @@ export function flatnessTrajectorySpec(summary: LandscapeFlatnessSummary | null,
   const label = FLATNESS_METRICS.find((m) => m.key === metric)!.label;
   const baseline = epochLine(summary.epochs, summary.baseline_loss.data, 'Baseline Loss', COLORS.grey);
   return {
+    export: {
+      selection: [metric],
+      table: () => [
+        { name: 'epoch', values: summary.epochs },
+        { name: metric, values: summary[metric].data },
+        { name: 'baseline_loss', values: summary.baseline_loss.data },
+      ],
+    },
     data: [
       epochLine(summary.epochs, summary[metric].data, label, COLORS.blue),
       { ...baseline, yaxis: 'y2', line: { ...baseline.line, dash: 'dash' } },
@@ -91,6 +100,7 @@ export function perturbationSpec(artifact: LandscapeFlatnessEpoch | null, epoch:
     hovertemplate: 'Δ Loss: %{x}<br>Count: %{y}<extra></extra>',
   };
   return {
+    export: { selection: [], table: () => [{ name: 'direction', values: range(deltas.length) }, { name: 'delta_loss', values: deltas }] },
     data: [histogram],
     layout: {
       ...baseLayout('perturbation', `Perturbation Distribution — Epoch ${epoch} (Flatness Ratio: ${ratio.toFixed(2)})`),

@@ -27,12 +27,14 @@ export function fourierComponentLabels(count: number): string[] {
 export function dominantFrequenciesSpec(artifact: DominantFrequenciesEpoch | null, epoch: number): PlotSpec {
   const coefficients = artifact ? Array.from(artifact.coefficients.data) : [];
   if (coefficients.length === 0) return placeholderSpec(PLACEHOLDER.noEpochData);
+  const components = fourierComponentLabels(coefficients.length);
   return {
+    export: { selection: [], table: () => [{ name: 'component', values: components }, { name: 'norm', values: coefficients }] },
     data: [
       {
         type: 'bar',
         name: 'Norm',
-        x: fourierComponentLabels(coefficients.length),
+        x: components,
         y: coefficients,
         marker: { color: coefficients.map((c) => (c > DOMINANT_THRESHOLD ? DOMINANT_BAR : FAINT_BAR)) },
         hovertemplate: `%{x}<br>Norm: %{y:${HOVER_NUMBER}}<extra></extra>`,

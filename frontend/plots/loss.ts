@@ -68,6 +68,20 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   const markerEpoch = epoch !== null && epoch >= 0 && epoch < train.length ? epoch : null;
   return {
     data,
+    export: {
+      selection: [],
+      // Every epoch: the lines above are thinned to MAX_LINE_POINTS.
+      table: () => {
+        const analyzed = new Set(checkpoints);
+        const epochs = range(train.length);
+        return [
+          { name: 'epoch', values: epochs },
+          { name: 'train_loss', values: train },
+          { name: 'test_loss', values: test },
+          { name: 'analyzed', values: epochs.map((e) => analyzed.has(e)) },
+        ];
+      },
+    },
     layout: {
       // Powers of ten: SI prefixes would read a loss of 0.0001 as "100μ".
       ...timeSeriesLayout('loss', 'Training Progress', axis('Loss', { type: 'log', exponentformat: 'power' }), markerEpoch, [0, train.length - 1]),

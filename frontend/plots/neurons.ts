@@ -1,5 +1,6 @@
 /** Plots 3–6: one neuron's activations, frequency clusters, and neuron specialization over training. */
-import { extent, matrixRows, range, slab } from './arrays.ts';
+import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
+import { gridColumns } from './export.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { NdArray, NeuronActivationsEpoch, NeuronFreqNormEpoch, NeuronFreqNormSummary, PlotSpec } from './types.ts';
@@ -17,14 +18,19 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
   // Symmetric around zero so white means zero; an all-zero (dead) neuron still gets a valid range.
   const zmax = Math.max(Math.abs(min), Math.abs(max)) || 1;
   const inactive = min === 0 && max === 0;
+  const [rows = 0, cols = 0] = grid.shape;
   return {
+    export: {
+      selection: [`neuron${neuron}`],
+      table: () => gridColumns({ name: 'a', values: range(rows) }, { name: 'b', values: range(cols) }, [{ name: 'activation', values: grid.data }]),
+    },
     data: [
       {
         type: 'heatmap',
         name: `Neuron ${neuron}`,
         z,
-        x: range(grid.shape[1] ?? 0),
-        y: range(grid.shape[0] ?? 0),
+        x: range(cols),
+        y: range(rows),
         colorscale: COLOR_SCALES.RdBu,
         zmin: -zmax,
         zmax,
@@ -59,13 +65,21 @@ export function frequencyClustersSpec(artifact: NeuronFreqNormEpoch | null, epoc
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
   const [nFreq = 0, nNeurons = 0] = artifact.norm_matrix.shape;
   const frequencies = range(nFreq, 1);
+  const neurons = range(nNeurons);
   return {
+    export: {
+      selection: [],
+      table: () =>
+        gridColumns({ name: 'frequency', values: frequencies }, { name: 'neuron', values: neurons }, [
+          { name: 'frac_explained', values: artifact.norm_matrix.data },
+        ]),
+    },
     data: [
       {
         type: 'heatmap',
         name: 'Frac Explained',
         z: matrixRows(artifact.norm_matrix),
-        x: range(nNeurons),
+        x: neurons,
         y: frequencies,
         colorscale: COLOR_SCALES.Viridis,
         zmin: 0,
@@ -87,6 +101,16 @@ export function specializationTrajectorySpec(summary: NeuronFreqNormSummary | nu
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
   const { epochs } = summary;
   return {
+    export: {
+      selection: [],
+      table: () => [
+        { name: 'epoch', values: epochs },
+        { name: 'total', values: summary.specialized_count_total.data },
+        { name: 'low_freq', values: summary.specialized_count_low.data },
+        { name: 'mid_freq', values: summary.specialized_count_mid.data },
+        { name: 'high_freq', values: summary.specialized_count_high.data },
+      ],
+    },
     data: [
       epochLine(epochs, summary.specialized_count_total.data, 'Total', COLORS.blue, 2.5),
       epochLine(epochs, summary.specialized_count_low.data, 'Low freq', COLORS.green),
@@ -106,6 +130,13 @@ export function specializationByFrequencySpec(summary: NeuronFreqNormSummary | n
   // Counts are never negative: anchor the scale at 0 (auto-ranging an all-zero matrix gives −0.5…0.5).
   const zmax = Math.max(1, ...z.flat());
   return {
+    export: {
+      selection: [],
+      table: () => [
+        { name: 'epoch', values: summary.epochs },
+        ...frequencies.map((k, f) => ({ name: `freq_${k}`, values: matrixColumn(summary.specialized_count_per_freq, f) })),
+      ],
+    },
     data: [
       {
         type: 'heatmap',

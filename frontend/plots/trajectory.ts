@@ -3,7 +3,7 @@ import type { PlotData } from 'plotly.js';
 import { matrixColumn } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
 import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
-import type { CrossEpochTrajectory, PlotSpec, TrajectoryGroup } from './types.ts';
+import type { CrossEpochTrajectory, PlotExport, PlotSpec, TrajectoryGroup } from './types.ts';
 
 export const TRAJECTORY_GROUP_LABELS: Readonly<Record<TrajectoryGroup, string>> = {
   all: 'All Parameters',
@@ -57,6 +57,17 @@ function groupTrajectory(artifact: CrossEpochTrajectory, group: TrajectoryGroup,
 function currentPoint(trajectory: GroupTrajectory, epoch: number | null): number[][] {
   const index = epoch === null ? -1 : trajectory.epochs.indexOf(epoch);
   return trajectory.coordinates.map((values) => (index < 0 ? [] : [values[index]!]));
+}
+
+/** The plotted components against the epochs; the file name carries the group (each group is its own PCA space). */
+function trajectoryExport(trajectory: GroupTrajectory, group: TrajectoryGroup): PlotExport {
+  return {
+    selection: [`group-${group}`],
+    table: () => [
+      { name: 'epoch', values: trajectory.epochs },
+      ...trajectory.components.map((pc, i) => ({ name: `PC${pc + 1}`, values: trajectory.coordinates[i]! })),
+    ],
+  };
 }
 
 /** Path, epoch-coloured points and current-epoch marker, on x/y or x/y/z. */
@@ -114,6 +125,7 @@ export function trajectory2dSpec(view: Trajectory2dViewId, artifact: CrossEpochT
   const [a, b] = components as [number, number];
   const which = view === 'trajectory' ? '' : `PC${a + 1} vs PC${b + 1} `;
   return {
+    export: trajectoryExport(trajectory, group),
     data: trajectoryTraces(trajectory, epoch, false),
     layout: {
       ...baseLayout(view, `Parameter Trajectory ${which}(${TRAJECTORY_GROUP_LABELS[group]})`),
@@ -131,6 +143,7 @@ export function trajectory3dSpec(artifact: CrossEpochTrajectory | null, group: T
   if (!trajectory) return placeholderSpec(PLACEHOLDER.tooFewComponents);
   const sceneAxis = (title: string) => ({ ...axis(title), backgroundcolor: 'white', showbackground: true, gridcolor: '#dfe8f3' });
   return {
+    export: trajectoryExport(trajectory, group),
     data: trajectoryTraces(trajectory, epoch, true),
     layout: {
       ...baseLayout('trajectory-3d', `Parameter Trajectory 3D (${TRAJECTORY_GROUP_LABELS[group]})`),
@@ -167,10 +180,17 @@ export function velocitySpec(artifact: CrossEpochTrajectory | null, epoch: numbe
   if (!artifact || artifact.epochs.length < 2) return placeholderSpec(PLACEHOLDER.runAnalysisFirst);
   // velocity[i] spans checkpoints i → i+1, so it is drawn at the later epoch.
   const laterEpochs = Array.from(artifact.epochs).slice(1);
-  const line = (group: TrajectoryGroup, color: string) =>
-    epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color);
+  const lines = [
+    { group: 'embedding', color: COLORS.blue },
+    { group: 'attention', color: COLORS.green },
+    { group: 'mlp', color: COLORS.red },
+  ] as const;
   return {
-    data: [line('embedding', COLORS.blue), line('attention', COLORS.green), line('mlp', COLORS.red)],
+    export: {
+      selection: [],
+      table: () => [{ name: 'epoch', values: laterEpochs }, ...lines.map(({ group }) => ({ name: group, values: artifact[`${group}__velocity`].data }))],
+    },
+    data: lines.map(({ group, color }) => epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color)),
     layout: timeSeriesLayout('velocity', 'Component Velocity Comparison', axis('||delta theta|| / epoch'), epoch, laterEpochs),
   };
 }

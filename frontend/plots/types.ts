@@ -12,6 +12,22 @@ import type { Data, Layout } from 'plotly.js';
 export interface PlotSpec {
   data: Data[];
   layout: Partial<Layout>;
+  /** The figure's data for download; placeholders have none. */
+  export?: PlotExport;
+}
+
+/** One column of a tidy table: its header and one value per row. */
+export interface TableColumn {
+  readonly name: string;
+  readonly values: ArrayLike<string | number | boolean>;
+}
+
+/** What a figure downloads as data: the full-resolution source of its traces, not the (possibly thinned) traces. */
+export interface PlotExport {
+  /** The controls the figure depends on beyond variant, view and epoch (neuron, position pair, …), as file-name parts. */
+  readonly selection: readonly string[];
+  /** Columns of equal length, one row per epoch or per cell; built on download, since a grid has tens of thousands of cells. */
+  readonly table: () => readonly TableColumn[];
 }
 
 /** A dense row-major array: `data.length` is the product of `shape` (a 0-d value has shape []). */

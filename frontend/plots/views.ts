@@ -18,6 +18,8 @@ export type ClickTarget = 'epoch' | 'neuron' | null;
 export interface ViewInfo {
   /** Stable id, used in export file names and element ids. */
   readonly id: string;
+  /** Its name in a family's family.json `visualizations`: the page shows the views the family declares. */
+  readonly name: string;
   readonly title: string;
   readonly kind: ViewKind;
   /** The analyzer whose artifacts the view draws; 'metadata' is the training losses. */
@@ -29,24 +31,24 @@ export interface ViewInfo {
 }
 
 export const VIEWS = [
-  { id: 'loss', title: 'Train/Test Loss', kind: 'marker', feeds: 'metadata', height: 300, controls: [], click: 'epoch' },
-  { id: 'freq', title: 'Dominant Frequencies', kind: 'per-epoch', feeds: 'dominant_frequencies', height: 400, controls: [], click: null },
-  { id: 'activation', title: 'Neuron Activation Heatmap', kind: 'per-epoch', feeds: 'neuron_activations', height: 600, controls: ['neuron'], click: null },
-  { id: 'clusters', title: 'Neuron Frequency Clusters', kind: 'per-epoch', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'neuron' },
-  { id: 'spec-trajectory', title: 'Neuron Specialization Trajectory', kind: 'marker', feeds: 'neuron_freq_norm', height: 300, controls: [], click: 'epoch' },
-  { id: 'spec-freq', title: 'Specialization by Frequency', kind: 'marker', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'epoch' },
-  { id: 'attention', title: 'Attention Head Patterns', kind: 'per-epoch', feeds: 'attention_patterns', height: 350, controls: ['positionPair'], click: null },
-  { id: 'attn-freq', title: 'Attention Head Frequency Decomposition', kind: 'per-epoch', feeds: 'attention_freq', height: 670 /* p = 113's 56 frequency rows, see attentionFrequencySpec */, controls: [], click: null },
-  { id: 'attn-spec', title: 'Head Specialization Trajectory', kind: 'marker', feeds: 'attention_freq', height: 300, controls: [], click: 'epoch' },
-  { id: 'trajectory', title: 'Parameter Trajectory (PCA)', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
-  { id: 'trajectory-3d', title: 'Parameter Trajectory 3D', kind: 'trajectory', feeds: 'parameter_trajectory', height: 550, controls: ['trajectoryGroup'], click: 'epoch' },
-  { id: 'trajectory-pc1-pc3', title: 'Parameter Trajectory PC1 vs PC3', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
-  { id: 'trajectory-pc2-pc3', title: 'Parameter Trajectory PC2 vs PC3', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
-  { id: 'velocity', title: 'Component Velocity', kind: 'marker', feeds: 'parameter_trajectory', height: 350, controls: [], click: 'epoch' },
-  { id: 'dim-trajectory', title: 'Dimensionality Trajectory', kind: 'marker', feeds: 'effective_dimensionality', height: 400, controls: [], click: 'epoch' },
-  { id: 'sv-spectrum', title: 'Singular Value Spectrum', kind: 'per-epoch', feeds: 'effective_dimensionality', height: 350, controls: ['svMatrix'], click: null },
-  { id: 'flatness-trajectory', title: 'Flatness Trajectory', kind: 'marker', feeds: 'landscape_flatness', height: 400, controls: ['flatnessMetric'], click: 'epoch' },
-  { id: 'perturbation', title: 'Perturbation Distribution', kind: 'per-epoch', feeds: 'landscape_flatness', height: 350, controls: [], click: null },
+  { id: 'loss', name: 'loss_curves', title: 'Train/Test Loss', kind: 'marker', feeds: 'metadata', height: 300, controls: [], click: 'epoch' },
+  { id: 'freq', name: 'dominant_frequencies_bar', title: 'Dominant Frequencies', kind: 'per-epoch', feeds: 'dominant_frequencies', height: 400, controls: [], click: null },
+  { id: 'activation', name: 'neuron_activation_heatmap', title: 'Neuron Activation Heatmap', kind: 'per-epoch', feeds: 'neuron_activations', height: 600, controls: ['neuron'], click: null },
+  { id: 'clusters', name: 'frequency_clusters_heatmap', title: 'Neuron Frequency Clusters', kind: 'per-epoch', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'neuron' },
+  { id: 'spec-trajectory', name: 'specialization_trajectory', title: 'Neuron Specialization Trajectory', kind: 'marker', feeds: 'neuron_freq_norm', height: 300, controls: [], click: 'epoch' },
+  { id: 'spec-freq', name: 'specialization_by_frequency', title: 'Specialization by Frequency', kind: 'marker', feeds: 'neuron_freq_norm', height: 400, controls: [], click: 'epoch' },
+  { id: 'attention', name: 'attention_heads_grid', title: 'Attention Head Patterns', kind: 'per-epoch', feeds: 'attention_patterns', height: 350, controls: ['positionPair'], click: null },
+  { id: 'attn-freq', name: 'attention_freq_heatmap', title: 'Attention Head Frequency Decomposition', kind: 'per-epoch', feeds: 'attention_freq', height: 670 /* p = 113's 56 frequency rows, see attentionFrequencySpec */, controls: [], click: null },
+  { id: 'attn-spec', name: 'attention_specialization_trajectory', title: 'Head Specialization Trajectory', kind: 'marker', feeds: 'attention_freq', height: 300, controls: [], click: 'epoch' },
+  { id: 'trajectory', name: 'parameter_trajectory', title: 'Parameter Trajectory (PCA)', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'trajectory-3d', name: 'parameter_trajectory_3d', title: 'Parameter Trajectory 3D', kind: 'trajectory', feeds: 'parameter_trajectory', height: 550, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'trajectory-pc1-pc3', name: 'parameter_trajectory_pc1_pc3', title: 'Parameter Trajectory PC1 vs PC3', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'trajectory-pc2-pc3', name: 'parameter_trajectory_pc2_pc3', title: 'Parameter Trajectory PC2 vs PC3', kind: 'trajectory', feeds: 'parameter_trajectory', height: 450, controls: ['trajectoryGroup'], click: 'epoch' },
+  { id: 'velocity', name: 'component_velocity', title: 'Component Velocity', kind: 'marker', feeds: 'parameter_trajectory', height: 350, controls: [], click: 'epoch' },
+  { id: 'dim-trajectory', name: 'dimensionality_trajectory', title: 'Dimensionality Trajectory', kind: 'marker', feeds: 'effective_dimensionality', height: 400, controls: [], click: 'epoch' },
+  { id: 'sv-spectrum', name: 'singular_value_spectrum', title: 'Singular Value Spectrum', kind: 'per-epoch', feeds: 'effective_dimensionality', height: 350, controls: ['svMatrix'], click: null },
+  { id: 'flatness-trajectory', name: 'flatness_trajectory', title: 'Flatness Trajectory', kind: 'marker', feeds: 'landscape_flatness', height: 400, controls: ['flatnessMetric'], click: 'epoch' },
+  { id: 'perturbation', name: 'perturbation_distribution', title: 'Perturbation Distribution', kind: 'per-epoch', feeds: 'landscape_flatness', height: 350, controls: [], click: null },
 ] as const satisfies readonly ViewInfo[];
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../frontend/components/plot-panel.ts';
 import type { PlotClickEvent, PlotPanel, PlotVisibleEvent } from '../../frontend/components/plot-panel.ts';
-import { dominantFrequenciesSpec, PLACEHOLDER, placeholderSpec, specializationTrajectorySpec, withEpochMarker, type NdArray } from '../../frontend/plots/index.ts';
+import { activationSpec, dominantFrequenciesSpec, lossSpec, PLACEHOLDER, placeholderSpec, specializationTrajectorySpec, withEpochMarker, type NdArray } from '../../frontend/plots/index.ts';
 
 const nd = (data: number[], shape = [data.length]): NdArray => ({ shape, data });
 const summary = {
@@ -20,6 +20,29 @@ interface GraphDiv extends HTMLDivElement {
   data: { name?: string }[];
   emit(event: string, data: unknown): void;
 }
+/** Runs `action` with downloads caught instead of saved: each anchor click's file name and, for text exports, its Blob. */
+async function interceptDownloads(action: (files: { name: string; blob?: Blob }[]) => Promise<void>) {
+  const files: { name: string; blob?: Blob }[] = [];
+  const blobs = new Map<string, Blob>();
+  const { click } = HTMLAnchorElement.prototype;
+  const { createObjectURL } = URL;
+  HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+    files.push({ name: this.download, blob: blobs.get(this.href) });
+  };
+  URL.createObjectURL = (blob: Blob) => {
+    const url = createObjectURL(blob);
+    blobs.set(url, blob);
+    return url;
+  };
+  try {
+    await action(files);
+  } finally {
+    HTMLAnchorElement.prototype.click = click;
+    URL.createObjectURL = createObjectURL;
+  }
+  return files;
+}
+
 const graphOf = (panel: PlotPanel) => panel.querySelector('.plot-graph') as GraphDiv;
 const texts = (root: ParentNode, selector: string) => [...root.querySelectorAll(selector)].map((node) => node.textContent);
 
@@ -180,30 +203,47 @@ describe('plot-panel', () => {
     expect(getComputedStyle(panel.querySelector('.plot-toolbar')!).display).to.equal('flex');
   });
 
-  it('exports PNG, SVG and CSV named {variant}__{view}__epoch{NNNNN}', async () => {
+  it('exports PNG, SVG and CSV named {variant}__{view}__epoch{NNNNN}, the CSV one tidy table', async () => {
     const panel = await drawn();
-    const downloads: string[] = [];
-    const blobs: Blob[] = [];
-    const click = HTMLAnchorElement.prototype.click;
-    const createObjectURL = URL.createObjectURL;
-    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-      downloads.push(this.download);
-    };
-    URL.createObjectURL = (blob: Blob) => (blobs.push(blob), createObjectURL(blob));
-    try {
-      const [png, svg, csv] = [...panel.querySelectorAll<HTMLButtonElement>('.plot-toolbar button')];
+    const [png, svg, csv] = [...panel.querySelectorAll<HTMLButtonElement>('.plot-toolbar button')];
+    const downloads = await interceptDownloads(async (files) => {
       csv!.click();
       png!.click();
-      await waitUntil(() => downloads.length === 2, 'no PNG download', { timeout: 10000 });
+      await waitUntil(() => files.length === 2, 'no PNG download', { timeout: 10000 });
       svg!.click();
-      await waitUntil(() => downloads.length === 3, 'no SVG download', { timeout: 10000 });
-    } finally {
-      HTMLAnchorElement.prototype.click = click;
-      URL.createObjectURL = createObjectURL;
-    }
-    expect(downloads).to.deep.equal(['v1__spec-trajectory__epoch00010.csv', 'v1__spec-trajectory__epoch00010.png', 'v1__spec-trajectory__epoch00010.svg']);
-    const csvText = await blobs[0]!.text();
-    expect(csvText.split('\n').slice(0, 3)).to.deep.equal(['Total', 'x,y', '0,1']);
+      await waitUntil(() => files.length === 3, 'no SVG download', { timeout: 10000 });
+    });
+    expect(downloads.map((file) => file.name)).to.deep.equal([
+      'v1__spec-trajectory__epoch00010.csv',
+      'v1__spec-trajectory__epoch00010.png',
+      'v1__spec-trajectory__epoch00010.svg',
+    ]);
+    expect(await downloads[0]!.blob!.text()).to.equal(
+      'epoch,total,low_freq,mid_freq,high_freq\n0,1,0,1,0\n10,4,1,2,1\n20,9,2,3,4\n30,16,3,4,9\n',
+    );
+  });
+
+  it('exports every epoch of a thinned line, and names the selection the figure depends on', async () => {
+    const epochs = 2400;
+    const losses = { trainLosses: Array.from({ length: epochs }, (_, e) => 1 / (e + 1)), testLosses: Array.from({ length: epochs }, () => 2) };
+    const loss = await fixture<PlotPanel>(html`<plot-panel view="loss" variant="v1" .epoch=${100} .spec=${lossSpec(losses, [100], 100)}></plot-panel>`);
+    const activation = await fixture<PlotPanel>(
+      html`<plot-panel view="activation" variant="v1" .epoch=${100} .spec=${activationSpec({ activations: { shape: [2, 2], data: [1, 2, 3, 4] } }, 7, 100)}></plot-panel>`,
+    );
+    const csvButton = (panel: PlotPanel) => panel.querySelectorAll<HTMLButtonElement>('.plot-toolbar button')[2]!;
+    const downloads = await interceptDownloads(async () => {
+      csvButton(loss).click();
+      csvButton(activation).click();
+    });
+    expect(downloads.map((file) => file.name)).to.deep.equal(['v1__loss__epoch00100.csv', 'v1__activation__neuron7__epoch00100.csv']);
+    const lossRows = (await downloads[0]!.blob!.text()).trimEnd().split('\n');
+    expect(lossRows.length).to.equal(epochs + 1);
+    expect([lossRows[0], lossRows[100 + 1], lossRows[epochs]]).to.deep.equal([
+      'epoch,train_loss,test_loss,analyzed',
+      `100,${1 / 101},2,true`,
+      `${epochs - 1},${1 / epochs},2,false`,
+    ]);
+    expect(await downloads[1]!.blob!.text()).to.equal('a,b,activation\n0,0,1\n0,1,2\n1,0,3\n1,1,4\n');
   });
 
   it('disables export for a placeholder', async () => {

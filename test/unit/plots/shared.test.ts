@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArrayPayload, SummaryResponse } from '../../../shared/artifacts.ts';
 import { epochMarkerLayout, nearestEpoch, withEpochMarker } from '../../../frontend/plots/epoch-marker.ts';
-import { exportFileName, plotCsv } from '../../../frontend/plots/export.ts';
 import { fourierComponentLabel, fourierComponentLabels } from '../../../frontend/plots/fourier.ts';
 import { axis, COLOR_SCALES, PLACEHOLDER, placeholderMessage, placeholderSpec } from '../../../frontend/plots/style.ts';
 import {
@@ -91,38 +90,6 @@ describe('nearestEpoch', () => {
 
   it('has no answer without epochs', () => {
     expect(nearestEpoch([], 3)).toBeUndefined();
-  });
-});
-
-describe('export helpers', () => {
-  it('names files {variant}__{view}__epoch{NNNNN}', () => {
-    expect(exportFileName('modulo_addition_1layer_p113_seed999', 'loss', 42)).toBe('modulo_addition_1layer_p113_seed999__loss__epoch00042');
-    expect(exportFileName('v', 'sv-spectrum', 123456)).toBe('v__sv-spectrum__epoch123456');
-  });
-
-  it('writes line traces as x,y columns, one named block per trace', () => {
-    const csv = plotCsv({
-      data: [
-        { type: 'scatter', name: 'Train Loss', x: [0, 1], y: [2.5, 1.25] },
-        { type: 'scatter', name: 'Head "0", a', x: [5], y: [0.5] },
-      ],
-      layout: {},
-    });
-    expect(csv).toBe('Train Loss\nx,y\n0,2.5\n1,1.25\n\n"Head ""0"", a"\nx,y\n5,0.5\n');
-  });
-
-  it('writes heatmaps as a matrix with the x header row and y first column', () => {
-    const csv = plotCsv({ data: [{ type: 'heatmap', name: 'Count', x: [10, 20], y: [1, 2, 3], z: [[1, 2], [3, 4], [5, 6]] }], layout: {} });
-    expect(csv).toBe('Count\ny\\x,10,20\n1,1,2\n2,3,4\n3,5,6\n');
-  });
-
-  it('writes 3-D points with a z column and histograms as their sample', () => {
-    expect(plotCsv({ data: [{ type: 'scatter3d', name: 'P', x: [1], y: [2], z: [3] }], layout: {} })).toBe('P\nx,y,z\n1,2,3\n');
-    expect(plotCsv({ data: [{ type: 'histogram', name: 'Δ', x: [0.1, 0.2] }], layout: {} })).toBe('Δ\nx\n0.1\n0.2\n');
-  });
-
-  it('exports nothing from a placeholder', () => {
-    expect(plotCsv(placeholderSpec(PLACEHOLDER.noSummaryData))).toBe('');
   });
 });
 
