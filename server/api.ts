@@ -51,7 +51,7 @@ export function apiRoutes(registry: Registry, jobs: JobRunner, probes: ProbeProc
         title: API_TITLE,
         version: APP_VERSION,
         description:
-          'Train small transformers on (a + b) mod p, analyze their checkpoints, and read the results. ' +
+          'Train small transformers on modular arithmetic ((a + b) or (a − b) mod p, as each family declares), analyze their checkpoints, and read the results. ' +
           'JSON in and out; every non-2xx answer is `{error: {status, message, fields?}}`.',
       },
       tags: [

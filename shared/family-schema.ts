@@ -3,6 +3,7 @@
  * reused by the browser to render domain-parameter inputs. No Node or DOM imports here.
  */
 import { z } from 'zod';
+import { OPERATION_NAMES } from './modular-operations.ts';
 
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 
@@ -35,6 +36,19 @@ export const architectureSchema = z.object({
 });
 export type Architecture = z.infer<typeof architectureSchema>;
 
+/** What the model learns: `operation` mod the `modulus_parameter`, from weights seeded by the `seed_parameter`. */
+export const taskSchema = z.object({
+  operation: z.enum(OPERATION_NAMES),
+  /** The domain parameter that is p: the vocabulary, the grid and the labels' range. */
+  modulus_parameter: z.string().regex(IDENTIFIER),
+  /** The domain parameter that seeds the weights' initialization. */
+  seed_parameter: z.string().regex(IDENTIFIER),
+});
+export type Task = z.infer<typeof taskSchema>;
+
+/** The task of a family.json without `task`: what the first family, written before the field, means. */
+export const DEFAULT_TASK: Task = { operation: 'add', modulus_parameter: 'prime', seed_parameter: 'seed' };
+
 export const familySchema = z
   .object({
     name: z.string().regex(IDENTIFIER, 'must be lower-case letters, digits and _'),
@@ -42,6 +56,7 @@ export const familySchema = z
     description: z.string(),
     architecture: architectureSchema,
     domain_parameters: z.record(z.string().regex(IDENTIFIER), domainParameterSchema),
+    task: taskSchema.default(DEFAULT_TASK),
     analyzers: z.array(z.string().regex(IDENTIFIER)),
     cross_epoch_analyzers: z.array(z.string().regex(IDENTIFIER)).default([]),
     visualizations: z.array(z.string()),
@@ -69,11 +84,36 @@ export const familySchema = z
         });
       }
     }
+    const { modulus_parameter: modulus, seed_parameter: seed } = family.task;
+    const modulusSpec = family.domain_parameters[modulus];
+    // The Fourier analysis needs an odd modulus (docs/ARCHITECTURE.md §6.3); a prime of at least 3 is one.
+    if (modulusSpec?.type !== 'int' || modulusSpec.constraint !== 'prime' || modulusSpec.min < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'modulus_parameter'],
+        message: `"${modulus}" must be a declared int domain parameter with constraint "prime" and min at least 3`,
+      });
+    }
+    if (family.domain_parameters[seed]?.type !== 'int' || seed === modulus) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'seed_parameter'],
+        message: `"${seed}" must be a declared int domain parameter other than the modulus`,
+      });
+    }
   });
 export type Family = z.infer<typeof familySchema>;
 
 /** Domain parameter values of one variant, in the family's declaration order. */
 export type DomainParams = Record<string, number>;
+
+/** A variant's modulus p and model seed, read through its family's task declaration. */
+export function taskParams(family: Pick<Family, 'task'>, params: DomainParams): { modulus: number; seed: number } {
+  const modulus = params[family.task.modulus_parameter];
+  const seed = params[family.task.seed_parameter];
+  if (modulus === undefined || seed === undefined) throw new Error(`domain parameters ${JSON.stringify(params)} lack the task's modulus or seed`);
+  return { modulus, seed };
+}
 
 export function defaultDomainParams(family: Pick<Family, 'domain_parameters'>): DomainParams {
   return Object.fromEntries(

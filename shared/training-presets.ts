@@ -3,6 +3,7 @@
  * the last measured speed when there is one, else from a stated rough figure, scaled by p² (an
  * epoch's work grows with the p² pairs of the grid).
  */
+import type { Family } from './family-schema.ts';
 import type { JobRecord } from './jobs.ts';
 import { TRAINING_DEFAULTS } from './training-params.ts';
 
@@ -40,11 +41,15 @@ export interface EpochSpeed {
 /** docs/ARCHITECTURE.md §9: ~120 ms per p = 113 epoch with OpenBLAS on the 2-core development machine. */
 export const ROUGH_SPEED: EpochSpeed = { msPerEpoch: 120, prime: 113, measured: false };
 
-/** The newest training job's last reported speed (jobs newest first, as GET /api/jobs lists them). */
-export function lastMeasuredSpeed(jobs: readonly JobRecord[]): EpochSpeed | undefined {
+/**
+ * The newest training job's last reported speed (jobs newest first, as GET /api/jobs lists them),
+ * at its modulus as its family declares it; a job of a family not in `families` is skipped.
+ */
+export function lastMeasuredSpeed(jobs: readonly JobRecord[], families: readonly Pick<Family, 'name' | 'task'>[]): EpochSpeed | undefined {
   for (const job of jobs) {
     const msPerEpoch = job.progress.msPerEpoch;
-    const prime = job.request.kind === 'train' ? job.request.params.prime : undefined;
+    const task = families.find((family) => family.name === job.family)?.task;
+    const prime = job.request.kind === 'train' && task ? job.request.params[task.modulus_parameter] : undefined;
     if (msPerEpoch !== undefined && msPerEpoch > 0 && prime !== undefined) return { msPerEpoch, prime, measured: true };
   }
   return undefined;

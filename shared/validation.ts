@@ -19,8 +19,26 @@ export function summarizeFieldErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.field}: ${e.message}`).join('; ');
 }
 
+/** Characters of an offending string quoted in a message; the rest is counted. */
+const MAX_SHOWN_CHARACTERS = 60;
+
+/**
+ * An offending input as a message quotes it: `"abc"`, `12.5`, `true`, `a list`, `an object`. Never
+ * more than about 80 characters and never recursive, so a 200 KB string or a list nested 10,000
+ * deep (both fit in a request body) gives a short message instead of a huge one or a stack overflow.
+ */
+export function showInput(input: unknown): string {
+  if (typeof input === 'string') {
+    if (input.length <= MAX_SHOWN_CHARACTERS) return JSON.stringify(input);
+    return `${JSON.stringify(`${input.slice(0, MAX_SHOWN_CHARACTERS)}…`)} (${input.length.toLocaleString('en-US')} characters)`;
+  }
+  if (Array.isArray(input)) return 'a list';
+  if (input !== null && typeof input === 'object') return 'an object';
+  return String(input);
+}
+
 /** How an offending input reads in a message: `"abc"`, `12.5`, or "a value is required" when absent. */
 export function describeInput(input: unknown, allowed: string, problem: string): string {
   if (input === undefined || input === null || input === '') return `a value is required; allowed: ${allowed}`;
-  return `${typeof input === 'string' ? JSON.stringify(input) : String(input)} ${problem}; allowed: ${allowed}`;
+  return `${showInput(input)} ${problem}; allowed: ${allowed}`;
 }

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
+import { taskParams } from '../../shared/family-schema.ts';
 import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
 import type { JobRecord, TrainResult } from '../../shared/jobs.ts';
 import { lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
@@ -155,7 +156,7 @@ export class TrainingPage extends WithApi(LitElement) {
       ${presets.map(
         (preset) => html`<button type="button" ?disabled=${this.watcher.running} @click=${() => this.applyPreset(preset)}>
           <span>${preset.label}</span>
-          <span class="estimate">${estimateText(preset.params.prime!, preset.training.num_epochs, this.speed)}</span>
+          <span class="estimate">${estimateText(taskParams(family, preset.params).modulus, preset.training.num_epochs, this.speed)}</span>
         </button>`,
       )}
       <span class="source">${estimateSource(this.speed)}</span>
@@ -255,7 +256,7 @@ export class TrainingPage extends WithApi(LitElement) {
       this.families = families;
       if (families[0]) this.selectFamily(families[0]);
       const { jobs } = await this.api.jobs({ kind: 'train' });
-      this.speed = lastMeasuredSpeed(jobs) ?? ROUGH_SPEED;
+      this.speed = lastMeasuredSpeed(jobs, families) ?? ROUGH_SPEED;
       const newest = jobs[0];
       if (newest?.state === 'running') this.follow(newest);
       else this.latest = newest;
@@ -295,7 +296,7 @@ export class TrainingPage extends WithApi(LitElement) {
   }
 
   private onJobFinished(job: JobRecord) {
-    this.speed = lastMeasuredSpeed([job]) ?? this.speed;
+    this.speed = lastMeasuredSpeed([job], this.families) ?? this.speed;
     void this.loadVariants();
   }
 

@@ -314,14 +314,17 @@ export class VizPage extends WithApi(LitElement) {
     return html`<section class="first-run" role="status">
       <h2>No variants yet</h2>
       <p>${family} has no trained variant to visualize. Start on the <a href="/training">Training page</a>: the Quick run preset groks in a few minutes.</p>
-      <p>Then run the analyzers over its checkpoints on the Analysis Run page, and its 18 plots appear here.</p>
+      <p>Then run the analyzers over its checkpoints on the Analysis Run page, and its plots appear here.</p>
     </section>`;
   }
 
   private renderSections() {
     const { family, variant } = this.selection;
     const analysisHref = variant ? `/analysis-run?family=${encodeURIComponent(family)}&variant=${encodeURIComponent(variant)}` : '';
-    return SECTIONS.map(
+    // Only the views the family declares; a section with none of them is left out.
+    const declared = this.families.find((f) => f.name === family)?.visualizations ?? [];
+    const sections = SECTIONS.map((section) => ({ ...section, views: section.views.filter((id) => declared.includes(viewInfo(id).name)) }));
+    return sections.filter((section) => section.views.length > 0).map(
       (section) => html`<section>
         <h2>${section.title}</h2>
         ${section.views.map(

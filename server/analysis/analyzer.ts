@@ -3,6 +3,7 @@
  * arrays (stored as one safetensors file per epoch), optionally reduced to one summary row
  * per epoch. File I/O lives in the pipeline, never here.
  */
+import type { ModularOperation } from '../../shared/modular-operations.ts';
 import type { Gemm } from '../engine/gemm/gemm.ts';
 import type { ProbeResult } from '../engine/probe-forward.ts';
 import type { ModelDims, ModelWeights } from '../engine/weights.ts';
@@ -15,9 +16,11 @@ export interface EpochContext {
   weights: ModelWeights;
   basis: FourierBasis;
   gemm: Gemm;
+  /** The family's task operation: it labels the pairs of the loss, and nothing else here depends on it. */
+  operation: ModularOperation;
   /** The engine's forward pass of the whole p×p probe, computed once per checkpoint on first use. */
   probe(): ProbeResult;
-  /** Mean cross-entropy over all p² pairs (float32 log-softmax) of the model with these weights. */
+  /** Mean cross-entropy over all p² pairs (float64, §6.2), labelled by `operation`, of the model with these weights. */
   probeLoss(weights: ModelWeights): number;
   /** Each neuron's variance fractions per frequency, (⌊p/2⌋, dMlp); computed once, shared by analyzers. */
   neuronFractions(): Float32Array;

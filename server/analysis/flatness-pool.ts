@@ -5,6 +5,7 @@
  * Process 0 also computes the baseline L(θ), which keeps the shares even (26 and 25 passes of 51).
  */
 import type { ChildProcess } from 'node:child_process';
+import type { ModularOperation } from '../../shared/modular-operations.ts';
 import type { BackendName } from '../engine/gemm/gemm.ts';
 import type { ModelDims, ModelWeights } from '../engine/weights.ts';
 import { startChild } from '../workers/child-process.ts';
@@ -14,6 +15,8 @@ export interface FlatnessWorkerData {
   /** The parent's matrix-multiply backend; helpers run it with one thread. */
   backend: BackendName;
   dims: ModelDims;
+  /** Labels the grid loss. */
+  operation: ModularOperation;
   settings: FlatnessSettings;
   first: number;
   count: number;
@@ -37,13 +40,13 @@ export class FlatnessPool {
   private readonly helpers: Helper[];
   private nextId = 1;
 
-  constructor(dims: ModelDims, private readonly settings: FlatnessSettings, processes: number, backend: BackendName) {
+  constructor(dims: ModelDims, operation: ModularOperation, private readonly settings: FlatnessSettings, processes: number, backend: BackendName) {
     const shares = Math.min(processes, settings.directions);
     this.helpers = Array.from({ length: shares }, (_, k) => {
       // Process 0 has the baseline too, so it takes the smaller share when they cannot be equal.
       const first = Math.floor((k * settings.directions) / shares);
       const count = Math.floor(((k + 1) * settings.directions) / shares) - first;
-      const data: FlatnessWorkerData = { backend, dims, settings, first, count };
+      const data: FlatnessWorkerData = { backend, dims, operation, settings, first, count };
       const child = startChild(new URL('./flatness-worker.ts', import.meta.url), { data, env: { OPENBLAS_NUM_THREADS: '1' } });
       const helper: Helper = { child, first, pending: new Map() };
       child.on('message', (reply: FlatnessReply) => {

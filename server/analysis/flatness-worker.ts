@@ -8,9 +8,9 @@ import { perturbationSteps, perturbedLosses } from './flatness-passes.ts';
 import type { FlatnessReply, FlatnessRequest, FlatnessWorkerData } from './flatness-pool.ts';
 import { gridLoss } from './grid-loss.ts';
 
-const { backend, dims, settings, first, count } = childData<FlatnessWorkerData>();
+const { backend, dims, operation, settings, first, count } = childData<FlatnessWorkerData>();
 const steps = perturbationSteps(dims, settings, first, count);
-const loss = gridLoss(dims, selectGemm(backend));
+const loss = gridLoss(dims, operation, selectGemm(backend));
 
 onParentMessage(({ id, weights, withBaseline }: FlatnessRequest) => {
   try {

@@ -13,14 +13,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AnalysisManifest, AnalysisProgress, AnalysisStatus, AnalyzerStatus } from '../../shared/artifacts.ts';
-import type { Family } from '../../shared/family-schema.ts';
+import { taskParams, type Family } from '../../shared/family-schema.ts';
+import type { ModularOperation } from '../../shared/modular-operations.ts';
 import { parseVariantName } from '../../shared/variant-name.ts';
 import { selectGemm, type Gemm } from '../engine/gemm/gemm.ts';
 import { probeForward, type ProbeResult } from '../engine/probe-forward.ts';
 import { modelDims, type ModelDims, type ModelWeights } from '../engine/weights.ts';
 import { listCheckpointEpochs } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
-import { writeJsonAtomic } from '../storage/atomic-write.ts';
+import { removeStaleTemporaries, writeJsonAtomic } from '../storage/atomic-write.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
 import { readCheckpoint } from '../training/variant-files.ts';
 import type { Analyzer, EpochContext } from './analyzer.ts';
@@ -100,15 +101,16 @@ export async function openVariant(resultsDir: string, family: Family, variant: s
   const paths = variantPaths(resultsDir, family.name, variant);
   const checkpointEpochs = await listCheckpointEpochs(paths.checkpointsDir);
   if (checkpointEpochs.length === 0) throw new AnalysisInputError(`variant ${variant} has no checkpoints in ${paths.checkpointsDir}`);
-  const p = params.prime;
-  if (p === undefined) throw new AnalysisInputError(`family ${family.name} has no "prime" parameter`);
-  return { params, paths, artifacts: artifactPaths(paths.artifactsDir), checkpointEpochs, dims: modelDims(family.architecture, p) };
+  const { modulus } = taskParams(family, params);
+  return { params, paths, artifacts: artifactPaths(paths.artifactsDir), checkpointEpochs, dims: modelDims(family.architecture, modulus) };
 }
 
 export async function analyzeVariant(request: AnalyzeRequest, hooks: AnalyzeHooks = {}): Promise<AnalyzeResult> {
   const { family, variant, force = false } = request;
   const plan = planAnalysis(family, request.analyzers);
   const { params, paths, artifacts, checkpointEpochs, dims } = await openVariant(request.resultsDir, family, variant);
+  // Temporaries of a run killed mid-write (this job holds the variant, so no live writer is there but us).
+  await removeStaleTemporaries(paths.dir);
   const gemm = request.gemm ?? selectGemm();
   const timings: Record<string, number> = {};
   const time = <T>(label: string, work: () => T): T => {
@@ -135,7 +137,7 @@ export async function analyzeVariant(request: AnalyzeRequest, hooks: AnalyzeHook
   const sampleResults = new Map<string, TensorMap>();
   if (epochsWithWork.length > 0) {
     const basis = fourierBasis(dims.p);
-    const loss = gridLoss(dims, gemm);
+    const loss = gridLoss(dims, family.task.operation, gemm);
     try {
       for (const [i, epoch] of epochsWithWork.entries()) {
         hooks.signal?.throwIfAborted();
@@ -144,7 +146,7 @@ export async function analyzeVariant(request: AnalyzeRequest, hooks: AnalyzeHook
         const loadStart = performance.now();
         const weights = await readCheckpoint(paths.checkpoint(epoch), dims);
         timings.load = (timings.load ?? 0) + performance.now() - loadStart;
-        const context = epochContext(epoch, dims, weights, basis, gemm, loss, time);
+        const context = epochContext(epoch, dims, weights, basis, gemm, family.task.operation, loss, time);
         for (const [j, analyzer] of due.entries()) {
           const fraction = ((i + j / due.length) / epochsWithWork.length) * crossShare;
           report({ phase: 'checkpoint', checkpointIndex: i, checkpointCount: epochsWithWork.length, epoch, analyzer: analyzer.name, fraction, message });
@@ -197,9 +199,7 @@ export async function analyzeVariant(request: AnalyzeRequest, hooks: AnalyzeHook
     crossEpochWritten.push(analyzer.name);
   }
 
-  if (queue.size > 0 || crossEpochWritten.length > 0) {
-    await updateManifest(artifacts, family.name, params, sampleResults, crossEpochWritten);
-  }
+  await updateManifest(artifacts, family.name, params, plan, sampleResults, crossEpochWritten);
   report({
     phase: 'done',
     checkpointIndex: epochsWithWork.length,
@@ -218,6 +218,7 @@ function epochContext(
   weights: ModelWeights,
   basis: FourierBasis,
   gemm: Gemm,
+  operation: ModularOperation,
   loss: (weights: ModelWeights) => number,
   time: <T>(label: string, work: () => T) => T,
 ): EpochContext {
@@ -229,6 +230,7 @@ function epochContext(
     weights,
     basis,
     gemm,
+    operation,
     probe: () => (activations ??= time('forward', () => probeForward(weights, architectureOf(dims), dims.p, gemm))),
     probeLoss: loss,
     neuronFractions: () =>
@@ -262,20 +264,30 @@ function sameEpochs(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((epoch, i) => epoch === b[i]);
 }
 
+/**
+ * Brings manifest.json up to date with the result files of the planned analyzers: an analyzer that
+ * did work, or whose entry is missing or lists other epochs than its files, is described anew. So a
+ * run that resumes the work of one killed before it wrote the manifest (its files all there, or
+ * some) leaves the same manifest as one uninterrupted run. Writes only when an entry changed.
+ */
 async function updateManifest(
   artifacts: ArtifactPaths,
   familyName: string,
   params: Record<string, number>,
+  plan: AnalysisPlan,
   sampleResults: ReadonlyMap<string, TensorMap>,
   crossEpochWritten: readonly string[],
 ): Promise<void> {
   let manifest: AnalysisManifest = { family_name: familyName, variant_params: params, analyzers: {} };
+  let stored = false;
   try {
     manifest = { ...manifest, analyzers: (JSON.parse(await readFile(artifacts.manifest, 'utf8')) as AnalysisManifest).analyzers ?? {} };
+    stored = true;
   } catch {
     // No manifest yet, or an unreadable one: it is metadata only, so start afresh.
   }
   const updatedAt = new Date().toISOString();
+  let changed = !stored;
   const describe = (name: string, tensors: TensorMap, epochs: number[]) => {
     manifest.analyzers[name] = {
       epochs_completed: epochs,
@@ -283,13 +295,24 @@ async function updateManifest(
       dtypes: Object.fromEntries(Object.entries(tensors).map(([key, tensor]) => [key, tensor.dtype])),
       updated_at: updatedAt,
     };
+    changed = true;
   };
-  for (const [name, result] of sampleResults) describe(name, result, await listArtifactEpochs(artifacts, name));
-  for (const name of crossEpochWritten) {
-    const result = (await readArtifact(artifacts.crossEpochFile(name)))!;
-    describe(name, result, epochsOf(result));
+  const outdated = (name: string, epochs: number[]) => {
+    const entry = manifest.analyzers[name];
+    return !entry || !Array.isArray(entry.epochs_completed) || !sameEpochs(entry.epochs_completed, epochs);
+  };
+  for (const analyzer of plan.perEpoch) {
+    const epochs = await listArtifactEpochs(artifacts, analyzer.name);
+    if (epochs.length === 0) continue;
+    // The newest epoch's result, as an uninterrupted run samples the last one it computed.
+    const sample = sampleResults.get(analyzer.name) ?? (outdated(analyzer.name, epochs) ? await readArtifact(artifacts.epochFile(analyzer.name, epochs.at(-1)!)) : undefined);
+    if (sample) describe(analyzer.name, sample, epochs);
   }
-  await writeJsonAtomic(artifacts.manifest, manifest, 2);
+  for (const analyzer of plan.crossEpoch) {
+    const result = await readArtifact(artifacts.crossEpochFile(analyzer.name));
+    if (result && (crossEpochWritten.includes(analyzer.name) || outdated(analyzer.name, epochsOf(result)))) describe(analyzer.name, result, epochsOf(result));
+  }
+  if (changed) await writeJsonAtomic(artifacts.manifest, manifest, 2);
 }
 
 /** Per analyzer of the family, which epochs are done: what the Analysis Run page shows. */

@@ -4,20 +4,19 @@
  */
 import { parseArgs } from 'node:util';
 import type { AnalysisProgress } from '../../shared/artifacts.ts';
+import { parseVariantName } from '../../shared/variant-name.ts';
 import { AnalysisInputError, analyzeVariant, openVariant, planAnalysis } from '../analysis/pipeline.ts';
 import { resolvePaths } from '../config.ts';
 import { loadFamilies } from '../registry/families.ts';
 import type { Command } from './command.ts';
 import { drawProgressBar } from './progress-bar.ts';
 
-const DEFAULT_FAMILY = 'modulo_addition_1layer';
-
 const HELP = `Usage: workbench analyze --variant NAME [flags]
 
 Analyzes every checkpoint of a trained variant into results/<family>/<variant>/artifacts/.
 Results that exist are kept (the run resumes); --force recomputes them.
 
-  --family NAME        model family (default ${DEFAULT_FAMILY})
+  --family NAME        model family (default: the family whose variant names match --variant)
   --variant NAME       the variant, e.g. modulo_addition_1layer_p113_seed999
   --analyzers LIST     comma-separated subset of the family's analyzers (default: all)
   --force              recompute results that already exist
@@ -26,13 +25,18 @@ Results that exist are kept (the run resumes); --force recomputes them.
 
 class UsageError extends Error {}
 
-/** A bar redrawn in place on a terminal; one line per checkpoint otherwise. */
+/**
+ * A bar redrawn in place on a terminal; one line per checkpoint otherwise. The 'done' report's
+ * message is left out (the bar ends full and bare): the summary on stdout says the analysis is complete.
+ */
 function progressPrinter(stream: NodeJS.WriteStream): (progress: AnalysisProgress) => void {
   let lastLine = '';
   return ({ phase, fraction, message, analyzer }) => {
-    if (stream.isTTY) {
-      const detail = phase === 'checkpoint' ? `${message}: ${analyzer}` : message;
-      drawProgressBar(stream, fraction, `${(fraction * 100).toFixed(0).padStart(3)}% ${detail}`, phase === 'done');
+    const percent = `${(fraction * 100).toFixed(0).padStart(3)}%`;
+    if (phase === 'done') {
+      if (stream.isTTY) drawProgressBar(stream, fraction, percent, true);
+    } else if (stream.isTTY) {
+      drawProgressBar(stream, fraction, `${percent} ${phase === 'checkpoint' ? `${message}: ${analyzer}` : message}`, false);
     } else if (message !== lastLine) {
       lastLine = message;
       stream.write(`${message}\n`);
@@ -48,7 +52,7 @@ async function run(argv: string[]): Promise<number> {
       strict: true,
       allowPositionals: false,
       options: {
-        family: { type: 'string', default: DEFAULT_FAMILY },
+        family: { type: 'string' },
         variant: { type: 'string' },
         analyzers: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -69,7 +73,13 @@ async function run(argv: string[]): Promise<number> {
     if (!values.variant) throw new UsageError('--variant is required');
     const paths = resolvePaths({ resultsDir: values.results });
     const { families } = await loadFamilies(paths.familiesDir);
-    const family = families.get(values.family);
+    const variant = values.variant;
+    // The first family (in name order) whose pattern fits the name; the shipped patterns start with their family name.
+    const family = values.family === undefined ? [...families.values()].find((f) => parseVariantName(f, variant)) : families.get(values.family);
+    if (!family && values.family === undefined) {
+      const patterns = [...families.values()].map((f) => f.variant_pattern).join(', ');
+      throw new UsageError(`--variant "${variant}" is not a variant name of any family; allowed: ${patterns || '(no family found)'}`);
+    }
     if (!family) throw new UsageError(`--family "${values.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`);
     const analyzers = values.analyzers?.split(',').map((name) => name.trim()).filter(Boolean);
     planAnalysis(family, analyzers);

@@ -3,8 +3,9 @@
  * checked before any file is written; bad input exits with code 2 and a message naming the value
  * and what is allowed.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
+import type { DomainParams, Family } from '../../shared/family-schema.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { resolvePaths } from '../config.ts';
 import { BACKEND_NAMES, selectGemm, type BackendName } from '../engine/gemm/gemm.ts';
@@ -18,9 +19,10 @@ import {
   type TrainResult,
 } from '../training/train-variant.ts';
 import type { Command } from './command.ts';
-import { formatDuration } from '../../shared/format.ts';
+import { formatDuration, formatNumber } from '../../shared/format.ts';
 import { drawProgressBar } from './progress-bar.ts';
 
+/** The family trained when --family is absent, so the original's commands keep working. */
 const DEFAULT_FAMILY = 'modulo_addition_1layer';
 
 const HELP = `Usage: workbench train [flags]
@@ -28,8 +30,8 @@ const HELP = `Usage: workbench train [flags]
 Trains one variant and writes results/<family>/<variant>/ (checkpoints, config.json, metadata.json).
 
   --family NAME        model family (default ${DEFAULT_FAMILY})
-  --prime P            the modulus, a prime (default: the family default, 113)
-  --seed S             model seed (default: the family default, 999)
+  --PARAMETER V        each domain parameter of the family's family.json, _ written as -
+                       (default: the family's default); e.g. --prime 113 --seed 999
   --data-seed S        seed of the train/test split (default ${TRAINING_DEFAULTS.data_seed})
   --fraction F         training fraction, strictly between 0 and 1 (default ${TRAINING_DEFAULTS.training_fraction})
   --epochs N           number of epochs (default ${TRAINING_DEFAULTS.num_epochs})
@@ -53,9 +55,9 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
   return Number(text);
 }
 
-/** Four decimals like the original, switching to exponent notation once a loss falls below 0.001. */
-function formatLoss(loss: number): string {
-  return loss >= 1e-3 ? loss.toFixed(4) : loss.toExponential(2);
+/** The training library names its request fields ("pass overwrite"); here they are flags. */
+function withFlagNames(message: string): string {
+  return message.replace(/\bpass overwrite\b/, 'pass --overwrite');
 }
 
 /** A one-line bar redrawn in place on a terminal; plain lines every few hundred epochs otherwise. */
@@ -65,7 +67,7 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) 
     const { epoch, numEpochs, trainLoss, testLoss, msPerEpoch, etaSeconds } = progress;
     const done = epoch + 1;
     const text =
-      `epoch ${done}/${numEpochs}  train ${formatLoss(trainLoss)}  test ${formatLoss(testLoss)}  ` +
+      `epoch ${done}/${numEpochs}  train ${formatNumber(trainLoss)}  test ${formatNumber(testLoss)}  ` +
       `${msPerEpoch.toFixed(1)} ms/epoch  ETA ${formatDuration(etaSeconds)}`;
     if (stream.isTTY) {
       drawProgressBar(stream, done / numEpochs, text, done === numEpochs);
@@ -76,53 +78,67 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) 
   };
 }
 
+const OPTIONS = {
+  family: { type: 'string', default: DEFAULT_FAMILY },
+  'data-seed': { type: 'string' },
+  fraction: { type: 'string' },
+  epochs: { type: 'string' },
+  checkpoints: { type: 'string' },
+  results: { type: 'string' },
+  overwrite: { type: 'boolean', default: false },
+  'continue-to': { type: 'string' },
+  'init-from': { type: 'string' },
+  backend: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+type Flags = { [flag in keyof typeof OPTIONS]: (typeof OPTIONS)[flag]['type'] extends 'boolean' ? boolean : string | undefined };
+
+/** `--data-seed` for `data_seed`: a domain parameter's flag. */
+const flagOf = (parameter: string) => parameter.replaceAll('_', '-');
+
+/** The flags' values, the family's domain parameters among them (a parameter's flag is known only once the family is). */
+function parseFlags(argv: string[], family?: Family) {
+  const parameterFlags = Object.fromEntries(Object.keys(family?.domain_parameters ?? {}).map((name) => [flagOf(name), { type: 'string' } as const]));
+  const { values } = parseArgs({ args: argv, strict: family !== undefined, allowPositionals: !family, options: { ...parameterFlags, ...OPTIONS } });
+  return values as Flags & Record<string, string | boolean | undefined>;
+}
+
+/** Each domain parameter from its flag, or the family's default. */
+function domainParams(family: Family, values: Record<string, string | boolean | undefined>): DomainParams {
+  return Object.fromEntries(
+    Object.entries(family.domain_parameters).map(([name, spec]) => [name, numberFlag(flagOf(name), values[flagOf(name)] as string | undefined) ?? spec.default]),
+  );
+}
+
 async function run(argv: string[]): Promise<number> {
+  // A first, lenient pass finds the family (and the folders), whose parameters the strict pass then accepts.
+  const loose = parseFlags(argv);
+  if (loose.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const paths = resolvePaths({ resultsDir: typeof loose.results === 'string' ? loose.results : undefined });
+  const { families } = await loadFamilies(paths.familiesDir);
+  const family = families.get(String(loose.family));
+  if (!family) {
+    console.error(`error: --family "${loose.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`);
+    return 2;
+  }
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        family: { type: 'string', default: DEFAULT_FAMILY },
-        prime: { type: 'string' },
-        seed: { type: 'string' },
-        'data-seed': { type: 'string' },
-        fraction: { type: 'string' },
-        epochs: { type: 'string' },
-        checkpoints: { type: 'string' },
-        results: { type: 'string' },
-        overwrite: { type: 'boolean', default: false },
-        'continue-to': { type: 'string' },
-        'init-from': { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    values = parseFlags(argv, family);
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${HELP}`);
     return 2;
   }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
 
   try {
-    const paths = resolvePaths({ resultsDir: values.results });
-    const { families } = await loadFamilies(paths.familiesDir);
-    const family = families.get(values.family);
-    if (!family) {
-      throw new UsageError(`--family "${values.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`);
-    }
     if (values.backend !== undefined && !BACKEND_NAMES.includes(values.backend as BackendName)) {
       throw new UsageError(`--backend "${values.backend}" is not a backend; allowed: ${BACKEND_NAMES.join(', ')}`);
     }
     const backend = values.backend as BackendName | undefined;
-    const params = {
-      prime: numberFlag('prime', values.prime) ?? family.domain_parameters.prime?.default ?? NaN,
-      seed: numberFlag('seed', values.seed) ?? family.domain_parameters.seed?.default ?? NaN,
-    };
+    const params = domainParams(family, values);
     const continueTo = numberFlag('continue-to', values['continue-to']);
 
     const gemm = selectGemm(backend);
@@ -181,15 +197,15 @@ async function run(argv: string[]): Promise<number> {
         `Variant: ${result.variant}`,
         `Saved to: ${result.dir}`,
         `Checkpoints: ${result.checkpointEpochs.length}`,
-        `Final train loss: ${result.finalTrainLoss.toFixed(6)}`,
-        `Final test loss: ${result.finalTestLoss.toFixed(6)}`,
+        `Final train loss: ${formatNumber(result.finalTrainLoss)}`,
+        `Final test loss: ${formatNumber(result.finalTestLoss)}`,
         `Backend: ${result.backend}, wall time ${formatDuration(result.wallTimeSeconds)}`,
       ].join('\n'),
     );
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof TrainingInputError) {
-      console.error(`error: ${error.message}`);
+      console.error(`error: ${withFlagNames(error.message)}`);
       return 2;
     }
     throw error;

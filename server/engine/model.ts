@@ -25,11 +25,15 @@ import { crossEntropySum, fastExp } from './loss.ts';
 import { simdFloat32Array, simdRelu } from './relu-simd.ts';
 import type { ModelDims, ModelWeights } from './weights.ts';
 
-/** A set of examples [a, b, "="] with their labels (a + b) mod p. */
-export interface Batch {
+/** A set of examples [a, b, "="]: what the forward pass reads. */
+export interface Inputs {
   n: number;
   a: Int32Array;
   b: Int32Array;
+}
+
+/** Examples with their labels, the family's operation of (a, b) mod p: what the loss reads. */
+export interface Batch extends Inputs {
   labels: Int32Array;
 }
 
@@ -205,7 +209,7 @@ const FORWARD_CHUNK = 512;
  * attention pattern too when `pattern` is given (same row offset). z1 must have its trailing 1s.
  */
 export function attend(
-  batch: Batch,
+  batch: Inputs,
   first: number,
   count: number,
   d: ModelDims,
@@ -266,7 +270,7 @@ function mlpAndUnembed(count: number, d: ModelDims, t: Tables, gemm: Gemm, z1: F
 }
 
 /** Fills `out` (pattern, z1, post, logits) for the batch, in chunks of FORWARD_CHUNK examples. */
-export function forward(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, out: Activations): void {
+export function forward(batch: Inputs, d: ModelDims, t: Tables, gemm: Gemm, out: Activations): void {
   const { p, nHeads: H, dMlp: M } = d;
   const K = H * d.dHead + 1;
   const N = batch.n;

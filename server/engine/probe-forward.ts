@@ -1,12 +1,14 @@
 /**
  * The forward pass over the full p×p grid in grid order (row i = a·p + b, tokens [a, b, p]), for
  * analysis: the last-position logits, the MLP activations there, and the full causal attention
- * pattern (queries 0, 1 and 2).
+ * pattern (queries 0, 1 and 2). It reads inputs only, so it serves every operation; only
+ * `probeLoss` needs the family's labels.
  */
 import type { Architecture } from '../../shared/family-schema.ts';
+import { MODULAR_OPERATIONS, type ModularOperation } from '../../shared/modular-operations.ts';
 import { selectGemm, type Gemm } from './gemm/gemm.ts';
 import { crossEntropy } from './loss.ts';
-import { attend, computeTables, createActivations, createTables, forward, tableRowCount, type Batch, type Tables } from './model.ts';
+import { attend, computeTables, createActivations, createTables, forward, tableRowCount, type Inputs, type Tables } from './model.ts';
 import { modelDims, type ModelDims, type ModelWeights } from './weights.ts';
 
 export interface ProbeResult {
@@ -16,32 +18,29 @@ export interface ProbeResult {
   mlpPost: Float32Array;
   /** attnPattern[i][head][query][key], zero above the diagonal. [p², n_heads, 3, 3] */
   attnPattern: Float32Array;
-  /** labels[i] = (a + b) mod p. [p²] */
-  labels: Int32Array;
 }
 
 export type ProbeArchitecture = Pick<Architecture, 'n_heads' | 'd_model' | 'd_head' | 'd_mlp'>;
 
-function gridBatch(p: number): Batch {
+function gridInputs(p: number): Inputs {
   const n = p * p;
-  const batch: Batch = { n, a: new Int32Array(n), b: new Int32Array(n), labels: new Int32Array(n) };
+  const inputs: Inputs = { n, a: new Int32Array(n), b: new Int32Array(n) };
   for (let i = 0; i < n; i++) {
-    batch.a[i] = Math.floor(i / p);
-    batch.b[i] = i % p;
-    batch.labels[i] = (batch.a[i]! + batch.b[i]!) % p;
+    inputs.a[i] = Math.floor(i / p);
+    inputs.b[i] = i % p;
   }
-  return batch;
+  return inputs;
 }
 
 export function probeForward(weights: ModelWeights, arch: ProbeArchitecture, p: number, gemm: Gemm = selectGemm()): ProbeResult {
   const d = modelDims(arch, p);
-  const batch = gridBatch(p);
+  const batch = gridInputs(p);
   const tables = createTables(d);
   computeTables(weights, d, gemm, tables);
   const act = createActivations(d, batch.n);
   forward(batch, d, tables, gemm, act);
   const attnPattern = fullAttentionPattern(weights, d, batch, tables, act.pattern, gemm);
-  return { logits: act.logits, mlpPost: act.post, attnPattern, labels: batch.labels };
+  return { logits: act.logits, mlpPost: act.post, attnPattern };
 }
 
 /** The attention side of the probe and what the MLP reads: enough for any one neuron's grid. */
@@ -63,7 +62,7 @@ export interface AttentionProbe {
  */
 export function probeAttention(weights: ModelWeights, arch: ProbeArchitecture, p: number, gemm: Gemm = selectGemm()): AttentionProbe {
   const d = modelDims(arch, p);
-  const batch = gridBatch(p);
+  const batch = gridInputs(p);
   const tables = createTables(d);
   computeTables(weights, d, gemm, tables);
   const z1 = new Float32Array(batch.n * (d.nHeads * d.dHead + 1)).fill(1);
@@ -102,7 +101,7 @@ export function neuronActivationGrid({ z1, A_in }: AttentionProbe, dMlp: number,
  * attnPattern[i][head][query][key] for all three queries (zero above the diagonal), given the
  * engine's pattern of the query at "=", patternAtEquals[i][head][key]. [p², n_heads, 3, 3]
  */
-function fullAttentionPattern(weights: ModelWeights, d: ModelDims, batch: Batch, tables: Tables, patternAtEquals: Float32Array, gemm: Gemm): Float32Array {
+function fullAttentionPattern(weights: ModelWeights, d: ModelDims, batch: Inputs, tables: Tables, patternAtEquals: Float32Array, gemm: Gemm): Float32Array {
   const { p, nHeads: H, dHead: E, dModel: D } = d;
   const R = tableRowCount(d);
   // Query 1 attends to keys 0 and 1 with its own query x1·W_Q[h], one per second token b:
@@ -141,15 +140,16 @@ function fullAttentionPattern(weights: ModelWeights, d: ModelDims, batch: Batch,
 
 /**
  * Mean float64 cross-entropy of grid logits [p², p] over the given grid indices (all when omitted),
- * the same loss training records.
+ * labelled by `operation`: the same loss training records.
  */
-export function probeLoss(logits: Float32Array, p: number, indices?: ArrayLike<number>): number {
+export function probeLoss(logits: Float32Array, p: number, operation: ModularOperation, indices?: ArrayLike<number>): number {
+  const label = MODULAR_OPERATIONS[operation];
   const rows = indices ? Array.from(indices) : Array.from({ length: p * p }, (_, i) => i);
   const picked = new Float32Array(rows.length * p);
   const labels = new Int32Array(rows.length);
   rows.forEach((row, k) => {
     picked.set(logits.subarray(row * p, (row + 1) * p), k * p);
-    labels[k] = (Math.floor(row / p) + (row % p)) % p;
+    labels[k] = label(Math.floor(row / p), row % p, p);
   });
   return crossEntropy(picked, labels, rows.length, p);
 }

@@ -36,7 +36,7 @@ import {
   type Float32Payload,
   type VariantDetail,
 } from '../../shared/artifacts.ts';
-import type { Family } from '../../shared/family-schema.ts';
+import { taskParams, type Family } from '../../shared/family-schema.ts';
 import { artifactPaths, epochsOf, listArtifactEpochs, readArtifact } from '../analysis/artifact-store.ts';
 import { analysisStatus } from '../analysis/pipeline.ts';
 import { ProbeProcess } from '../analysis/probe-process.ts';
@@ -143,7 +143,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     const variant = await registry.variant(family, variantName);
     if (!variant) throw new ApiError(404, `family ${familyName} has no variant "${variantName}"`);
     const paths = variantPaths(registry.paths.resultsDir, family.name, variant.name);
-    return { family, variant, paths, artifacts: artifactPaths(paths.artifactsDir), p: variant.params.prime! };
+    return { family, variant, paths, artifacts: artifactPaths(paths.artifactsDir), p: taskParams(family, variant.params).modulus };
   }
 
   /**
@@ -156,7 +156,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
     const params = parseVariantName(family, variantName);
     const paths = variantPaths(registry.paths.resultsDir, family.name, variantName);
     if (!params || !(await isDirectory(paths.dir))) throw new ApiError(404, `family ${familyName} has no variant "${variantName}"`);
-    return { family, paths, artifacts: artifactPaths(paths.artifactsDir), p: params.prime! };
+    return { family, paths, artifacts: artifactPaths(paths.artifactsDir), p: taskParams(family, params).modulus };
   }
 
   function requireAnalyzer(family: Family, analyzer: string, kind: 'analyzers' | 'cross_epoch_analyzers') {

@@ -1,4 +1,5 @@
-/** The modular-addition dataset and its seeded train/test split (docs/ARCHITECTURE.md §5.8). */
+/** The modular-arithmetic dataset and its seeded train/test split (docs/ARCHITECTURE.md §5.8). */
+import { MODULAR_OPERATIONS, type ModularOperation } from '../../shared/modular-operations.ts';
 import type { Batch } from '../engine/model.ts';
 import { Mt19937, permutation } from './rng.ts';
 
@@ -19,8 +20,9 @@ export function trainTestSplit(p: number, fraction: number, dataSeed: number): S
   return { trainIndices: perm.slice(0, cutoff), testIndices: perm.slice(cutoff) };
 }
 
-/** The examples [a, b, "="] at the given grid indices, labelled (a + b) mod p. */
-export function batchFromIndices(p: number, indices: ArrayLike<number>): Batch {
+/** The examples [a, b, "="] at the given grid indices, labelled (a ∘ b) mod p for the family's operation ∘. */
+export function batchFromIndices(p: number, operation: ModularOperation, indices: ArrayLike<number>): Batch {
+  const label = MODULAR_OPERATIONS[operation];
   const n = indices.length;
   const batch: Batch = { n, a: new Int32Array(n), b: new Int32Array(n), labels: new Int32Array(n) };
   for (let i = 0; i < n; i++) {
@@ -29,12 +31,12 @@ export function batchFromIndices(p: number, indices: ArrayLike<number>): Batch {
     const b = index % p;
     batch.a[i] = a;
     batch.b[i] = b;
-    batch.labels[i] = (a + b) % p;
+    batch.labels[i] = label(a, b, p);
   }
   return batch;
 }
 
 /** Every pair in grid order: row i = a·p + b. */
-export function fullGrid(p: number): Batch {
-  return batchFromIndices(p, Int32Array.from({ length: p * p }, (_, i) => i));
+export function fullGrid(p: number, operation: ModularOperation): Batch {
+  return batchFromIndices(p, operation, Int32Array.from({ length: p * p }, (_, i) => i));
 }

@@ -3,11 +3,13 @@
  * development machine while other jobs shared it.
  */
 import type { z } from 'zod';
+import type { DomainParams } from '../../shared/family-schema.ts';
 import type { trainingParamsSchema } from '../../shared/training-params.ts';
 
 export interface TrainingPreset {
   description: string;
-  params: { prime: number; seed: number };
+  /** Domain parameters of modulo_addition_1layer, the family these were measured on. */
+  params: DomainParams;
   training: z.input<typeof trainingParamsSchema>;
 }
 

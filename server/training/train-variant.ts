@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { APP_VERSION } from '../../version.ts';
 import { checkpointEpochProblem, defaultCheckpointEpochs, withFinalEpoch } from '../../shared/checkpoint-schedule.ts';
 import { domainParamsSchema } from '../../shared/domain-params.ts';
-import type { DomainParams, Family } from '../../shared/family-schema.ts';
+import { taskParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
 import { OPTIMIZER, trainingParamsSchema, type TrainingParams } from '../../shared/training-params.ts';
 import { fieldErrors, summarizeFieldErrors } from '../../shared/validation.ts';
 import { variantName } from '../../shared/variant-name.ts';
@@ -31,12 +31,12 @@ import {
   writeOptimizerState,
   type VariantMetadata,
 } from './variant-files.ts';
-import { writeJsonAtomic } from '../storage/atomic-write.ts';
+import { removeStaleTemporaries, writeJsonAtomic } from '../storage/atomic-write.ts';
 
 export interface TrainVariantRequest {
   resultsDir: string;
   family: Family;
-  /** Domain parameters, e.g. { prime: 113, seed: 999 }. */
+  /** Domain parameters, e.g. { prime: 113, seed: 999 }: every one the family declares. */
   params: DomainParams;
   /** Training parameters; absent fields take the defaults of spec §3.4. */
   training?: z.input<typeof trainingParamsSchema>;
@@ -104,16 +104,19 @@ interface ResolvedRequest {
   name: string;
   paths: VariantPaths;
   dims: ModelDims;
-  params: { prime: number; seed: number };
+  params: DomainParams;
+  /** The model seed, the task's seed parameter. */
+  seed: number;
   training: TrainingParams;
 }
 
 function resolveVariant(family: Family, params: DomainParams, resultsDir: string) {
   const parsed = domainParamsSchema(family).safeParse(params);
   if (!parsed.success) throw new TrainingInputError(summarizeFieldErrors(fieldErrors(parsed.error)));
-  const checked = parsed.data as { prime: number; seed: number };
+  const checked = parsed.data as DomainParams;
   const name = variantName(family, checked);
-  return { name, params: checked, paths: variantPaths(resultsDir, family.name, name), dims: modelDims(family.architecture, checked.prime) };
+  const { modulus, seed } = taskParams(family, checked);
+  return { name, params: checked, seed, paths: variantPaths(resultsDir, family.name, name), dims: modelDims(family.architecture, modulus) };
 }
 
 /** Checks every input of a training request without touching the disk. */
@@ -122,7 +125,7 @@ export function validateTrainRequest(request: TrainVariantRequest): ResolvedRequ
   const parsed = trainingParamsSchema.safeParse(request.training ?? {});
   if (!parsed.success) throw new TrainingInputError(summarizeFieldErrors(fieldErrors(parsed.error)));
   const training = parsed.data;
-  const total = variant.params.prime ** 2;
+  const total = variant.dims.p ** 2;
   const trainCount = Math.floor(total * training.training_fraction);
   if (trainCount === 0 || trainCount === total) {
     throw new TrainingInputError(
@@ -133,9 +136,14 @@ export function validateTrainRequest(request: TrainVariantRequest): ResolvedRequ
   return { ...variant, training };
 }
 
+/**
+ * Whether the folder holds any file, at any depth. Empty folders do not count: a run killed while
+ * writing its first checkpoint leaves `checkpoints/` and at most a temporary, which the registry
+ * shows as untrained and a new run may replace without `overwrite`.
+ */
 async function folderHasFiles(dir: string): Promise<boolean> {
   try {
-    return (await readdir(dir)).length > 0;
+    return (await readdir(dir, { recursive: true, withFileTypes: true })).some((entry) => !entry.isDirectory());
   } catch {
     return false;
   }
@@ -144,17 +152,19 @@ async function folderHasFiles(dir: string): Promise<boolean> {
 /** Trains a variant from the seeded init (or `initFrom`) and writes all its files. */
 export async function trainVariant(request: TrainVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const resolved = validateTrainRequest(request);
-  const { dims, paths, training, params } = resolved;
+  const { dims, paths, training, params, seed } = resolved;
   const gemm = selectGemm(request.backend);
-  const weights = request.initFrom ? await readInitWeights(request.initFrom, dims) : initWeights(dims, params.seed);
+  const weights = request.initFrom ? await readInitWeights(request.initFrom, dims) : initWeights(dims, seed);
+  await removeStaleTemporaries(paths.dir);
   if (await folderHasFiles(paths.dir)) {
     if (!request.overwrite) {
       throw new TrainingInputError(`variant ${resolved.name} already has files in ${paths.dir}; pass overwrite to replace it`);
     }
-    await rm(paths.dir, { recursive: true, force: true });
   }
+  // Also a folder of empty folders, so the new run starts from nothing.
+  await rm(paths.dir, { recursive: true, force: true });
 
-  const split = trainTestSplit(params.prime, training.training_fraction, training.data_seed);
+  const split = trainTestSplit(dims.p, training.training_fraction, training.data_seed);
   const numEpochs = training.num_epochs;
   const checkpointEpochs = training.checkpoint_epochs
     ? withFinalEpoch(training.checkpoint_epochs, numEpochs)
@@ -183,10 +193,10 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
     gemm,
     weights,
     initialAdamState(dims),
-    batchFromIndices(params.prime, split.trainIndices),
-    batchFromIndices(params.prime, split.testIndices),
+    batchFromIndices(dims.p, request.family.task.operation, split.trainIndices),
+    batchFromIndices(dims.p, request.family.task.operation, split.testIndices),
   );
-  const config = variantConfig(request.family.architecture, dims, params, training.data_seed, training.training_fraction);
+  const config = variantConfig(request.family.architecture, dims, seed, training.data_seed, training.training_fraction);
   return runSegment(session, resolved.name, paths, metadata, config, 0, new Set(checkpointEpochs), hooks);
 }
 
@@ -198,6 +208,7 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
 export async function continueVariant(request: ContinueVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
   const variant = resolveVariant(request.family, request.params, request.resultsDir);
   const { paths, dims } = variant;
+  await removeStaleTemporaries(paths.dir);
   let metadata: VariantMetadata;
   try {
     metadata = await readMetadata(paths.metadata);
@@ -233,8 +244,8 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
     gemm,
     weights,
     adam,
-    batchFromIndices(dims.p, metadata.train_indices),
-    batchFromIndices(dims.p, metadata.test_indices),
+    batchFromIndices(dims.p, request.family.task.operation, metadata.train_indices),
+    batchFromIndices(dims.p, request.family.task.operation, metadata.test_indices),
   );
   const extended: VariantMetadata = {
     ...metadata,
@@ -243,7 +254,7 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
     backend: gemm.name,
     app_version: APP_VERSION,
   };
-  const config = variantConfig(request.family.architecture, dims, variant.params, metadata.data_seed, metadata.training_fraction);
+  const config = variantConfig(request.family.architecture, dims, variant.seed, metadata.data_seed, metadata.training_fraction);
   const result = await runSegment(session, variant.name, paths, extended, config, oldEpochs, new Set(added), hooks);
   if (result.status === 'incomplete') {
     // Leave the variant as it was: its metadata still describes the shorter completed run.

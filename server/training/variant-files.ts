@@ -46,8 +46,8 @@ export interface VariantMetadata {
   segments: TrainingSegment[];
 }
 
-/** config.json, keys in the spec's order (§1.6). */
-export function variantConfig(arch: Architecture, d: ModelDims, params: { prime: number; seed: number }, dataSeed: number, fraction: number) {
+/** config.json, keys in the spec's order (§1.6); `prime` is the spec's name for the modulus p, whatever the family calls it. */
+export function variantConfig(arch: Architecture, d: ModelDims, seed: number, dataSeed: number, fraction: number) {
   return {
     n_layers: arch.n_layers,
     n_heads: arch.n_heads,
@@ -59,9 +59,9 @@ export function variantConfig(arch: Architecture, d: ModelDims, params: { prime:
     d_vocab: d.dVocab,
     d_vocab_out: d.p,
     n_ctx: arch.n_ctx,
-    seed: params.seed,
-    prime: params.prime,
-    model_seed: params.seed,
+    seed,
+    prime: d.p,
+    model_seed: seed,
     data_seed: dataSeed,
     training_fraction: fraction,
   };

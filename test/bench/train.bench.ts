@@ -48,8 +48,8 @@ const family = familySchema.parse(
 );
 const dims = modelDims(family.architecture, P);
 const split = trainTestSplit(P, TRAINING_DEFAULTS.training_fraction, TRAINING_DEFAULTS.data_seed);
-const train = batchFromIndices(P, split.trainIndices);
-const test = batchFromIndices(P, split.testIndices);
+const train = batchFromIndices(P, 'add', split.trainIndices);
+const test = batchFromIndices(P, 'add', split.testIndices);
 const backends = values.backend ? [values.backend as BackendName] : availableBackends();
 console.log(`p = ${P}: ${train.n} training pairs, ${test.n} test pairs`);
 

@@ -140,7 +140,7 @@ describe('site navigation in Chromium', () => {
 
   it('pages load the family list from the API', async () => {
     await page.goto(`${server.url}/training`);
-    await expect.poll(() => texts(page.locator('family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)']);
+    await expect.poll(() => texts(page.locator('family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);
   });
 });
 
@@ -156,6 +156,6 @@ describe('embedding', () => {
     });
     await page.goto(embedOrigin);
     await expect.poll(() => texts(page.locator('training-page h1'))).toEqual(['Training']);
-    await expect.poll(() => texts(page.locator('training-page family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)']);
+    await expect.poll(() => texts(page.locator('training-page family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);
   });
 });

@@ -91,7 +91,8 @@ async function clickPoint(view: string, x: number, y: number) {
 describe('Visualization page in Chromium', () => {
   it('draws all 18 plots in page order, titled at the linked epoch', async () => {
     await page.goto(vizUrl('epoch=80'));
-    expect(await page.locator('viz-page plot-panel').evaluateAll((panels) => panels.map((p) => p.getAttribute('view')))).toEqual(VIEWS.map((v) => v.id));
+    // The panels appear once the family's declared visualizations are in.
+    await eventually(() => page.locator('viz-page plot-panel').evaluateAll((panels) => panels.map((p) => p.getAttribute('view')))).toEqual(VIEWS.map((v) => v.id));
     for (const view of VIEWS) await drawn(view.id);
     expect(await page.locator('viz-page plot-panel .js-plotly-plot').count()).toBe(18);
     const titles = await Promise.all(VIEWS.map((v) => title(v.id).then((t) => t[0])));

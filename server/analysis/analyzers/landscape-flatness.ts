@@ -49,7 +49,7 @@ export function landscapeFlatness(settings: FlatnessSettings = FLATNESS_DEFAULTS
     if (processes === 0 && context.gemm.threads !== 1) {
       throw new Error(`landscape_flatness in process needs one-thread sums; this process's matrix multiply is ${context.gemm.description}`);
     }
-    if (!pool && processes > 0) pool = new FlatnessPool(context.dims, settings, processes, context.gemm.name);
+    if (!pool && processes > 0) pool = new FlatnessPool(context.dims, context.operation, settings, processes, context.gemm.name);
     if (pool) return pool.losses(context.weights);
     steps ??= perturbationSteps(context.dims, settings);
     return perturbedLosses(context.weights, steps, context.probeLoss);

@@ -24,7 +24,7 @@ async function flatnessAt(gemm: Gemm, processes: number | undefined, epochs: num
   try {
     const results: TensorMap[] = [];
     for (const epoch of epochs) {
-      const context = { dims, gemm, weights: initWeights(dims, epoch), probeLoss: gridLoss(dims, gemm) } as unknown as EpochContext;
+      const context = { dims, gemm, weights: initWeights(dims, epoch), operation: 'add', probeLoss: gridLoss(dims, 'add', gemm) } as unknown as EpochContext;
       results.push(await analyzer.compute(context));
     }
     return results;

@@ -1,10 +1,11 @@
-/** The train command refuses bad input with exit code 2 and a message naming the value, writing nothing. */
+/** The CLI: bad input exits with code 2 and a message naming the value or flag, writing nothing; output reads like the pages. */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNumber } from '../../../shared/format.ts';
 
 const run = promisify(execFile);
 const MAIN = new URL('../../../server/cli/main.ts', import.meta.url).pathname;
@@ -45,12 +46,29 @@ describe('workbench train', () => {
     expect(await readdir(results)).toEqual([]);
   });
 
-  it('trains a small variant and says which backend it used', async () => {
+  it('trains a small variant, says which backend it used and writes losses as the pages do', async () => {
     const { code, stdout, stderr } = await workbench('train', '--prime', '5', '--epochs', '3', '--backend', 'portable');
     expect(code).toBe(0);
     expect(stderr).toContain('with the portable matrix-multiply backend');
     expect(stdout).toContain('Training complete!');
     expect(stdout).toContain('Checkpoints: 2');
+    const losses = [...stdout.matchAll(/Final (?:train|test) loss: (\S+)/g)].map((match) => match[1]!);
+    expect(losses).toHaveLength(2);
+    for (const loss of losses) expect(loss).toBe(formatNumber(Number(loss)));
+  });
+
+  it('refuses to replace the trained variant, naming the --overwrite flag', async () => {
+    const { code, stderr } = await workbench('train', '--prime', '5', '--epochs', '3', '--backend', 'portable');
+    expect(code).toBe(2);
+    expect(stderr).toContain('pass --overwrite to replace it');
+  });
+});
+
+describe('workbench analyze', () => {
+  it('says once that the analysis is complete', async () => {
+    const { code, stdout, stderr } = await workbench('analyze', '--variant', 'modulo_addition_1layer_p5_seed999', '--analyzers', 'dominant_frequencies');
+    expect(code).toBe(0);
+    expect(`${stdout}${stderr}`.match(/Analysis complete/g)).toHaveLength(1);
   });
 });
 

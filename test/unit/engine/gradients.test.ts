@@ -18,7 +18,7 @@ describe.each(availableBackends())('gradients vs finite differences, %s backend'
     const d = modelDims({ n_heads: 2, d_model: 8, d_head: 4, d_mlp: 16 }, 7);
     const weights = initWeights(d, 1);
     for (const n of WEIGHT_NAMES) weights[n].forEach((v, i, t) => (t[i] = v * 2.5));
-    const batch = fullGrid(7);
+    const batch = fullGrid(7, 'add');
     const grads = newGradients(d);
     lossAndGradients(weights, d, batch, gemm, grads);
     const largest = [...grads[name].keys()].sort((i, j) => Math.abs(grads[name][j]!) - Math.abs(grads[name][i]!)).slice(0, 5);

@@ -33,16 +33,19 @@ it('matches a naive forward on every grid row: logits, MLP activations and the f
       naive.pattern.forEach((rows, h) =>
         rows.forEach((keys, q) => keys.forEach((pk, k) => expect(probe.attnPattern[((row * arch.n_heads + h) * 3 + q) * 3 + k]).toBeCloseTo(pk, 5))),
       );
-      expect(probe.labels[row]).toBe((a + b) % P);
     }
   }
-  // The loss helper is the training loss: mean −log softmax(logits)[label] over the chosen rows.
+  // The loss helper is the training loss: mean −log softmax(logits)[label] over the chosen rows,
+  // labelled by the operation: row 7 is (a, b) = (1, 2), label 3 for addition and 4 for subtraction.
   const rows = [0, 7, 24];
-  const expected =
-    rows.reduce((s, row) => {
-      const l = Array.from(probe.logits.subarray(row * P, (row + 1) * P));
-      const top = Math.max(...l);
-      return s + Math.log(l.reduce((t, v) => t + Math.exp(v - top), 0)) + top - l[probe.labels[row]!]!;
-    }, 0) / rows.length;
-  expect(probeLoss(probe.logits, P, rows)).toBeCloseTo(expected, 12);
+  const labels = { add: [0, 3, 3], subtract: [0, 4, 0] } as const;
+  for (const operation of ['add', 'subtract'] as const) {
+    const expected =
+      rows.reduce((s, row, k) => {
+        const l = Array.from(probe.logits.subarray(row * P, (row + 1) * P));
+        const top = Math.max(...l);
+        return s + Math.log(l.reduce((t, v) => t + Math.exp(v - top), 0)) + top - l[labels[operation][k]!]!;
+      }, 0) / rows.length;
+    expect(probeLoss(probe.logits, P, operation, rows)).toBeCloseTo(expected, 12);
+  }
 });

@@ -44,7 +44,7 @@ describe('family loading', () => {
   it('skips a family with broken JSON, names the file, and still loads the others', async () => {
     await addFamilyFile('broken', '{ "name": "broken", ');
     const { families, warnings } = await loadFamilies(wb.familiesDir);
-    expect([...families.keys()]).toEqual([FAMILY]);
+    expect([...families.keys()]).toEqual([FAMILY, 'modulo_subtraction_1layer']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.file).toBe(join(wb.familiesDir, 'broken', 'family.json'));
     expect(warnings[0]!.problem).toMatch(/^invalid JSON/);
@@ -56,7 +56,7 @@ describe('family loading', () => {
       (json.domain_parameters as Record<string, { default: number }>).prime!.default = 1000;
     }, 'bad_default');
     const { families, warnings } = await loadFamilies(wb.familiesDir);
-    expect([...families.keys()]).toEqual([FAMILY]);
+    expect([...families.keys()]).toEqual([FAMILY, 'modulo_subtraction_1layer']);
     const byFolder = Object.fromEntries(warnings.map((w) => [w.file.split('/').at(-2), w.problem]));
     expect(byFolder.no_pattern).toContain('variant_pattern');
     expect(byFolder.bad_default).toContain('domain_parameters.prime');

@@ -24,7 +24,7 @@ describe('registry routes', () => {
     const res = await request('/api/families');
     expect(res.status).toBe(200);
     const body = (await res.json()) as FamiliesResponse;
-    expect(body.families.map((f) => f.name)).toEqual(['modulo_addition_1layer']);
+    expect(body.families.map((f) => f.name)).toEqual(['modulo_addition_1layer', 'modulo_subtraction_1layer']);
     expect(body.families[0]!.defaults).toEqual({ prime: 113, seed: 999 });
     expect(body.warnings).toHaveLength(1);
     expect(body.warnings[0]!.file).toContain('broken/family.json');

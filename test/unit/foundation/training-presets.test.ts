@@ -41,9 +41,13 @@ describe('training presets', () => {
   });
 
   it("take the newest training job's measured speed, else none", () => {
-    expect(lastMeasuredSpeed([trainJob(47), trainJob(43, 54), trainJob(113, 120)])).toEqual({ msPerEpoch: 54, prime: 43, measured: true });
-    expect(lastMeasuredSpeed([trainJob(47)])).toBe(undefined);
-    expect(lastMeasuredSpeed([])).toBe(undefined);
+    expect(lastMeasuredSpeed([trainJob(47), trainJob(43, 54), trainJob(113, 120)], [family])).toEqual({ msPerEpoch: 54, prime: 43, measured: true });
+    expect(lastMeasuredSpeed([trainJob(47)], [family])).toBe(undefined);
+    expect(lastMeasuredSpeed([], [family])).toBe(undefined);
+    // The modulus is the parameter the job's family declares, whatever its name.
+    const renamed = { name: family.name, task: { ...family.task, modulus_parameter: 'seed' } };
+    expect(lastMeasuredSpeed([trainJob(43, 54)], [renamed])).toEqual({ msPerEpoch: 54, prime: 1, measured: true });
+    expect(lastMeasuredSpeed([trainJob(43, 54)], [])).toBe(undefined);
   });
 });
 
