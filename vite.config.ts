@@ -29,13 +29,19 @@ function plotlyStartup(): Plugin {
     name: 'plotly-startup',
     apply: 'build',
     generateBundle(_, bundle) {
-      for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && isPlotlyChunk(chunk)) chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+      for (const chunk of Object.values(bundle))
+        if (chunk.type === 'chunk' && isPlotlyChunk(chunk)) chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
     },
     transformIndexHtml: {
       order: 'post',
       handler(html, { bundle }) {
-        const files = Object.values(bundle ?? {}).filter((chunk) => chunk.type === 'chunk' && (chunk.name === 'viz-page' || isPlotlyChunk(chunk)));
-        if (files.length !== 2) throw new Error(`plotly-startup: expected the viz page and Plotly chunks, found ${files.map((f) => f.fileName).join(', ') || 'none'}`);
+        const files = Object.values(bundle ?? {}).filter(
+          (chunk) => chunk.type === 'chunk' && (chunk.name === 'viz-page' || isPlotlyChunk(chunk)),
+        );
+        if (files.length !== 2)
+          throw new Error(
+            `plotly-startup: expected the viz page and Plotly chunks, found ${files.map((f) => f.fileName).join(', ') || 'none'}`,
+          );
         const hrefs = JSON.stringify(files.map((file) => `/${file.fileName}`));
         const script = `<script>if (['/', '/viz'].includes(location.pathname)) for (const href of ${hrefs}) document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', crossOrigin: '', href }));</script>`;
         return html.replace('</head>', `  ${script}\n  </head>`);

@@ -45,22 +45,24 @@ export function apiRoutes(registry: Registry, jobs: JobRunner, probes: ProbeProc
   // Made on first request, once every route is declared; the routes never change after that.
   let document: z.infer<typeof openApiDocumentSchema> | undefined;
   return api.openapi(getOpenApiDocument, (c) => {
-    document ??= openApiDocumentSchema.parse(api.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: API_TITLE,
-        version: APP_VERSION,
-        description:
-          'Train small transformers on modular arithmetic ((a + b) or (a − b) mod p, as each family declares), analyze their checkpoints, and read the results. ' +
-          'JSON in and out; every non-2xx answer is `{error: {status, message, fields?}}`.',
-      },
-      tags: [
-        { name: 'families', description: 'Model families (family.json) and their variants' },
-        { name: 'jobs', description: 'Training and analysis jobs, and their progress' },
-        { name: 'variants', description: "One variant's training record and analysis results" },
-        { name: 'meta', description: 'The server itself' },
-      ],
-    }));
+    document ??= openApiDocumentSchema.parse(
+      api.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: API_TITLE,
+          version: APP_VERSION,
+          description:
+            'Train small transformers on modular arithmetic ((a + b) or (a − b) mod p, as each family declares), analyze their checkpoints, and read the results. ' +
+            'JSON in and out; every non-2xx answer is `{error: {status, message, fields?}}`.',
+        },
+        tags: [
+          { name: 'families', description: 'Model families (family.json) and their variants' },
+          { name: 'jobs', description: 'Training and analysis jobs, and their progress' },
+          { name: 'variants', description: "One variant's training record and analysis results" },
+          { name: 'meta', description: 'The server itself' },
+        ],
+      }),
+    );
     return c.json(document, 200);
   });
 }

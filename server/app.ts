@@ -31,7 +31,14 @@ export interface AppOptions {
   warmProbes?: boolean;
 }
 
-export function createApp({ paths, distDir, corsOrigins = [], allowedHosts = [], maxConcurrentJobs = defaultMaxJobs(), warmProbes = false }: AppOptions) {
+export function createApp({
+  paths,
+  distDir,
+  corsOrigins = [],
+  allowedHosts = [],
+  maxConcurrentJobs = defaultMaxJobs(),
+  warmProbes = false,
+}: AppOptions) {
   const registry = new Registry(paths);
   const probes = new ProbeProcess();
   if (warmProbes) probes.warm();

@@ -70,7 +70,10 @@ function list(what: string, rule: string, parse: (item: string) => string | unde
     .string()
     .default('')
     .transform((text, ctx) => {
-      const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+      const items = text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
       const wrong = items.find((item) => parse(item) === undefined);
       if (wrong === undefined) return items.map((item) => parse(item)!);
       ctx.addIssue({ code: 'custom', message: `${JSON.stringify(wrong)} is not ${what}; ${rule}` });
@@ -89,7 +92,11 @@ const environmentSchema = z.object({
   WORKBENCH_RESULTS_DIR: folder,
   WORKBENCH_FAMILIES_DIR: folder,
   WORKBENCH_CORS_ORIGINS: list('an origin', 'each must be scheme://host[:port] without a path, e.g. http://localhost:5173', origin),
-  WORKBENCH_ALLOWED_HOSTS: list('a host name', 'each must be a host name or IP address without a port, e.g. workbench.lan', hostNameOrAddress),
+  WORKBENCH_ALLOWED_HOSTS: list(
+    'a host name',
+    'each must be a host name or IP address without a port, e.g. workbench.lan',
+    hostNameOrAddress,
+  ),
   WORKBENCH_MAX_JOBS: wholeNumber(1, MAX_JOBS_LIMIT).optional(),
   // Only checked here: job processes read it from the environment they inherit (engine/gemm/gemm.ts).
   WORKBENCH_GEMM: z.enum(['native', 'portable'], { error: 'must be native or portable' }).optional(),
@@ -138,7 +145,9 @@ export async function checkFolders({ resultsDir, familiesDir }: WorkbenchPaths):
     await writeFile(probe, '');
     await rm(probe);
   } catch (error) {
-    problems.push(problem('WORKBENCH_RESULTS_DIR', resultsDir, `must be a folder the server can create and write in (${(error as Error).message})`));
+    problems.push(
+      problem('WORKBENCH_RESULTS_DIR', resultsDir, `must be a folder the server can create and write in (${(error as Error).message})`),
+    );
   }
   const families = await stat(familiesDir).catch(() => undefined);
   if (!families?.isDirectory()) problems.push(problem('WORKBENCH_FAMILIES_DIR', familiesDir, 'must be an existing folder'));

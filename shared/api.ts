@@ -32,7 +32,10 @@ export const apiErrorBodySchema = z
       fields: z.array(fieldErrorSchema).optional(),
     }),
   })
-  .meta({ id: 'ApiError', description: 'Every non-2xx answer: the status again, a readable message, and for bad input which fields were wrong.' });
+  .meta({
+    id: 'ApiError',
+    description: 'Every non-2xx answer: the status again, a readable message, and for bad input which fields were wrong.',
+  });
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
 export const versionInfoSchema = z.object({ version: z.string() }).meta({ id: 'VersionInfo' });

@@ -9,7 +9,10 @@ import { domainParamValuesSchema, nameSegment } from './api.ts';
 
 /** One array as JSON: row-major values (float32 values rounded to 6 significant digits). */
 export const arrayPayloadSchema = z
-  .object({ shape: z.array(z.number().int()), data: z.array(z.number()).describe('Row-major values; floats rounded to 6 significant digits.') })
+  .object({
+    shape: z.array(z.number().int()),
+    data: z.array(z.number()).describe('Row-major values; floats rounded to 6 significant digits.'),
+  })
   .meta({ id: 'ArrayPayload' });
 export type ArrayPayload = z.infer<typeof arrayPayloadSchema>;
 
@@ -31,7 +34,11 @@ export const float32PayloadSchema = z
     base64: z
       .string()
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'is not base64')
-      .meta({ contentEncoding: 'base64', contentMediaType: 'application/octet-stream', description: 'The values as little-endian float32 bytes, row-major.' }),
+      .meta({
+        contentEncoding: 'base64',
+        contentMediaType: 'application/octet-stream',
+        description: 'The values as little-endian float32 bytes, row-major.',
+      }),
   })
   .refine((payload) => base64Bytes(payload.base64) === 4 * payload.shape.reduce((a, b) => a * b, 1), {
     error: 'holds a different number of float32 values than its shape',
@@ -108,7 +115,12 @@ export const analyzerStatusSchema = z
 export type AnalyzerStatus = z.infer<typeof analyzerStatusSchema>;
 
 export const analysisStatusSchema = z
-  .object({ family: z.string(), variant: z.string(), checkpointEpochs: z.array(z.number().int()), analyzers: z.array(analyzerStatusSchema) })
+  .object({
+    family: z.string(),
+    variant: z.string(),
+    checkpointEpochs: z.array(z.number().int()),
+    analyzers: z.array(analyzerStatusSchema),
+  })
   .meta({ id: 'AnalysisStatus' });
 export type AnalysisStatus = z.infer<typeof analysisStatusSchema>;
 
@@ -118,7 +130,13 @@ export const variantDetailSchema = z
     family: z.string(),
     variant: z.string(),
     params: domainParamValuesSchema,
-    config: z.object({ prime: z.number().int(), d_mlp: z.number().int(), n_heads: z.number().int(), d_model: z.number().int(), d_head: z.number().int() }),
+    config: z.object({
+      prime: z.number().int(),
+      d_mlp: z.number().int(),
+      n_heads: z.number().int(),
+      d_model: z.number().int(),
+      d_head: z.number().int(),
+    }),
     numEpochs: z.number().int(),
     /** The run's settings from metadata.json: null until training has written it. */
     run: z.object({ dataSeed: z.number().int(), trainingFraction: z.number(), backend: z.string() }).nullable(),
@@ -141,7 +159,11 @@ export type EpochArtifactResponse = z.infer<typeof epochArtifactResponseSchema>;
 
 /** GET …/summaries/:analyzer: every key stacked by epoch (epoch axis first). */
 export const summaryResponseSchema = z
-  .object({ analyzer: z.string(), epochs: z.array(z.number().int()), arrays: arrayMapSchema.describe('Every key stacked by epoch (epoch axis first).') })
+  .object({
+    analyzer: z.string(),
+    epochs: z.array(z.number().int()),
+    arrays: arrayMapSchema.describe('Every key stacked by epoch (epoch axis first).'),
+  })
   .meta({ id: 'SummaryResponse' });
 export type SummaryResponse = z.infer<typeof summaryResponseSchema>;
 
@@ -177,7 +199,10 @@ export const attentionSliceResponseSchema = z
 export type AttentionSliceResponse = z.infer<typeof attentionSliceResponseSchema>;
 
 /** Path and query inputs of the read routes: names by `nameSegment`, numbers as plain digits. */
-const count = z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number);
+const count = z
+  .string()
+  .regex(/^\d{1,9}$/, 'must be a whole number')
+  .transform(Number);
 const position = count.pipe(z.number().max(2, 'must be a position 0, 1 or 2'));
 export const variantParamsSchema = z.object({ family: nameSegment, variant: nameSegment });
 export const analyzerParamsSchema = variantParamsSchema.extend({ analyzer: nameSegment });
@@ -194,5 +219,8 @@ export const attentionSliceQuerySchema = z.object({
 export interface AnalysisManifest {
   family_name: string;
   variant_params: Record<string, number>;
-  analyzers: Record<string, { epochs_completed: number[]; shapes: Record<string, number[]>; dtypes: Record<string, string>; updated_at: string }>;
+  analyzers: Record<
+    string,
+    { epochs_completed: number[]; shapes: Record<string, number[]>; dtypes: Record<string, string>; updated_at: string }
+  >;
 }

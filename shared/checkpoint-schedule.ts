@@ -16,13 +16,11 @@ function range(start: number, stopInclusive: number, step: number): number[] {
 
 /** The family default: 94 epochs below 25,000, filtered to the run, plus the final epoch (95 for 25,000). */
 export function defaultCheckpointEpochs(numEpochs: number): number[] {
-  const schedule = [
-    ...range(0, 1400, 100),
-    ...range(1500, 8500, 500),
-    ...range(9000, 12900, 100),
-    ...range(13000, 24500, 500),
-  ];
-  return withFinalEpoch(schedule.filter((e) => e < numEpochs), numEpochs);
+  const schedule = [...range(0, 1400, 100), ...range(1500, 8500, 500), ...range(9000, 12900, 100), ...range(13000, 24500, 500)];
+  return withFinalEpoch(
+    schedule.filter((e) => e < numEpochs),
+    numEpochs,
+  );
 }
 
 /** Sorted, de-duplicated, and always ending with the run's final epoch `numEpochs − 1`. */

@@ -111,12 +111,11 @@ export type DomainParams = Record<string, number>;
 export function taskParams(family: Pick<Family, 'task'>, params: DomainParams): { modulus: number; seed: number } {
   const modulus = params[family.task.modulus_parameter];
   const seed = params[family.task.seed_parameter];
-  if (modulus === undefined || seed === undefined) throw new Error(`domain parameters ${JSON.stringify(params)} lack the task's modulus or seed`);
+  if (modulus === undefined || seed === undefined)
+    throw new Error(`domain parameters ${JSON.stringify(params)} lack the task's modulus or seed`);
   return { modulus, seed };
 }
 
 export function defaultDomainParams(family: Pick<Family, 'domain_parameters'>): DomainParams {
-  return Object.fromEntries(
-    Object.entries(family.domain_parameters).map(([name, spec]) => [name, spec.default]),
-  );
+  return Object.fromEntries(Object.entries(family.domain_parameters).map(([name, spec]) => [name, spec.default]));
 }

@@ -16,14 +16,16 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-
 /** First pass over any POST /api/jobs body: which kind, which family. */
 export const jobEnvelopeSchema = z.object({
   kind: z.enum(JOB_KINDS, { error: `must be one of ${JOB_KINDS.join(', ')}` }),
   family: nameSegment,
 });
 
-const overwriteSchema = z.boolean({ error: 'must be true or false' }).default(false).describe('Must be true to train over a variant that already has files.');
+const overwriteSchema = z
+  .boolean({ error: 'must be true or false' })
+  .default(false)
+  .describe('Must be true to train over a variant that already has files.');
 const forceSchema = z.boolean({ error: 'must be true or false' }).default(false).describe('Recompute results that already exist.');
 // A function, so every request gets its own defaults object.
 const trainingSchema = trainingParamsSchema.default(() => trainingParamsSchema.parse({}));
@@ -73,7 +75,7 @@ export const jobRequestSchema = z
       .strictObject({
         kind: z.literal('train'),
         family: nameSegment,
-        params: domainParamValuesSchema.describe("Every domain parameter of the family (GET /api/families), e.g. {prime: 113, seed: 999}."),
+        params: domainParamValuesSchema.describe('Every domain parameter of the family (GET /api/families), e.g. {prime: 113, seed: 999}.'),
         training: trainingSchema,
         overwrite: overwriteSchema,
       })
@@ -83,12 +85,15 @@ export const jobRequestSchema = z
         kind: z.literal('analyze'),
         family: nameSegment,
         variant: nameSegment,
-        analyzers: z.array(z.string()).min(1).optional().describe("Analyzers of the family to run; absent means all it offers."),
+        analyzers: z.array(z.string()).min(1).optional().describe('Analyzers of the family to run; absent means all it offers.'),
         force: forceSchema,
       })
       .meta({ id: 'AnalyzeJobRequest' }),
   ])
-  .meta({ id: 'JobRequest', description: "Train a variant, or analyze a trained one. Parameters and analyzers must be ones the family's family.json declares." });
+  .meta({
+    id: 'JobRequest',
+    description: "Train a variant, or analyze a trained one. Parameters and analyzers must be ones the family's family.json declares.",
+  });
 
 /** Live figures of a running job; which fields are present depends on the kind. */
 export const jobProgressSchema = z
@@ -180,7 +185,10 @@ export const jobListQuerySchema = z.object({
 
 export const jobProgressEventSchema = z
   .object({ progress: jobProgressSchema, message: z.string(), lossPoint: lossPointSchema.optional() })
-  .meta({ id: 'JobProgressEvent', description: 'The data of a `progress` event: the new figures, the status line and (training) the new loss point.' });
+  .meta({
+    id: 'JobProgressEvent',
+    description: 'The data of a `progress` event: the new figures, the status line and (training) the new loss point.',
+  });
 
 /** Server-sent events of GET /api/jobs/:id/events: each event's `data` is JSON of its schema. */
 export const jobEventSchemas = {
@@ -197,14 +205,25 @@ export type JobEventName = keyof JobEventMap;
 export const TERMINAL_EVENTS: readonly JobEventName[] = ['done', 'failed', 'cancelled'];
 
 const streamEvent = <Name extends JobEventName>(event: Name) =>
-  z.object({ event: z.literal(event), id: z.string().regex(/^\d+$/).describe('Increasing; 0 for the snapshot.'), data: jobEventSchemas[event] });
+  z.object({
+    event: z.literal(event),
+    id: z.string().regex(/^\d+$/).describe('Increasing; 0 for the snapshot.'),
+    data: jobEventSchemas[event],
+  });
 
 /** One event of the stream, its `data` field parsed: what the stream's body is a sequence of. */
 export const jobStreamEventSchema = z
-  .discriminatedUnion('event', [streamEvent('snapshot'), streamEvent('progress'), streamEvent('done'), streamEvent('failed'), streamEvent('cancelled')])
+  .discriminatedUnion('event', [
+    streamEvent('snapshot'),
+    streamEvent('progress'),
+    streamEvent('done'),
+    streamEvent('failed'),
+    streamEvent('cancelled'),
+  ])
   .meta({
     id: 'JobStreamEvent',
-    description: 'One server-sent event of a job\'s stream, as `event: <name>`, `data: <JSON>` and `id: <n>` lines and a blank line. The stream is a sequence of these.',
+    description:
+      "One server-sent event of a job's stream, as `event: <name>`, `data: <JSON>` and `id: <n>` lines and a blank line. The stream is a sequence of these.",
   });
 
 export type { TrainingParams };

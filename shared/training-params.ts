@@ -32,7 +32,11 @@ const failWith = (allowed: string) => (problem: string) => (iss: { input?: unkno
 
 const wholeNumber = (allowed: string, min: number, max: number) => {
   const fail = failWith(allowed);
-  return z.number({ error: fail('is not a number') }).int({ error: fail('is not a whole number') }).min(min, { error: fail('is too small') }).max(max, { error: fail('is too large') });
+  return z
+    .number({ error: fail('is not a number') })
+    .int({ error: fail('is not a whole number') })
+    .min(min, { error: fail('is too small') })
+    .max(max, { error: fail('is too large') });
 };
 
 const FRACTION_ALLOWED = 'a fraction strictly between 0 and 1';
@@ -54,7 +58,10 @@ export const trainingParamsSchema = z
       .array(z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not an epoch number` }), {
         error: 'must be a list of epoch numbers, or null for the default schedule',
       })
-      .max(MAX_CHECKPOINTS, { error: (iss) => `has ${(iss.input as unknown[]).length.toLocaleString('en-US')} epochs; allowed: at most ${MAX_CHECKPOINTS.toLocaleString('en-US')} checkpoints` })
+      .max(MAX_CHECKPOINTS, {
+        error: (iss) =>
+          `has ${(iss.input as unknown[]).length.toLocaleString('en-US')} epochs; allowed: at most ${MAX_CHECKPOINTS.toLocaleString('en-US')} checkpoints`,
+      })
       .nullable()
       .default(null),
   })
@@ -65,7 +72,11 @@ export const trainingParamsSchema = z
       if (problem && ++bad <= MAX_REPORTED_EPOCHS) ctx.addIssue({ code: 'custom', path: ['checkpoint_epochs', i], message: problem });
     });
     if (bad > MAX_REPORTED_EPOCHS) {
-      ctx.addIssue({ code: 'custom', path: ['checkpoint_epochs'], message: `${(bad - MAX_REPORTED_EPOCHS).toLocaleString('en-US')} more epochs are not allowed either` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['checkpoint_epochs'],
+        message: `${(bad - MAX_REPORTED_EPOCHS).toLocaleString('en-US')} more epochs are not allowed either`,
+      });
     }
   });
 

@@ -66,7 +66,9 @@ export class ApiClient {
 
   /** POST a JSON body to any API path, the answer checked against `schema`. */
   post<Schema extends z.ZodType>(path: string, body: unknown, schema: Schema, signal?: AbortSignal): Promise<z.output<Schema>> {
-    return this.answer(schema, () => fetch(this.url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal }));
+    return this.answer(schema, () =>
+      fetch(this.url(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal }),
+    );
   }
 
   version() {
@@ -83,34 +85,52 @@ export class ApiClient {
 
   /** Per analyzer of the family, which epochs of this variant are done. */
   analysisStatus(family: string, variant: string) {
-    return this.answer(analysisStatusSchema, () => this.api.variants[':family'][':variant'].status.$get({ param: variantParam(family, variant) }));
+    return this.answer(analysisStatusSchema, () =>
+      this.api.variants[':family'][':variant'].status.$get({ param: variantParam(family, variant) }),
+    );
   }
 
   /** A variant's config, losses, checkpoints, analyzed epochs and analyzer status. */
   variantDetail(family: string, variant: string, signal?: AbortSignal) {
-    return this.answer(variantDetailSchema, () => this.api.variants[':family'][':variant'].$get({ param: variantParam(family, variant) }, { init: { signal } }));
+    return this.answer(variantDetailSchema, () =>
+      this.api.variants[':family'][':variant'].$get({ param: variantParam(family, variant) }, { init: { signal } }),
+    );
   }
 
   /** One analyzer's result file at one epoch. */
   epochArtifact(family: string, variant: string, analyzer: string, epoch: number, signal?: AbortSignal) {
     const param = { ...variantParam(family, variant), analyzer: segment(analyzer), epoch: segment(epoch) };
-    return this.answer(epochArtifactResponseSchema, () => this.api.variants[':family'][':variant'].artifacts[':analyzer'].epochs[':epoch'].$get({ param }, { init: { signal } }));
+    return this.answer(epochArtifactResponseSchema, () =>
+      this.api.variants[':family'][':variant'].artifacts[':analyzer'].epochs[':epoch'].$get({ param }, { init: { signal } }),
+    );
   }
 
   summary(family: string, variant: string, analyzer: string, signal?: AbortSignal) {
     const param = { ...variantParam(family, variant), analyzer: segment(analyzer) };
-    return this.answer(summaryResponseSchema, () => this.api.variants[':family'][':variant'].summaries[':analyzer'].$get({ param }, { init: { signal } }));
+    return this.answer(summaryResponseSchema, () =>
+      this.api.variants[':family'][':variant'].summaries[':analyzer'].$get({ param }, { init: { signal } }),
+    );
   }
 
   crossEpoch(family: string, variant: string, analyzer: string, signal?: AbortSignal) {
     const param = { ...variantParam(family, variant), analyzer: segment(analyzer) };
-    return this.answer(crossEpochResponseSchema, () => this.api.variants[':family'][':variant']['cross-epoch'][':analyzer'].$get({ param }, { init: { signal } }));
+    return this.answer(crossEpochResponseSchema, () =>
+      this.api.variants[':family'][':variant']['cross-epoch'][':analyzer'].$get({ param }, { init: { signal } }),
+    );
   }
 
   /** One neuron's activation grid at one epoch, recomputed from the checkpoint. */
-  async neuronGrid(family: string, variant: string, neuron: number, epoch: number, signal?: AbortSignal): Promise<Decoded<NeuronGridResponse>> {
+  async neuronGrid(
+    family: string,
+    variant: string,
+    neuron: number,
+    epoch: number,
+    signal?: AbortSignal,
+  ): Promise<Decoded<NeuronGridResponse>> {
     const param = { ...variantParam(family, variant), neuron: segment(neuron), epoch: segment(epoch) };
-    const response = await this.answer(neuronGridResponseSchema, () => this.api.variants[':family'][':variant'].neurons[':neuron'].epochs[':epoch'].$get({ param }, { init: { signal } }));
+    const response = await this.answer(neuronGridResponseSchema, () =>
+      this.api.variants[':family'][':variant'].neurons[':neuron'].epochs[':epoch'].$get({ param }, { init: { signal } }),
+    );
     return { ...response, activations: decodeFloat32Payload(response.activations) };
   }
 
@@ -123,14 +143,24 @@ export class ApiClient {
     key: number,
     signal?: AbortSignal,
   ): Promise<Decoded<AttentionSliceResponse>> {
-    const request = { param: { ...variantParam(family, variant), epoch: segment(epoch) }, query: { query: String(query), key: String(key) } };
-    const response = await this.answer(attentionSliceResponseSchema, () => this.api.variants[':family'][':variant'].attention[':epoch'].$get(request, { init: { signal } }));
+    const request = {
+      param: { ...variantParam(family, variant), epoch: segment(epoch) },
+      query: { query: String(query), key: String(key) },
+    };
+    const response = await this.answer(attentionSliceResponseSchema, () =>
+      this.api.variants[':family'][':variant'].attention[':epoch'].$get(request, { init: { signal } }),
+    );
     return { ...response, patterns: decodeFloat32Payload(response.patterns) };
   }
 
   jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}) {
     // An empty filter value means no filter, not an empty name.
-    const query = { kind: filter.kind || undefined, state: filter.state || undefined, family: filter.family || undefined, variant: filter.variant || undefined };
+    const query = {
+      kind: filter.kind || undefined,
+      state: filter.state || undefined,
+      family: filter.family || undefined,
+      variant: filter.variant || undefined,
+    };
     return this.answer(jobsResponseSchema, () => this.api.jobs.$get({ query }));
   }
 

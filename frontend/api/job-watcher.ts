@@ -98,5 +98,7 @@ function parseEvent(name: keyof JobEventMap, text: string): { success: true; dat
     return { success: false, problem: 'its data is not JSON' };
   }
   const parsed = jobEventSchemas[name].safeParse(json);
-  return parsed.success ? { success: true, data: parsed.data } : { success: false, problem: summarizeFieldErrors(fieldErrors(parsed.error).slice(0, 3)) };
+  return parsed.success
+    ? { success: true, data: parsed.data }
+    : { success: false, problem: summarizeFieldErrors(fieldErrors(parsed.error).slice(0, 3)) };
 }

@@ -110,13 +110,22 @@ export class EpochControl extends LitElement {
       />
       <label class="jump">
         Jump to epoch
-        <input type="number" min="0" step="1" .value=${epoch === null ? '' : String(epoch)} ?disabled=${count === 0} @change=${this.onJump} />
+        <input
+          type="number"
+          min="0"
+          step="1"
+          .value=${epoch === null ? '' : String(epoch)}
+          ?disabled=${count === 0}
+          @change=${this.onJump}
+        />
       </label>
-      ${snap
-        ? html`<p class="snapped" role="status">
-            No checkpoint was analyzed at epoch ${formatEpoch(snap.typed)}; snapped to the nearest one, ${formatEpoch(snap.epoch)}.
-          </p>`
-        : nothing}`;
+      ${
+        snap
+          ? html`<p class="snapped" role="status">
+              No checkpoint was analyzed at epoch ${formatEpoch(snap.typed)}; snapped to the nearest one, ${formatEpoch(snap.epoch)}.
+            </p>`
+          : nothing
+      }`;
   }
 
   private emit(epoch: number, committed: boolean) {

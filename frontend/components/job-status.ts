@@ -14,7 +14,6 @@ const STATE_LABEL: Record<JobState, string> = {
   interrupted: 'Interrupted',
 };
 
-
 /** What a figure the job has not reported shows: "…" while it may still come, "–" once the job has ended. */
 function missingFigure(job: JobRecord): string {
   return job.state === 'running' ? '…' : '–';
@@ -154,11 +153,26 @@ export class JobStatus extends LitElement {
     const p = job.progress;
     const missing = missingFigure(job);
     return html`
-      <div><dt>Epoch</dt><dd>${p.epoch === undefined ? missing : `${(p.epoch + 1).toLocaleString('en-US')} / ${p.numEpochs!.toLocaleString('en-US')}`}</dd></div>
-      <div><dt>Train loss</dt><dd>${p.trainLoss === undefined ? missing : formatNumber(p.trainLoss)}</dd></div>
-      <div><dt>Test loss</dt><dd>${p.testLoss === undefined ? missing : formatNumber(p.testLoss)}</dd></div>
-      <div><dt>Speed</dt><dd>${p.msPerEpoch === undefined ? missing : `${formatNumber(p.msPerEpoch)} ms/epoch`}</dd></div>
-      <div><dt>ETA</dt><dd>${job.state === 'running' ? formatDuration(p.etaSeconds) : '–'}</dd></div>
+      <div>
+        <dt>Epoch</dt>
+        <dd>${p.epoch === undefined ? missing : `${(p.epoch + 1).toLocaleString('en-US')} / ${p.numEpochs!.toLocaleString('en-US')}`}</dd>
+      </div>
+      <div>
+        <dt>Train loss</dt>
+        <dd>${p.trainLoss === undefined ? missing : formatNumber(p.trainLoss)}</dd>
+      </div>
+      <div>
+        <dt>Test loss</dt>
+        <dd>${p.testLoss === undefined ? missing : formatNumber(p.testLoss)}</dd>
+      </div>
+      <div>
+        <dt>Speed</dt>
+        <dd>${p.msPerEpoch === undefined ? missing : `${formatNumber(p.msPerEpoch)} ms/epoch`}</dd>
+      </div>
+      <div>
+        <dt>ETA</dt>
+        <dd>${job.state === 'running' ? formatDuration(p.etaSeconds) : '–'}</dd>
+      </div>
     `;
   }
 
@@ -166,9 +180,18 @@ export class JobStatus extends LitElement {
     const p = job.progress;
     const missing = missingFigure(job);
     return html`
-      <div><dt>Checkpoint</dt><dd>${p.checkpointCount ? `${Math.min((p.checkpointIndex ?? 0) + 1, p.checkpointCount)} of ${p.checkpointCount}` : missing}</dd></div>
-      <div><dt>Epoch</dt><dd>${p.epoch ?? missing}</dd></div>
-      <div><dt>Analyzer</dt><dd>${p.analyzer ?? missing}</dd></div>
+      <div>
+        <dt>Checkpoint</dt>
+        <dd>${p.checkpointCount ? `${Math.min((p.checkpointIndex ?? 0) + 1, p.checkpointCount)} of ${p.checkpointCount}` : missing}</dd>
+      </div>
+      <div>
+        <dt>Epoch</dt>
+        <dd>${p.epoch ?? missing}</dd>
+      </div>
+      <div>
+        <dt>Analyzer</dt>
+        <dd>${p.analyzer ?? missing}</dd>
+      </div>
     `;
   }
 

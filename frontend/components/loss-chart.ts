@@ -124,9 +124,14 @@ export class LossChart extends LitElement {
       <div class="legend">
         <span><span class="swatch" style="background:#1f77b4"></span>Train loss</span>
         <span><span class="swatch" style="background:#ff7f0e"></span>Test loss</span>
-        ${hovered
-          ? html`<span class="readout">Epoch ${hovered.epoch.toLocaleString('en-US')}: train ${formatNumber(hovered.trainLoss)}, test ${formatNumber(hovered.testLoss)}</span>`
-          : nothing}
+        ${
+          hovered
+            ? html`<span class="readout"
+                >Epoch ${hovered.epoch.toLocaleString('en-US')}: train ${formatNumber(hovered.trainLoss)}, test
+                ${formatNumber(hovered.testLoss)}</span
+              >`
+            : nothing
+        }
       </div>
       <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Train and test loss (log scale) by epoch">
         ${decades(10 ** logMin, 10 ** logMax).map(
@@ -135,17 +140,27 @@ export class LossChart extends LitElement {
         )}
         ${roundTicks(xMax).map(
           // A tick at the very end is anchored by its end, so its label stays inside the chart.
-          (tick) => svg`<text class="axis epoch" x=${x(tick)} y=${HEIGHT - 8} text-anchor=${tick === xMax ? 'end' : 'middle'}>${tick.toLocaleString('en-US')}</text>`,
+          (tick) =>
+            svg`<text class="axis epoch" x=${x(tick)} y=${HEIGHT - 8} text-anchor=${tick === xMax ? 'end' : 'middle'}>${tick.toLocaleString('en-US')}</text>`,
         )}
         <polyline class="train" points=${line('trainLoss')}></polyline>
         <polyline class="test" points=${line('testLoss')}></polyline>
-        ${hovered
-          ? svg`<line class="guide" x1=${x(hovered.epoch)} x2=${x(hovered.epoch)} y1=${PAD.top} y2=${HEIGHT - PAD.bottom}></line>
+        ${
+          hovered
+            ? svg`<line class="guide" x1=${x(hovered.epoch)} x2=${x(hovered.epoch)} y1=${PAD.top} y2=${HEIGHT - PAD.bottom}></line>
             <circle class="train" cx=${x(hovered.epoch)} cy=${y(hovered.trainLoss)} r="3"></circle>
             <circle class="test" cx=${x(hovered.epoch)} cy=${y(hovered.testLoss)} r="3"></circle>`
-          : nothing}
-        <rect class="hit" x=${PAD.left} y=${PAD.top} width=${WIDTH - PAD.left - PAD.right} height=${HEIGHT - PAD.top - PAD.bottom}
-          @pointermove=${this.onPointerMove} @pointerleave=${this.onPointerLeave}></rect>
+            : nothing
+        }
+        <rect
+          class="hit"
+          x=${PAD.left}
+          y=${PAD.top}
+          width=${WIDTH - PAD.left - PAD.right}
+          height=${HEIGHT - PAD.top - PAD.bottom}
+          @pointermove=${this.onPointerMove}
+          @pointerleave=${this.onPointerLeave}
+        ></rect>
       </svg>
     `;
   }

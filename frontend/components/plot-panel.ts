@@ -1,7 +1,16 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
-import { csvExport, exportFileName, PLACEHOLDER, placeholderMessage, viewInfo, type ExportContext, type PlotSpec, type ViewId } from '../plots/index.ts';
+import {
+  csvExport,
+  exportFileName,
+  PLACEHOLDER,
+  placeholderMessage,
+  viewInfo,
+  type ExportContext,
+  type PlotSpec,
+  type ViewId,
+} from '../plots/index.ts';
 
 type PlotlyModule = typeof import('plotly.js-dist-min').default;
 
@@ -141,10 +150,14 @@ export class PlotPanel extends LitElement {
   private resizeFrame = 0;
   private drawnWidth = 0;
   private readonly resizeObserver = new ResizeObserver(() => this.scheduleResize());
-  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), { rootMargin: `${NEAR_PX}px 0px` });
+  private readonly intersectionObserver = new IntersectionObserver((entries) => this.onIntersection(entries), {
+    rootMargin: `${NEAR_PX}px 0px`,
+  });
   /** Whether part of the panel is on screen, as last reported by screenObserver (undefined before its first report). */
   private onScreenReported: boolean | undefined;
-  private readonly screenObserver = new IntersectionObserver((entries) => (this.onScreenReported = entries[entries.length - 1]?.isIntersecting));
+  private readonly screenObserver = new IntersectionObserver(
+    (entries) => (this.onScreenReported = entries[entries.length - 1]?.isIntersecting),
+  );
 
   /**
    * Whether the panel draws now: not lazy, or in (or near) the viewport. Until the observer first
@@ -231,13 +244,17 @@ export class PlotPanel extends LitElement {
     return html`<div class="plot-toolbar" role="toolbar" aria-label="Export">
         <button ?disabled=${!exportable} title="Download as PNG" @click=${() => this.downloadImage('png')}>PNG</button>
         <button ?disabled=${!exportable} title="Download as SVG" @click=${() => this.downloadImage('svg')}>SVG</button>
-        <button ?disabled=${!exportable} title="Download the figure's data as CSV, at full resolution" @click=${this.downloadCsv}>CSV</button>
+        <button ?disabled=${!exportable} title="Download the figure's data as CSV, at full resolution" @click=${this.downloadCsv}>
+          CSV
+        </button>
       </div>
       <div class="plot-area">
         <div class="plot-graph" style="min-height: ${height}px"></div>
-        ${message === null
-          ? nothing
-          : html`<div class="plot-message"><strong>${viewInfo(this.view).title}</strong><span>${this.renderMessage(message)}</span></div>`}
+        ${
+          message === null
+            ? nothing
+            : html`<div class="plot-message"><strong>${viewInfo(this.view).title}</strong><span>${this.renderMessage(message)}</span></div>`
+        }
       </div>`;
   }
 

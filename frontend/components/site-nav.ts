@@ -108,7 +108,8 @@ export class SiteNav extends LitElement {
             <div class="group" role="group" aria-label=${group.label}>
               <span class="group-label">${group.label}</span>
               ${group.links.map(
-                (link) => html`<a href=${this.linkBase + link.path} aria-current=${this.isActive(link) ? 'page' : 'false'}>${link.label}</a>`,
+                (link) =>
+                  html`<a href=${this.linkBase + link.path} aria-current=${this.isActive(link) ? 'page' : 'false'}>${link.label}</a>`,
               )}
             </div>
           `,

@@ -209,10 +209,26 @@ export class VizSidebar extends LitElement {
       <label>
         <span>Neuron ${this.neuron}</span>
         <span class="row">
-          <input type="range" name="neuron" aria-label="Neuron index" min="0" max=${Math.max(0, this.neurons - 1)} .value=${live(String(this.neuron))}
-            ?disabled=${noVariant} @change=${this.onNeuron} />
-          <input type="number" name="neuron-number" aria-label="Neuron index" min="0" max=${Math.max(0, this.neurons - 1)} .value=${String(this.neuron)}
-            ?disabled=${noVariant} @change=${this.onNeuron} />
+          <input
+            type="range"
+            name="neuron"
+            aria-label="Neuron index"
+            min="0"
+            max=${Math.max(0, this.neurons - 1)}
+            .value=${live(String(this.neuron))}
+            ?disabled=${noVariant}
+            @change=${this.onNeuron}
+          />
+          <input
+            type="number"
+            name="neuron-number"
+            aria-label="Neuron index"
+            min="0"
+            max=${Math.max(0, this.neurons - 1)}
+            .value=${String(this.neuron)}
+            ?disabled=${noVariant}
+            @change=${this.onNeuron}
+          />
         </span>
       </label>
       <label>
@@ -225,10 +241,16 @@ export class VizSidebar extends LitElement {
         <legend>Trajectory group</legend>
         <span class="radios">
           ${TRAJECTORY_GROUPS.map(
-            (group) => html`<label>
-              <input type="radio" name="group" value=${group} .checked=${group === this.group}
-                @change=${() => this.emit({ name: 'group', value: group })} />${TRAJECTORY_GROUP_LABELS[group]}
-            </label>`,
+            (group) =>
+              html`<label>
+                <input
+                  type="radio"
+                  name="group"
+                  value=${group}
+                  .checked=${group === this.group}
+                  @change=${() => this.emit({ name: 'group', value: group })}
+                />${TRAJECTORY_GROUP_LABELS[group]}
+              </label>`,
           )}
         </span>
       </fieldset>
@@ -238,13 +260,21 @@ export class VizSidebar extends LitElement {
           ${WEIGHT_MATRIX_NAMES.map((name) => html`<option value=${name} ?selected=${name === this.sv}>${name}</option>`)}
         </select>
       </label>
-      ${isAttentionMatrix(this.sv)
-        ? html`<label class="head">
-            <span>Attention head ${this.head}</span>
-            <input type="range" name="head" min="0" max=${Math.max(0, this.heads - 1)} .value=${live(String(this.head))}
-              @change=${(e: Event) => this.emit({ name: 'head', value: Number(this.inputValue(e)) })} />
-          </label>`
-        : nothing}
+      ${
+        isAttentionMatrix(this.sv)
+          ? html`<label class="head">
+              <span>Attention head ${this.head}</span>
+              <input
+                type="range"
+                name="head"
+                min="0"
+                max=${Math.max(0, this.heads - 1)}
+                .value=${live(String(this.head))}
+                @change=${(e: Event) => this.emit({ name: 'head', value: Number(this.inputValue(e)) })}
+              />
+            </label>`
+          : nothing
+      }
       <label>
         <span>Flatness metric</span>
         <select name="metric" @change=${(e: Event) => this.emit({ name: 'metric', value: this.inputValue(e) as FlatnessMetric })}>

@@ -21,7 +21,8 @@ const ANALYZABLE = new Set(['trained', 'analyzed']);
 const BUSY = new Set(['training', 'analyzing']);
 
 function notAnalyzableReason(variant: VariantSummary): string {
-  if (BUSY.has(variant.state)) return `A job is ${variant.state} this variant; its progress is shown under Status, and the variant can be analyzed once it ends.`;
+  if (BUSY.has(variant.state))
+    return `A job is ${variant.state} this variant; its progress is shown under Status, and the variant can be analyzed once it ends.`;
   return `This variant is ${variant.state}; only a variant that finished training can be analyzed. Train it (again) on the Training page.`;
 }
 
@@ -112,9 +113,17 @@ export class AnalysisRunPage extends WithApi(LitElement) {
   @state() private excluded = new Set<string>();
   @state() private force = false;
   @state() private error = '';
-  private readonly watcher = new JobWatcher(this, () => this.api, (job) => void this.onJobFinished(job));
+  private readonly watcher = new JobWatcher(
+    this,
+    () => this.api,
+    (job) => void this.onJobFinished(job),
+  );
   /** Follows the training job of a selected variant that is still training. */
-  private readonly trainingWatcher = new JobWatcher(this, () => this.api, (job) => void this.onJobFinished(job));
+  private readonly trainingWatcher = new JobWatcher(
+    this,
+    () => this.api,
+    (job) => void this.onJobFinished(job),
+  );
   protected readonly tabTitle = new PageTitle(this, () => (this.variant ? `Analysis Run — ${this.variant}` : 'Analysis Run'));
 
   override connectedCallback(): void {
@@ -171,7 +180,12 @@ export class AnalysisRunPage extends WithApi(LitElement) {
         <button @click=${() => (this.excluded = new Set(status.analyzers.map((a) => a.name)))}>None</button>
       </div>
       <label class="analyzer">
-        <input type="checkbox" name="force" .checked=${this.force} @change=${(e: Event) => (this.force = (e.target as HTMLInputElement).checked)} />
+        <input
+          type="checkbox"
+          name="force"
+          .checked=${this.force}
+          @change=${(e: Event) => (this.force = (e.target as HTMLInputElement).checked)}
+        />
         <span>Recompute existing results (force)</span>
       </label>
     </fieldset>`;
@@ -184,11 +198,16 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     return html`<div class="summary">
       <h2>Analysis complete</h2>
       <dl>
-        <dt>Variant</dt><dd>${result.variant}</dd>
-        <dt>Checkpoints</dt><dd>${result.checkpointCount}</dd>
-        <dt>Results computed</dt><dd>${result.epochFilesWritten === 0 ? 'none: everything existed already' : result.epochFilesWritten}</dd>
-        <dt>Wall time</dt><dd>${formatDuration(result.wallTimeSeconds)}</dd>
-        <dt>Artifacts</dt><dd>${result.artifactsDir}</dd>
+        <dt>Variant</dt>
+        <dd>${result.variant}</dd>
+        <dt>Checkpoints</dt>
+        <dd>${result.checkpointCount}</dd>
+        <dt>Results computed</dt>
+        <dd>${result.epochFilesWritten === 0 ? 'none: everything existed already' : result.epochFilesWritten}</dd>
+        <dt>Wall time</dt>
+        <dd>${formatDuration(result.wallTimeSeconds)}</dd>
+        <dt>Artifacts</dt>
+        <dd>${result.artifactsDir}</dd>
       </dl>
       <a href="/viz${query}">View it →</a>
     </div>`;

@@ -17,7 +17,14 @@ import '../components/param-form.ts';
 import type { FieldInputEvent, FieldSpec } from '../components/param-form.ts';
 import { buttonStyles, jobPageLayout, pageLayout, theme } from '../styles/theme.ts';
 import { PageTitle } from './page-title.ts';
-import { checkTrainingForm, estimateSource, estimateText, initialTrainingValues, trainingValues, type TrainingFormValues } from './training-form.ts';
+import {
+  checkTrainingForm,
+  estimateSource,
+  estimateText,
+  initialTrainingValues,
+  trainingValues,
+  type TrainingFormValues,
+} from './training-form.ts';
 
 /**
  * Training: pick a family (or a named preset, with the time it takes here), set its domain
@@ -97,7 +104,11 @@ export class TrainingPage extends WithApi(LitElement) {
   @state() private latest?: JobRecord;
   /** How fast training runs here, for the presets' time estimates. */
   @state() private speed: EpochSpeed = ROUGH_SPEED;
-  private readonly watcher = new JobWatcher(this, () => this.api, (job) => this.onJobFinished(job));
+  private readonly watcher = new JobWatcher(
+    this,
+    () => this.api,
+    (job) => this.onJobFinished(job),
+  );
   protected readonly tabTitle = new PageTitle(this, () => 'Training');
 
   override connectedCallback(): void {
@@ -114,9 +125,11 @@ export class TrainingPage extends WithApi(LitElement) {
           <h2>Status</h2>
           ${this.watcher.error ? html`<p class="error" role="alert">${this.watcher.error}</p>` : nothing}
           <job-status .job=${this.shownJob} idle-text="Ready to train" @job-cancel=${this.onCancel}>
-            ${this.shownJob?.lossHistory
-              ? html`<loss-chart .points=${this.shownJob.lossHistory} num-epochs=${this.shownJob.progress.numEpochs ?? 0}></loss-chart>`
-              : nothing}
+            ${
+              this.shownJob?.lossHistory
+                ? html`<loss-chart .points=${this.shownJob.lossHistory} num-epochs=${this.shownJob.progress.numEpochs ?? 0}></loss-chart>`
+                : nothing
+            }
             ${this.renderSummary(this.shownJob)}
           </job-status>
         </section>
@@ -132,18 +145,28 @@ export class TrainingPage extends WithApi(LitElement) {
       <family-select .families=${this.families} .value=${this.family.name} @family-change=${this.onFamilyChange}></family-select>
       ${this.renderPresets(this.family)}
       <param-form heading="Domain parameters" .fields=${this.domainFields(check.errors)} @field-input=${this.onDomainInput}></param-form>
-      <param-form heading="Training parameters" .fields=${this.trainingFields(check.errors)} @field-input=${this.onTrainingInput}></param-form>
+      <param-form
+        heading="Training parameters"
+        .fields=${this.trainingFields(check.errors)}
+        @field-input=${this.onTrainingInput}
+      ></param-form>
       <div class="preview" aria-live="polite" data-testid="variant-preview">
         ${check.variant ? `Variant: ${check.variant}` : 'Invalid parameters'}
       </div>
-      ${existing
-        ? html`<div class="exists">
-            This variant already exists (${existing.state}, ${existing.checkpointEpochs.length} checkpoints).
-            <label><input type="checkbox" name="overwrite" .checked=${this.overwrite} @change=${this.onOverwrite} /> Overwrite it: its
-              checkpoints and analysis are deleted</label>
-          </div>`
-        : nothing}
-      <button class="primary wide" ?disabled=${!canStart} @click=${() => this.start(check.request!, Boolean(existing))}>Start Training</button>
+      ${
+        existing
+          ? html`<div class="exists">
+              This variant already exists (${existing.state}, ${existing.checkpointEpochs.length} checkpoints).
+              <label
+                ><input type="checkbox" name="overwrite" .checked=${this.overwrite} @change=${this.onOverwrite} /> Overwrite it: its
+                checkpoints and analysis are deleted</label
+              >
+            </div>`
+          : nothing
+      }
+      <button class="primary wide" ?disabled=${!canStart} @click=${() => this.start(check.request!, Boolean(existing))}>
+        Start Training
+      </button>
       ${this.submitError ? html`<p class="error" role="alert">${this.submitError}</p>` : nothing}
     `;
   }
@@ -154,10 +177,11 @@ export class TrainingPage extends WithApi(LitElement) {
     return html`<fieldset class="presets">
       <legend>Presets</legend>
       ${presets.map(
-        (preset) => html`<button type="button" ?disabled=${this.watcher.running} @click=${() => this.applyPreset(preset)}>
-          <span>${preset.label}</span>
-          <span class="estimate">${estimateText(taskParams(family, preset.params).modulus, preset.training.num_epochs, this.speed)}</span>
-        </button>`,
+        (preset) =>
+          html`<button type="button" ?disabled=${this.watcher.running} @click=${() => this.applyPreset(preset)}>
+            <span>${preset.label}</span>
+            <span class="estimate">${estimateText(taskParams(family, preset.params).modulus, preset.training.num_epochs, this.speed)}</span>
+          </button>`,
       )}
       <span class="source">${estimateSource(this.speed)}</span>
     </fieldset>`;
@@ -184,7 +208,16 @@ export class TrainingPage extends WithApi(LitElement) {
     const defaultCount = validEpochs ? defaultCheckpointEpochs(epochs).length : undefined;
     const last = (epochs - 1).toLocaleString('en-US');
     return [
-      { name: 'data_seed', label: 'Data seed', description: 'Random seed for the train/test split', kind: 'number', min: 0, step: 1, value: values.data_seed, error: errors.data_seed },
+      {
+        name: 'data_seed',
+        label: 'Data seed',
+        description: 'Random seed for the train/test split',
+        kind: 'number',
+        min: 0,
+        step: 1,
+        value: values.data_seed,
+        error: errors.data_seed,
+      },
       {
         name: 'training_fraction',
         label: 'Training fraction',
@@ -227,11 +260,16 @@ export class TrainingPage extends WithApi(LitElement) {
     return html`<div class="summary">
       <h2>Training complete</h2>
       <dl>
-        <dt>Variant</dt><dd>${result.variant}</dd>
-        <dt>Checkpoints</dt><dd>${result.checkpointCount}</dd>
-        <dt>Final train loss</dt><dd>${formatNumber(result.finalTrainLoss)}</dd>
-        <dt>Final test loss</dt><dd>${formatNumber(result.finalTestLoss)}</dd>
-        <dt>Wall time</dt><dd>${formatDuration(result.wallTimeSeconds)} (${result.backend} backend)</dd>
+        <dt>Variant</dt>
+        <dd>${result.variant}</dd>
+        <dt>Checkpoints</dt>
+        <dd>${result.checkpointCount}</dd>
+        <dt>Final train loss</dt>
+        <dd>${formatNumber(result.finalTrainLoss)}</dd>
+        <dt>Final test loss</dt>
+        <dd>${formatNumber(result.finalTestLoss)}</dd>
+        <dt>Wall time</dt>
+        <dd>${formatDuration(result.wallTimeSeconds)} (${result.backend} backend)</dd>
       </dl>
       <div class="links">
         <a href="/analysis-run${query}">Analyze it →</a>

@@ -313,7 +313,10 @@ export class VizPage extends WithApi(LitElement) {
     const family = this.families.find((f) => f.name === this.selection.family)?.display_name ?? this.selection.family;
     return html`<section class="first-run" role="status">
       <h2>No variants yet</h2>
-      <p>${family} has no trained variant to visualize. Start on the <a href="/training">Training page</a>: the Quick run preset groks in a few minutes.</p>
+      <p>
+        ${family} has no trained variant to visualize. Start on the <a href="/training">Training page</a>: the Quick run preset groks in a
+        few minutes.
+      </p>
       <p>Then run the analyzers over its checkpoints on the Analysis Run page, and its plots appear here.</p>
     </section>`;
   }
@@ -324,22 +327,26 @@ export class VizPage extends WithApi(LitElement) {
     // Only the views the family declares; a section with none of them is left out.
     const declared = this.families.find((f) => f.name === family)?.visualizations ?? [];
     const sections = SECTIONS.map((section) => ({ ...section, views: section.views.filter((id) => declared.includes(viewInfo(id).name)) }));
-    return sections.filter((section) => section.views.length > 0).map(
-      (section) => html`<section>
-        <h2>${section.title}</h2>
-        ${section.views.map(
-          (id) => html`<plot-panel
-            lazy
-            view=${id}
-            variant=${variant}
-            analysis-href=${analysisHref}
-            .epoch=${this.epochData.get(id)?.epoch ?? this.selection.epoch}
-            .spec=${this.specs[id] ?? this.placeholder(id, this.missing)}
-            ?busy=${this.loading.has(id)}
-          ></plot-panel>`,
-        )}
-      </section>`,
-    );
+    return sections
+      .filter((section) => section.views.length > 0)
+      .map(
+        (section) =>
+          html`<section>
+            <h2>${section.title}</h2>
+            ${section.views.map(
+              (id) =>
+                html`<plot-panel
+                  lazy
+                  view=${id}
+                  variant=${variant}
+                  analysis-href=${analysisHref}
+                  .epoch=${this.epochData.get(id)?.epoch ?? this.selection.epoch}
+                  .spec=${this.specs[id] ?? this.placeholder(id, this.missing)}
+                  ?busy=${this.loading.has(id)}
+                ></plot-panel>`,
+            )}
+          </section>`,
+      );
   }
 
   // ---- loading -------------------------------------------------------------------------------
@@ -463,9 +470,12 @@ export class VizPage extends WithApi(LitElement) {
       head: Math.min(this.selection.head, detail.config.n_heads - 1),
     };
     this.writeUrl({ now: true });
-    this.specs = Object.fromEntries(VIEWS.map((view) => [view.id, this.placeholder(view.id, this.analyzed(view.feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst)]));
+    this.specs = Object.fromEntries(
+      VIEWS.map((view) => [view.id, this.placeholder(view.id, this.analyzed(view.feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst)]),
+    );
     this.setSpec('loss', lossSpec(detail, epochs, this.selection.epoch));
-    for (const analyzer of SUMMARY_ANALYZERS) if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal, preload?.summaries.get(analyzer));
+    for (const analyzer of SUMMARY_ANALYZERS)
+      if (this.analyzed(analyzer)) void this.loadSummary(analyzer, signal, preload?.summaries.get(analyzer));
     if (this.analyzed(TRAJECTORY_ANALYZER)) void this.loadTrajectory(signal, preload?.trajectory);
     // The panels must exist to say whether they are in view.
     await this.updateComplete;
@@ -481,7 +491,10 @@ export class VizPage extends WithApi(LitElement) {
 
   private async loadTrajectory(signal: AbortSignal, preloaded?: Promise<CrossEpochResponse>) {
     const { family, variant } = this.selection;
-    const response: CrossEpochResponse | null = await this.orNull(preloaded ?? this.api.crossEpoch(family, variant, TRAJECTORY_ANALYZER, signal), signal);
+    const response: CrossEpochResponse | null = await this.orNull(
+      preloaded ?? this.api.crossEpoch(family, variant, TRAJECTORY_ANALYZER, signal),
+      signal,
+    );
     if (signal.aborted) return;
     this.trajectory = pickSeriesArrays(response, CROSS_EPOCH_TRAJECTORY_KEYS);
     for (const id of [...TRAJECTORY_VIEW_IDS, 'velocity'] as const) this.setSpec(id, this.build(id));
@@ -685,7 +698,10 @@ export class VizPage extends WithApi(LitElement) {
       case 'velocity':
         return velocitySpec(this.trajectory, epoch);
       case 'dim-trajectory':
-        return dimensionalityTrajectorySpec(pickSeriesArrays(summary('effective_dimensionality'), EFFECTIVE_DIMENSIONALITY_SUMMARY_KEYS), epoch);
+        return dimensionalityTrajectorySpec(
+          pickSeriesArrays(summary('effective_dimensionality'), EFFECTIVE_DIMENSIONALITY_SUMMARY_KEYS),
+          epoch,
+        );
       case 'sv-spectrum':
         return singularValueSpectrumSpec(pickEpochArrays(arrays, EFFECTIVE_DIMENSIONALITY_KEYS), sv, head, shown);
       case 'flatness-trajectory':

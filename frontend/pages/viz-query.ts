@@ -59,7 +59,11 @@ export function parseVizQuery(search: string): VizSelection {
     group: oneOf(query.get('group'), TRAJECTORY_GROUPS) ?? d.group,
     sv: oneOf(query.get('sv'), WEIGHT_MATRIX_NAMES) ?? d.sv,
     head: wholeNumber(query.get('head')) ?? d.head,
-    metric: oneOf(query.get('metric'), FLATNESS_METRICS.map((m) => m.key)) ?? d.metric,
+    metric:
+      oneOf(
+        query.get('metric'),
+        FLATNESS_METRICS.map((m) => m.key),
+      ) ?? d.metric,
   };
 }
 

@@ -45,7 +45,11 @@ function columnDomain(col: number, cols: number): [number, number] {
  * x/y, x2/y2, …, sharing one Blues range from the global min to max and one colour bar.
  * `patterns` is the whole epoch file (n_heads, 3, 3, p, p) or its (to, from) slice (n_heads, p, p).
  */
-export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair: Pick<PositionPair, 'to' | 'from'>, epoch: number): PlotSpec {
+export function attentionHeadsSpec(
+  artifact: AttentionPatternsEpoch | null,
+  pair: Pick<PositionPair, 'to' | 'from'>,
+  epoch: number,
+): PlotSpec {
   if (!artifact) return placeholderSpec(PLACEHOLDER.noEpochData);
   const { patterns } = artifact;
   const nHeads = patterns.shape[0] ?? 0;
@@ -62,7 +66,16 @@ export function attentionHeadsSpec(artifact: AttentionPatternsEpoch | null, pair
     const domain = columnDomain(h, nHeads);
     axes[`xaxis${suffix}`] = axis('b', { domain, anchor: `y${suffix}` as LayoutAxis['anchor'] });
     axes[`yaxis${suffix}`] = axis(h === 0 ? 'a' : null, { anchor: `x${suffix}` as LayoutAxis['anchor'] });
-    titles.push({ text: `Head ${h}`, xref: 'paper', yref: 'paper', x: (domain[0] + domain[1]) / 2, y: 1, xanchor: 'center', yanchor: 'bottom', showarrow: false });
+    titles.push({
+      text: `Head ${h}`,
+      xref: 'paper',
+      yref: 'paper',
+      x: (domain[0] + domain[1]) / 2,
+      y: 1,
+      xanchor: 'center',
+      yanchor: 'bottom',
+      showarrow: false,
+    });
     return {
       type: 'heatmap',
       name: `Head ${h}`,
@@ -148,13 +161,24 @@ export function attentionFrequencySpec(artifact: AttentionFreqEpoch | null, epoc
 /** Each head's largest variance fraction over training, on a fixed 0–1 axis. */
 export function attentionSpecializationSpec(summary: AttentionFreqSummary | null, epoch: number | null): PlotSpec {
   if (!hasEpochs(summary)) return placeholderSpec(PLACEHOLDER.noSummaryData);
-  const heads = range(summary.max_frac_per_head.shape[1] ?? 0).map((h) => ({ head: h, values: matrixColumn(summary.max_frac_per_head, h) }));
+  const heads = range(summary.max_frac_per_head.shape[1] ?? 0).map((h) => ({
+    head: h,
+    values: matrixColumn(summary.max_frac_per_head, h),
+  }));
   return {
     export: {
       selection: [],
       table: () => [{ name: 'epoch', values: summary.epochs }, ...heads.map(({ head, values }) => ({ name: `head_${head}`, values }))],
     },
-    data: heads.map(({ head, values }) => epochLine(summary.epochs, values, `Head ${head}`, DEFAULT_COLORWAY[head % DEFAULT_COLORWAY.length]!)),
-    layout: timeSeriesLayout('attn-spec', 'Attention Head Specialization Over Training', axis('Max Variance Fraction', { range: [0, 1] }), epoch, summary.epochs),
+    data: heads.map(({ head, values }) =>
+      epochLine(summary.epochs, values, `Head ${head}`, DEFAULT_COLORWAY[head % DEFAULT_COLORWAY.length]!),
+    ),
+    layout: timeSeriesLayout(
+      'attn-spec',
+      'Attention Head Specialization Over Training',
+      axis('Max Variance Fraction', { range: [0, 1] }),
+      epoch,
+      summary.epochs,
+    ),
   };
 }

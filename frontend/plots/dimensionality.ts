@@ -55,8 +55,16 @@ export function dimensionalityTrajectorySpec(
         ...series.map(({ name, perHead, values }) => ({ name: perHead ? `${name}_mean` : name, values })),
       ],
     },
-    data: series.map(({ name, perHead, values }) => epochLine(summary.epochs, values, perHead ? `${name} (mean)` : name, MATRIX_COLORS[name])),
-    layout: timeSeriesLayout('dim-trajectory', 'Effective Dimensionality (Participation Ratio)', axis('Participation Ratio'), epoch, summary.epochs),
+    data: series.map(({ name, perHead, values }) =>
+      epochLine(summary.epochs, values, perHead ? `${name} (mean)` : name, MATRIX_COLORS[name]),
+    ),
+    layout: timeSeriesLayout(
+      'dim-trajectory',
+      'Effective Dimensionality (Participation Ratio)',
+      axis('Participation Ratio'),
+      epoch,
+      summary.epochs,
+    ),
   };
 }
 
@@ -77,7 +85,10 @@ export function singularValueSpectrumSpec(
   return {
     export: {
       selection: perHead ? [matrix, `head${head}`] : [matrix],
-      table: () => [{ name: 'index', values: indices }, { name: 'singular_value', values }],
+      table: () => [
+        { name: 'index', values: indices },
+        { name: 'singular_value', values },
+      ],
     },
     data: [
       {

@@ -14,7 +14,10 @@ export const EPOCH_MARKER_COLOR = 'red';
  * last epoch, the label sits on the side of the line with room for it: right of the line in the
  * first half, left of it in the second, so "Epoch 2399" at the end of a run is not cut off.
  */
-export function epochMarkerLayout(epoch: number | null, span?: readonly [number, number]): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
+export function epochMarkerLayout(
+  epoch: number | null,
+  span?: readonly [number, number],
+): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
   const visible = epoch !== null;
   const x = epoch ?? 0;
   const labelLeftOfLine = span !== undefined && x > (span[0] + span[1]) / 2;
@@ -59,7 +62,11 @@ export function withEpochMarker(spec: PlotSpec, epoch: number): PlotSpec {
   const marker = epochMarkerLayout(epoch, epochSpan(spec.data));
   return {
     ...spec,
-    layout: { ...spec.layout, shapes: [...marker.shapes, ...shapes.slice(1)], annotations: [...marker.annotations, ...annotations.slice(1)] },
+    layout: {
+      ...spec.layout,
+      shapes: [...marker.shapes, ...shapes.slice(1)],
+      annotations: [...marker.annotations, ...annotations.slice(1)],
+    },
   };
 }
 

@@ -64,7 +64,13 @@ function median(sorted: readonly number[]): number {
 }
 
 /** A vertical line at x with its label at the top, on the given side. */
-function labelledLine(x: number, text: string, color: string, dash: 'solid' | 'dash', side: 'left' | 'right'): { shape: Partial<Shape>; annotation: Partial<Annotations> } {
+function labelledLine(
+  x: number,
+  text: string,
+  color: string,
+  dash: 'solid' | 'dash',
+  side: 'left' | 'right',
+): { shape: Partial<Shape>; annotation: Partial<Annotations> } {
   return {
     shape: { type: 'line', xref: 'x', yref: 'paper', x0: x, x1: x, y0: 0, y1: 1, line: { color, width: 2, dash } },
     annotation: {
@@ -100,7 +106,13 @@ export function perturbationSpec(artifact: LandscapeFlatnessEpoch | null, epoch:
     hovertemplate: 'Δ Loss: %{x}<br>Count: %{y}<extra></extra>',
   };
   return {
-    export: { selection: [], table: () => [{ name: 'direction', values: range(deltas.length) }, { name: 'delta_loss', values: deltas }] },
+    export: {
+      selection: [],
+      table: () => [
+        { name: 'direction', values: range(deltas.length) },
+        { name: 'delta_loss', values: deltas },
+      ],
+    },
     data: [histogram],
     layout: {
       ...baseLayout('perturbation', `Perturbation Distribution — Epoch ${epoch} (Flatness Ratio: ${ratio.toFixed(2)})`),

@@ -29,7 +29,13 @@ export function dominantFrequenciesSpec(artifact: DominantFrequenciesEpoch | nul
   if (coefficients.length === 0) return placeholderSpec(PLACEHOLDER.noEpochData);
   const components = fourierComponentLabels(coefficients.length);
   return {
-    export: { selection: [], table: () => [{ name: 'component', values: components }, { name: 'norm', values: coefficients }] },
+    export: {
+      selection: [],
+      table: () => [
+        { name: 'component', values: components },
+        { name: 'norm', values: coefficients },
+      ],
+    },
     data: [
       {
         type: 'bar',

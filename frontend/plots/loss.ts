@@ -84,7 +84,10 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
     },
     layout: {
       // Powers of ten: SI prefixes would read a loss of 0.0001 as "100μ".
-      ...timeSeriesLayout('loss', 'Training Progress', axis('Loss', { type: 'log', exponentformat: 'power' }), markerEpoch, [0, train.length - 1]),
+      ...timeSeriesLayout('loss', 'Training Progress', axis('Loss', { type: 'log', exponentformat: 'power' }), markerEpoch, [
+        0,
+        train.length - 1,
+      ]),
       hovermode: 'x unified',
     },
   };

@@ -22,7 +22,8 @@ export function activationSpec(artifact: NeuronActivationsEpoch | null, neuron: 
   return {
     export: {
       selection: [`neuron${neuron}`],
-      table: () => gridColumns({ name: 'a', values: range(rows) }, { name: 'b', values: range(cols) }, [{ name: 'activation', values: grid.data }]),
+      table: () =>
+        gridColumns({ name: 'a', values: range(rows) }, { name: 'b', values: range(cols) }, [{ name: 'activation', values: grid.data }]),
     },
     data: [
       {
@@ -152,7 +153,13 @@ export function specializationByFrequencySpec(summary: NeuronFreqNormSummary | n
       },
     ],
     layout: {
-      ...timeSeriesLayout('spec-freq', 'Specialized Neurons by Frequency Over Training', axis('Frequency', { dtick: 1 }), epoch, summary.epochs),
+      ...timeSeriesLayout(
+        'spec-freq',
+        'Specialized Neurons by Frequency Over Training',
+        axis('Frequency', { dtick: 1 }),
+        epoch,
+        summary.epochs,
+      ),
       showlegend: false,
     },
   };

@@ -29,7 +29,13 @@ export function epochLine(epochs: ArrayLike<number>, values: ArrayLike<number>, 
  * Layout of a marker view: title, "Epoch" x axis, top legend, and the epoch marker placed for the
  * plotted epochs (ascending).
  */
-export function timeSeriesLayout(id: ViewId, title: string, yaxis: Partial<LayoutAxis>, epoch: number | null, epochs: ArrayLike<number>): Partial<Layout> {
+export function timeSeriesLayout(
+  id: ViewId,
+  title: string,
+  yaxis: Partial<LayoutAxis>,
+  epoch: number | null,
+  epochs: ArrayLike<number>,
+): Partial<Layout> {
   return {
     ...baseLayout(id, title),
     // Epochs read best with SI prefixes ("25k"); `axis` writes small values in e-notation instead.

@@ -117,7 +117,12 @@ function trajectoryTraces(trajectory: GroupTrajectory, epoch: number | null, is3
 }
 
 /** PC a vs PC b: grey path, points coloured by epoch (Bluered), a red star at the current epoch. */
-export function trajectory2dSpec(view: Trajectory2dViewId, artifact: CrossEpochTrajectory | null, group: TrajectoryGroup, epoch: number | null): PlotSpec {
+export function trajectory2dSpec(
+  view: Trajectory2dViewId,
+  artifact: CrossEpochTrajectory | null,
+  group: TrajectoryGroup,
+  epoch: number | null,
+): PlotSpec {
   if (!artifact) return placeholderSpec(PLACEHOLDER.runAnalysisFirst);
   const components = TRAJECTORY_COMPONENTS[view];
   const trajectory = groupTrajectory(artifact, group, components);
@@ -188,10 +193,14 @@ export function velocitySpec(artifact: CrossEpochTrajectory | null, epoch: numbe
   return {
     export: {
       selection: [],
-      table: () => [{ name: 'epoch', values: laterEpochs }, ...lines.map(({ group }) => ({ name: group, values: artifact[`${group}__velocity`].data }))],
+      table: () => [
+        { name: 'epoch', values: laterEpochs },
+        ...lines.map(({ group }) => ({ name: group, values: artifact[`${group}__velocity`].data })),
+      ],
     },
-    data: lines.map(({ group, color }) => epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color)),
+    data: lines.map(({ group, color }) =>
+      epochLine(laterEpochs, artifact[`${group}__velocity`].data, TRAJECTORY_GROUP_LABELS[group], color),
+    ),
     layout: timeSeriesLayout('velocity', 'Component Velocity Comparison', axis('||delta theta|| / epoch'), epoch, laterEpochs),
   };
 }
-

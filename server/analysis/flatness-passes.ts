@@ -25,7 +25,12 @@ export interface PerturbedLosses {
  * module order (WEIGHT_NAMES), one direction after another (earlier directions are drawn and skipped).
  * Each step is computed in float64 and stored as float32.
  */
-export function perturbationSteps(dims: ModelDims, { directions, epsilon, seed }: FlatnessSettings, first = 0, count = directions - first): ModelWeights[] {
+export function perturbationSteps(
+  dims: ModelDims,
+  { directions, epsilon, seed }: FlatnessSettings,
+  first = 0,
+  count = directions - first,
+): ModelWeights[] {
   const shapes = weightShapes(dims);
   const sizes = WEIGHT_NAMES.map((name) => shapes[name].reduce((a, b) => a * b, 1));
   const normal = new NormalStream(new Mt19937(seed));
@@ -40,13 +45,20 @@ export function perturbationSteps(dims: ModelDims, { directions, epsilon, seed }
     let squares = 0;
     for (const part of draw) for (let j = 0; j < part.length; j++) squares += part[j]! * part[j]!;
     const scale = epsilon / Math.sqrt(squares);
-    steps.push(Object.fromEntries(WEIGHT_NAMES.map((name, i) => [name, Float32Array.from(draw[i]!, (x) => scale * x)])) as unknown as ModelWeights);
+    steps.push(
+      Object.fromEntries(WEIGHT_NAMES.map((name, i) => [name, Float32Array.from(draw[i]!, (x) => scale * x)])) as unknown as ModelWeights,
+    );
   }
   return steps;
 }
 
 /** L(θ) and L(θ + step) for each step, the step added to the float32 weights in float32. */
-export function perturbedLosses(weights: ModelWeights, steps: readonly ModelWeights[], loss: (weights: ModelWeights) => number, withBaseline = true): PerturbedLosses {
+export function perturbedLosses(
+  weights: ModelWeights,
+  steps: readonly ModelWeights[],
+  loss: (weights: ModelWeights) => number,
+  withBaseline = true,
+): PerturbedLosses {
   const baseline = withBaseline ? loss(weights) : NaN;
   const perturbed = new Float64Array(steps.length);
   const moved = Object.fromEntries(WEIGHT_NAMES.map((name) => [name, new Float32Array(weights[name].length)])) as unknown as ModelWeights;

@@ -40,7 +40,13 @@ export class FlatnessPool {
   private readonly helpers: Helper[];
   private nextId = 1;
 
-  constructor(dims: ModelDims, operation: ModularOperation, private readonly settings: FlatnessSettings, processes: number, backend: BackendName) {
+  constructor(
+    dims: ModelDims,
+    operation: ModularOperation,
+    private readonly settings: FlatnessSettings,
+    processes: number,
+    backend: BackendName,
+  ) {
     const shares = Math.min(processes, settings.directions);
     this.helpers = Array.from({ length: shares }, (_, k) => {
       // Process 0 has the baseline too, so it takes the smaller share when they cannot be equal.

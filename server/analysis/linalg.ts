@@ -72,9 +72,12 @@ export function centredGram(rows: readonly ArrayLike<number>[]): Float64Array {
  */
 export function pcaFromGram(gram: Float64Array, n: number, maxComponents = 10): PcaResult {
   const k = Math.min(maxComponents, n);
-  const eigen = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(gram.subarray(i * n, (i + 1) * n)))), {
-    assumeSymmetric: true,
-  });
+  const eigen = new EigenvalueDecomposition(
+    new Matrix(Array.from({ length: n }, (_, i) => Array.from(gram.subarray(i * n, (i + 1) * n)))),
+    {
+      assumeSymmetric: true,
+    },
+  );
   const eigenvalues = eigen.realEigenvalues;
   const order = eigenvalues.map((_, index) => index).sort((a, b) => eigenvalues[b]! - eigenvalues[a]!);
   let trace = 0;

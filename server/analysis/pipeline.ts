@@ -81,10 +81,14 @@ export function planAnalysis(family: Family, requested?: readonly string[]): Ana
     throw new AnalysisInputError(`family ${family.name} has no analyzer ${unknown.join(', ')}; it offers ${offered.join(', ')}`);
   }
   const wanted = new Set(requested ?? offered);
-  const crossEpoch = family.cross_epoch_analyzers.filter((name) => wanted.has(name)).map((name) => implemented(CROSS_EPOCH_ANALYZERS, name));
+  const crossEpoch = family.cross_epoch_analyzers
+    .filter((name) => wanted.has(name))
+    .map((name) => implemented(CROSS_EPOCH_ANALYZERS, name));
   for (const analyzer of crossEpoch) wanted.add(analyzer.requires);
   const dependencies = crossEpoch.map((analyzer) => analyzer.requires).filter((name) => !family.analyzers.includes(name));
-  const perEpoch = [...new Set([...family.analyzers, ...dependencies])].filter((name) => wanted.has(name)).map((name) => implemented(ANALYZERS, name)());
+  const perEpoch = [...new Set([...family.analyzers, ...dependencies])]
+    .filter((name) => wanted.has(name))
+    .map((name) => implemented(ANALYZERS, name)());
   return { perEpoch, crossEpoch };
 }
 
@@ -149,7 +153,15 @@ export async function analyzeVariant(request: AnalyzeRequest, hooks: AnalyzeHook
         const context = epochContext(epoch, dims, weights, basis, gemm, family.task.operation, loss, time);
         for (const [j, analyzer] of due.entries()) {
           const fraction = ((i + j / due.length) / epochsWithWork.length) * crossShare;
-          report({ phase: 'checkpoint', checkpointIndex: i, checkpointCount: epochsWithWork.length, epoch, analyzer: analyzer.name, fraction, message });
+          report({
+            phase: 'checkpoint',
+            checkpointIndex: i,
+            checkpointCount: epochsWithWork.length,
+            epoch,
+            analyzer: analyzer.name,
+            fraction,
+            message,
+          });
           const forwardBefore = timings.forward ?? 0;
           const start = performance.now();
           const result = await analyzer.compute(context);
@@ -305,12 +317,15 @@ async function updateManifest(
     const epochs = await listArtifactEpochs(artifacts, analyzer.name);
     if (epochs.length === 0) continue;
     // The newest epoch's result, as an uninterrupted run samples the last one it computed.
-    const sample = sampleResults.get(analyzer.name) ?? (outdated(analyzer.name, epochs) ? await readArtifact(artifacts.epochFile(analyzer.name, epochs.at(-1)!)) : undefined);
+    const sample =
+      sampleResults.get(analyzer.name) ??
+      (outdated(analyzer.name, epochs) ? await readArtifact(artifacts.epochFile(analyzer.name, epochs.at(-1)!)) : undefined);
     if (sample) describe(analyzer.name, sample, epochs);
   }
   for (const analyzer of plan.crossEpoch) {
     const result = await readArtifact(artifacts.crossEpochFile(analyzer.name));
-    if (result && (crossEpochWritten.includes(analyzer.name) || outdated(analyzer.name, epochsOf(result)))) describe(analyzer.name, result, epochsOf(result));
+    if (result && (crossEpochWritten.includes(analyzer.name) || outdated(analyzer.name, epochsOf(result))))
+      describe(analyzer.name, result, epochsOf(result));
   }
   if (changed) await writeJsonAtomic(artifacts.manifest, manifest, 2);
 }
@@ -325,12 +340,24 @@ export async function analysisStatus(resultsDir: string, family: Family, variant
   for (const name of family.analyzers) {
     const epochsDone = await listArtifactEpochs(artifacts, name);
     const summarizes = ANALYZERS.get(name)?.().summarize !== undefined;
-    analyzers.push({ name, kind: 'per_epoch', epochsDone, hasSummary: summarizes ? await pathExists(artifacts.summaryFile(name)) : null, complete: covers(epochsDone) });
+    analyzers.push({
+      name,
+      kind: 'per_epoch',
+      epochsDone,
+      hasSummary: summarizes ? await pathExists(artifacts.summaryFile(name)) : null,
+      complete: covers(epochsDone),
+    });
   }
   for (const name of family.cross_epoch_analyzers) {
     const stored = await readArtifact(artifacts.crossEpochFile(name));
     const epochsDone = stored ? epochsOf(stored) : [];
-    analyzers.push({ name, kind: 'cross_epoch', epochsDone, hasSummary: null, complete: sameEpochs(epochsDone, checkpointEpochs) && epochsDone.length > 0 });
+    analyzers.push({
+      name,
+      kind: 'cross_epoch',
+      epochsDone,
+      hasSummary: null,
+      complete: sameEpochs(epochsDone, checkpointEpochs) && epochsDone.length > 0,
+    });
   }
   return { family: family.name, variant, checkpointEpochs, analyzers };
 }

@@ -51,7 +51,10 @@ export class ProbeProcess {
   private start(): LiveProcess {
     // One OpenBLAS thread: the probe's products are small, and a second thread spinning against the
     // browser and the server on a two-core machine made a neuron grid 2× slower to arrive.
-    const live: LiveProcess = { child: startChild(new URL('./probe-worker.ts', import.meta.url), { env: { OPENBLAS_NUM_THREADS: '1' } }), pending: new Map() };
+    const live: LiveProcess = {
+      child: startChild(new URL('./probe-worker.ts', import.meta.url), { env: { OPENBLAS_NUM_THREADS: '1' } }),
+      pending: new Map(),
+    };
     const { child, pending } = live;
     child.unref();
     child.channel?.unref();

@@ -75,20 +75,29 @@ async function run(argv: string[]): Promise<number> {
     const { families } = await loadFamilies(paths.familiesDir);
     const variant = values.variant;
     // The first family (in name order) whose pattern fits the name; the shipped patterns start with their family name.
-    const family = values.family === undefined ? [...families.values()].find((f) => parseVariantName(f, variant)) : families.get(values.family);
+    const family =
+      values.family === undefined ? [...families.values()].find((f) => parseVariantName(f, variant)) : families.get(values.family);
     if (!family && values.family === undefined) {
       const patterns = [...families.values()].map((f) => f.variant_pattern).join(', ');
       throw new UsageError(`--variant "${variant}" is not a variant name of any family; allowed: ${patterns || '(no family found)'}`);
     }
-    if (!family) throw new UsageError(`--family "${values.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`);
-    const analyzers = values.analyzers?.split(',').map((name) => name.trim()).filter(Boolean);
+    if (!family)
+      throw new UsageError(
+        `--family "${values.family}" is not a known family; allowed: ${[...families.keys()].join(', ') || '(none found)'}`,
+      );
+    const analyzers = values.analyzers
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     planAnalysis(family, analyzers);
     const { checkpointEpochs, artifacts } = await openVariant(paths.resultsDir, family, values.variant);
 
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    console.error(`Analyzing ${values.variant} (${checkpointEpochs.length} checkpoints)${values.force ? ', recomputing existing results' : ''}`);
+    console.error(
+      `Analyzing ${values.variant} (${checkpointEpochs.length} checkpoints)${values.force ? ', recomputing existing results' : ''}`,
+    );
     try {
       const result = await analyzeVariant(
         { resultsDir: paths.resultsDir, family, variant: values.variant, analyzers, force: values.force },

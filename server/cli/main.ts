@@ -4,7 +4,6 @@ import { analyzeCommand } from './analyze-command.ts';
 import type { Command } from './command.ts';
 import { trainCommand } from './train-command.ts';
 
-
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   analyze: analyzeCommand,

@@ -99,15 +99,25 @@ const flagOf = (parameter: string) => parameter.replaceAll('_', '-');
 
 /** The flags' values, the family's domain parameters among them (a parameter's flag is known only once the family is). */
 function parseFlags(argv: string[], family?: Family) {
-  const parameterFlags = Object.fromEntries(Object.keys(family?.domain_parameters ?? {}).map((name) => [flagOf(name), { type: 'string' } as const]));
-  const { values } = parseArgs({ args: argv, strict: family !== undefined, allowPositionals: !family, options: { ...parameterFlags, ...OPTIONS } });
+  const parameterFlags = Object.fromEntries(
+    Object.keys(family?.domain_parameters ?? {}).map((name) => [flagOf(name), { type: 'string' } as const]),
+  );
+  const { values } = parseArgs({
+    args: argv,
+    strict: family !== undefined,
+    allowPositionals: !family,
+    options: { ...parameterFlags, ...OPTIONS },
+  });
   return values as Flags & Record<string, string | boolean | undefined>;
 }
 
 /** Each domain parameter from its flag, or the family's default. */
 function domainParams(family: Family, values: Record<string, string | boolean | undefined>): DomainParams {
   return Object.fromEntries(
-    Object.entries(family.domain_parameters).map(([name, spec]) => [name, numberFlag(flagOf(name), values[flagOf(name)] as string | undefined) ?? spec.default]),
+    Object.entries(family.domain_parameters).map(([name, spec]) => [
+      name,
+      numberFlag(flagOf(name), values[flagOf(name)] as string | undefined) ?? spec.default,
+    ]),
   );
 }
 
@@ -156,12 +166,22 @@ async function run(argv: string[]): Promise<number> {
         }
         const parsedList = parseCheckpointList(values.checkpoints ?? '', continueTo);
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
-        const request = { resultsDir: paths.resultsDir, family, params, numEpochs: continueTo, checkpointEpochs: parsedList.epochs ?? undefined, backend };
+        const request = {
+          resultsDir: paths.resultsDir,
+          family,
+          params,
+          numEpochs: continueTo,
+          checkpointEpochs: parsedList.epochs ?? undefined,
+          backend,
+        };
         console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend (${gemm.description})`);
         result = await continueVariant(request, hooks);
       } else {
         const numEpochs = numberFlag('epochs', values.epochs) ?? TRAINING_DEFAULTS.num_epochs;
-        const parsedList = parseCheckpointList(values.checkpoints ?? '', Number.isSafeInteger(numEpochs) && numEpochs >= 1 ? numEpochs : undefined);
+        const parsedList = parseCheckpointList(
+          values.checkpoints ?? '',
+          Number.isSafeInteger(numEpochs) && numEpochs >= 1 ? numEpochs : undefined,
+        );
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
         const request = {
           resultsDir: paths.resultsDir,

@@ -42,13 +42,7 @@ export function fastExp(x: number): number {
 /** exp(logits[base + c] − shift) for one example, reused across calls. */
 let expScratch = new Float64Array(0);
 
-export function crossEntropy(
-  logits: Float32Array,
-  labels: Int32Array,
-  n: number,
-  p: number,
-  dLogits?: Float32Array,
-): number {
+export function crossEntropy(logits: Float32Array, labels: Int32Array, n: number, p: number, dLogits?: Float32Array): number {
   return crossEntropySum(logits, labels, 0, n, p, n, dLogits) / n;
 }
 

@@ -178,8 +178,36 @@ export function computeTables(w: ModelWeights, d: ModelDims, gemm: Gemm, t: Tabl
     // query[h] = x2·W_Q[h]
     gemm.sgemm(false, false, 1, E, D, 1, x2, D, W_Qh, E, 0, t.query.subarray(h * E, (h + 1) * E), E);
     // keys[h] = rows·W_K[h], values[h] = rows·W_V[h]
-    gemm.sgemm(false, false, R, E, D, 1, t.rows, D, w.W_K.subarray(h * D * E, (h + 1) * D * E), E, 0, t.keys.subarray(h * R * E, (h + 1) * R * E), E);
-    gemm.sgemm(false, false, R, E, D, 1, t.rows, D, w.W_V.subarray(h * D * E, (h + 1) * D * E), E, 0, t.values.subarray(h * R * E, (h + 1) * R * E), E);
+    gemm.sgemm(
+      false,
+      false,
+      R,
+      E,
+      D,
+      1,
+      t.rows,
+      D,
+      w.W_K.subarray(h * D * E, (h + 1) * D * E),
+      E,
+      0,
+      t.keys.subarray(h * R * E, (h + 1) * R * E),
+      E,
+    );
+    gemm.sgemm(
+      false,
+      false,
+      R,
+      E,
+      D,
+      1,
+      t.rows,
+      D,
+      w.W_V.subarray(h * D * E, (h + 1) * D * E),
+      E,
+      0,
+      t.values.subarray(h * R * E, (h + 1) * R * E),
+      E,
+    );
   }
   // scores[r][h] = query[h]·keys[h][r] / √d_head
   const scale = 1 / Math.sqrt(E);
@@ -260,7 +288,15 @@ export function attend(
  * The MLP and unembedding for `count` examples whose z1 rows are given:
  *   post = ReLU(z1·A_in) [count, d_mlp],  logits = z1·A_U + post·B_U [count, p]
  */
-function mlpAndUnembed(count: number, d: ModelDims, t: Tables, gemm: Gemm, z1: Float32Array, post: Float32Array, logits: Float32Array): void {
+function mlpAndUnembed(
+  count: number,
+  d: ModelDims,
+  t: Tables,
+  gemm: Gemm,
+  z1: Float32Array,
+  post: Float32Array,
+  logits: Float32Array,
+): void {
   const { p, dMlp: M } = d;
   const K = d.nHeads * d.dHead + 1;
   gemm.sgemm(false, false, count, M, K, 1, z1, K, t.A_in, M, 0, post, M);

@@ -101,14 +101,35 @@ export function neuronActivationGrid({ z1, A_in }: AttentionProbe, dMlp: number,
  * attnPattern[i][head][query][key] for all three queries (zero above the diagonal), given the
  * engine's pattern of the query at "=", patternAtEquals[i][head][key]. [p², n_heads, 3, 3]
  */
-function fullAttentionPattern(weights: ModelWeights, d: ModelDims, batch: Inputs, tables: Tables, patternAtEquals: Float32Array, gemm: Gemm): Float32Array {
+function fullAttentionPattern(
+  weights: ModelWeights,
+  d: ModelDims,
+  batch: Inputs,
+  tables: Tables,
+  patternAtEquals: Float32Array,
+  gemm: Gemm,
+): Float32Array {
   const { p, nHeads: H, dHead: E, dModel: D } = d;
   const R = tableRowCount(d);
   // Query 1 attends to keys 0 and 1 with its own query x1·W_Q[h], one per second token b:
   // query1[h][b] = rows[p + b]·W_Q[h]
   const query1 = new Float32Array(H * p * E);
   for (let h = 0; h < H; h++) {
-    gemm.sgemm(false, false, p, E, D, 1, tables.rows.subarray(p * D, 2 * p * D), D, weights.W_Q.subarray(h * D * E, (h + 1) * D * E), E, 0, query1.subarray(h * p * E, (h + 1) * p * E), E);
+    gemm.sgemm(
+      false,
+      false,
+      p,
+      E,
+      D,
+      1,
+      tables.rows.subarray(p * D, 2 * p * D),
+      D,
+      weights.W_Q.subarray(h * D * E, (h + 1) * D * E),
+      E,
+      0,
+      query1.subarray(h * p * E, (h + 1) * p * E),
+      E,
+    );
   }
   const scale = 1 / Math.sqrt(E);
   const attnPattern = new Float32Array(batch.n * H * 9);

@@ -47,10 +47,18 @@ export function hostRefusal(hosts: readonly string[], allowedHosts: ReadonlySet<
 }
 
 /** `host` is the request's (already allowed) Host header: the app's own origin is http://<host>. */
-export function originRefusal(method: string, origin: string | undefined, host: string, corsOrigins: readonly string[]): Refusal | undefined {
+export function originRefusal(
+  method: string,
+  origin: string | undefined,
+  host: string,
+  corsOrigins: readonly string[],
+): Refusal | undefined {
   if (!STATE_CHANGING.has(method) || origin === undefined) return undefined;
   if (origin === `http://${host.toLowerCase()}` || corsOrigins.includes(origin)) return undefined;
-  return { status: 403, message: `origin ${JSON.stringify(origin)} may not send ${method} requests here; to allow it, add it to WORKBENCH_CORS_ORIGINS` };
+  return {
+    status: 403,
+    message: `origin ${JSON.stringify(origin)} may not send ${method} requests here; to allow it, add it to WORKBENCH_CORS_ORIGINS`,
+  };
 }
 
 export interface BodyHeaders {

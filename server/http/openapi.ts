@@ -49,8 +49,7 @@ export function errorResponses<const Status extends ErrorStatus>(
   meanings: Partial<Record<Status, string>> = {},
 ): Record<Status | 403 | 500, ErrorResponse> {
   const all = [...new Set<ErrorStatus>([...statuses, 403, 500])].sort((a, b) => a - b);
-  return Object.fromEntries(all.map((status) => [status, json(apiErrorBodySchema, meanings[status as Status] ?? ERROR_MEANINGS[status])])) as Record<
-    Status | 403 | 500,
-    ErrorResponse
-  >;
+  return Object.fromEntries(
+    all.map((status) => [status, json(apiErrorBodySchema, meanings[status as Status] ?? ERROR_MEANINGS[status])]),
+  ) as Record<Status | 403 | 500, ErrorResponse>;
 }

@@ -5,16 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import type {
-  JobEventMap,
-  JobEventName,
-  JobKind,
-  JobProgress,
-  JobRecord,
-  JobRequest,
-  JobResult,
-  LossPoint,
-} from '../../shared/jobs.ts';
+import type { JobEventMap, JobEventName, JobKind, JobProgress, JobRecord, JobRequest, JobResult, LossPoint } from '../../shared/jobs.ts';
 import { ApiError } from '../http/errors.ts';
 import type { ActiveJobs } from '../registry/registry.ts';
 import { startChild } from '../workers/child-process.ts';
@@ -121,7 +112,8 @@ export class JobRunner implements ActiveJobs {
    */
   reserve(family: string, variant: string, kind: JobKind): Admission {
     const holder = this.holderOf(family, variant);
-    if (holder) throw new ApiError(409, `variant ${variant} is busy: job ${holder.id} is ${holder.kind === 'train' ? 'training' : 'analyzing'} it`);
+    if (holder)
+      throw new ApiError(409, `variant ${variant} is busy: job ${holder.id} is ${holder.kind === 'train' ? 'training' : 'analyzing'} it`);
     const taken = this.live.size + this.admissions.size;
     if (taken >= this.options.maxConcurrent) {
       throw new ApiError(409, `${taken} job(s) already running, the limit is ${this.options.maxConcurrent}; wait for one to finish`);
@@ -164,7 +156,11 @@ export class JobRunner implements ActiveJobs {
         this.startWorker(record);
       } catch (error) {
         console.error(`[jobs] job ${record.id} could not start:`, error);
-        Object.assign(record, { state: 'failed', finishedAt: new Date().toISOString(), error: `the job process could not start: ${(error as Error).message}` });
+        Object.assign(record, {
+          state: 'failed',
+          finishedAt: new Date().toISOString(),
+          error: `the job process could not start: ${(error as Error).message}`,
+        });
         record.message = `Failed: ${record.error}`;
         await this.persist(record);
       }
@@ -231,7 +227,8 @@ export class JobRunner implements ActiveJobs {
       void this.finish(record.id, 'failed', { error: error.message || 'the job worker crashed' });
     });
     worker.on('exit', (code, signal) => {
-      if (this.live.has(record.id)) void this.finish(record.id, 'failed', { error: `the job worker exited unexpectedly (${signal ?? `code ${code}`})` });
+      if (this.live.has(record.id))
+        void this.finish(record.id, 'failed', { error: `the job worker exited unexpectedly (${signal ?? `code ${code}`})` });
     });
   }
 

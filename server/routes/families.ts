@@ -22,7 +22,10 @@ const listVariants = createRoute({
   tags: ['families'],
   summary: "A family's variants, with their state",
   request: { params: familyParamsSchema },
-  responses: { 200: json(variantsResponseSchema, 'Every variant folder of the family.'), ...errorResponses([400, 404], { 404: 'Unknown family.' }) },
+  responses: {
+    200: json(variantsResponseSchema, 'Every variant folder of the family.'),
+    ...errorResponses([400, 404], { 404: 'Unknown family.' }),
+  },
 });
 
 export function familyRoutes(registry: Registry) {

@@ -42,12 +42,28 @@ export const jobEventExamples = {
       ...ended,
       state: 'succeeded',
       message: 'Training complete!',
-      result: { kind: 'train', variant: running.variant, checkpointCount: 41, finalTrainLoss: 0.00012, finalTestLoss: 0.00031, wallTimeSeconds: 124.5, backend: 'native' },
+      result: {
+        kind: 'train',
+        variant: running.variant,
+        checkpointCount: 41,
+        finalTrainLoss: 0.00012,
+        finalTestLoss: 0.00031,
+        wallTimeSeconds: 124.5,
+        backend: 'native',
+      },
     }),
   },
   failed: {
     summary: 'The final record of a job that failed or was interrupted',
-    value: sseExample('failed', 241, { ...ended, state: 'failed', error: 'the job worker exited unexpectedly (SIGKILL)', message: 'Failed: the job worker exited unexpectedly (SIGKILL)' }),
+    value: sseExample('failed', 241, {
+      ...ended,
+      state: 'failed',
+      error: 'the job worker exited unexpectedly (SIGKILL)',
+      message: 'Failed: the job worker exited unexpectedly (SIGKILL)',
+    }),
   },
-  cancelled: { summary: 'The final record of a cancelled job', value: sseExample('cancelled', 241, { ...ended, state: 'cancelled', message: 'Cancelled.' }) },
+  cancelled: {
+    summary: 'The final record of a cancelled job',
+    value: sseExample('cancelled', 241, { ...ended, state: 'cancelled', message: 'Cancelled.' }),
+  },
 };

@@ -131,7 +131,8 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
     const envelope = parseOr400(jobEnvelopeSchema, body);
     const family = await registry.family(envelope.family);
     if (!family) throw new ApiError(404, `unknown family "${envelope.family}"`);
-    const request: JobRequest = envelope.kind === 'train' ? parseOr400(trainJobSchema(family), body) : parseOr400(analyzeJobSchema(family), body);
+    const request: JobRequest =
+      envelope.kind === 'train' ? parseOr400(trainJobSchema(family), body) : parseOr400(analyzeJobSchema(family), body);
     return { family, request };
   }
 

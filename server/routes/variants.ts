@@ -55,7 +55,10 @@ const getDetail = createRoute({
   tags: ['variants'],
   summary: "A variant's config, losses, checkpoints, analyzed epochs and analyzer status",
   request: { params: variantParamsSchema },
-  responses: { 200: json(variantDetailSchema, 'From config.json, metadata.json and the files on disk.'), ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }) },
+  responses: {
+    200: json(variantDetailSchema, 'From config.json, metadata.json and the files on disk.'),
+    ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }),
+  },
 });
 
 const getStatus = createRoute({
@@ -160,7 +163,8 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
   }
 
   function requireAnalyzer(family: Family, analyzer: string, kind: 'analyzers' | 'cross_epoch_analyzers') {
-    if (!family[kind].includes(analyzer)) throw new ApiError(404, `family ${family.name} has no ${kind === 'analyzers' ? '' : 'cross-epoch '}analyzer "${analyzer}"`);
+    if (!family[kind].includes(analyzer))
+      throw new ApiError(404, `family ${family.name} has no ${kind === 'analyzers' ? '' : 'cross-epoch '}analyzer "${analyzer}"`);
   }
 
   /** A recomputed probe view; a missing checkpoint is a 404. */
@@ -239,7 +243,8 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
       const { family: familyName, variant: variantName, neuron, epoch } = c.req.valid('param');
       const { family, paths, p } = await locate(familyName, variantName);
       const dMlp = family.architecture.d_mlp;
-      if (neuron >= dMlp) throw new ApiError(400, `neuron must be below d_mlp = ${dMlp}`, [{ field: 'neuron', message: `must be 0 … ${dMlp - 1}` }]);
+      if (neuron >= dMlp)
+        throw new ApiError(400, `neuron must be below d_mlp = ${dMlp}`, [{ field: 'neuron', message: `must be 0 … ${dMlp - 1}` }]);
       const grid = await recomputed(epoch, () => probes.neuronGrid(paths.checkpoint(epoch), family.architecture, p, neuron));
       return c.json({ epoch, neuron, p, activations: float32Payload([p, p], grid) }, 200);
     })

@@ -38,5 +38,9 @@ export function batchFromIndices(p: number, operation: ModularOperation, indices
 
 /** Every pair in grid order: row i = a·p + b. */
 export function fullGrid(p: number, operation: ModularOperation): Batch {
-  return batchFromIndices(p, operation, Int32Array.from({ length: p * p }, (_, i) => i));
+  return batchFromIndices(
+    p,
+    operation,
+    Int32Array.from({ length: p * p }, (_, i) => i),
+  );
 }

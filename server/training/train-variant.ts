@@ -229,9 +229,11 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
       throw new TrainingInputError(`checkpoint_epochs: ${epoch} is already trained; allowed: epochs ${oldEpochs} to ${newEpochs - 1}`);
     }
   }
-  const requested =
-    request.checkpointEpochs ?? metadata.checkpoint_request ?? defaultCheckpointEpochs(newEpochs);
-  const added = withFinalEpoch(requested.filter((e) => e >= oldEpochs && e < newEpochs), newEpochs);
+  const requested = request.checkpointEpochs ?? metadata.checkpoint_request ?? defaultCheckpointEpochs(newEpochs);
+  const added = withFinalEpoch(
+    requested.filter((e) => e >= oldEpochs && e < newEpochs),
+    newEpochs,
+  );
 
   const weights = await readCheckpoint(paths.checkpoint(oldEpochs - 1), dims);
   const adam: AdamState = await readOptimizerState(paths.optimizerState, dims);

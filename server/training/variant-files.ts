@@ -88,7 +88,12 @@ export function writeOptimizerState(path: string, state: AdamState, d: ModelDims
 export async function readOptimizerState(path: string, d: ModelDims): Promise<AdamState> {
   const { tensors, metadata } = await readSafetensors(path);
   const moments = (prefix: string) =>
-    fromStateDict(Object.fromEntries(WEIGHT_NAMES.map((name) => [STATE_DICT_NAMES[name], tensors[`${prefix}.${STATE_DICT_NAMES[name]}`]!]).filter(([, t]) => t)), d);
+    fromStateDict(
+      Object.fromEntries(
+        WEIGHT_NAMES.map((name) => [STATE_DICT_NAMES[name], tensors[`${prefix}.${STATE_DICT_NAMES[name]}`]!]).filter(([, t]) => t),
+      ),
+      d,
+    );
   const step = Number(metadata.step);
   if (!Number.isSafeInteger(step) || step < 0) throw new Error(`${path}: missing or invalid step count "${metadata.step}"`);
   return { step, m: moments('m'), v: moments('v') };

@@ -25,21 +25,27 @@ import { writeCheckpoint } from '../../server/training/variant-files.ts';
 const { values: options } = parseArgs({
   options: { from: { type: 'string' }, checkpoints: { type: 'string', default: '95' }, keep: { type: 'boolean', default: false } },
 });
-const family = familySchema.parse(JSON.parse(await readFile(join(REPO_ROOT, 'server/families/modulo_addition_1layer/family.json'), 'utf8')));
+const family = familySchema.parse(
+  JSON.parse(await readFile(join(REPO_ROOT, 'server/families/modulo_addition_1layer/family.json'), 'utf8')),
+);
 const resultsDir = await mkdtemp(join(tmpdir(), 'bench-analysis-'));
 const gemm = selectGemm();
 
 let variant: string;
 if (options.from) {
   variant = basename(options.from);
-  await cp(options.from, variantPaths(resultsDir, family.name, variant).dir, { recursive: true, filter: (src) => !src.includes('/artifacts') });
+  await cp(options.from, variantPaths(resultsDir, family.name, variant).dir, {
+    recursive: true,
+    filter: (src) => !src.includes('/artifacts'),
+  });
   console.log(`source: copy of ${options.from}`);
 } else {
   const p = 113;
   variant = `${family.name}_p${p}_seed999`;
   const dims = modelDims(family.architecture, p);
   const epochs = defaultCheckpointEpochs(25_000).slice(-Number(options.checkpoints));
-  for (const epoch of epochs) await writeCheckpoint(variantPaths(resultsDir, family.name, variant).checkpoint(epoch), initWeights(dims, epoch), dims);
+  for (const epoch of epochs)
+    await writeCheckpoint(variantPaths(resultsDir, family.name, variant).checkpoint(epoch), initWeights(dims, epoch), dims);
   console.log(`source: SYNTHETIC variant, ${epochs.length} checkpoints of random N(0, 0.0707²) weights, p = ${p} (no trained run used)`);
 }
 console.log(`matrix-multiply backend: ${gemm.name}`);
@@ -50,7 +56,9 @@ const result = await analyzeVariant({ resultsDir, family, variant, gemm });
 const total = (performance.now() - start) / 1000;
 // CPU time (all threads and helper processes, BLAS included) against 2 cores × wall time shows how
 // much of the machine other programs took on a shared machine.
-console.log(`\nfull analysis of ${result.checkpointEpochs.length} checkpoints: ${total.toFixed(1)} s wall, ${(cpuSeconds() - cpuStart).toFixed(1)} s CPU`);
+console.log(
+  `\nfull analysis of ${result.checkpointEpochs.length} checkpoints: ${total.toFixed(1)} s wall, ${(cpuSeconds() - cpuStart).toFixed(1)} s CPU`,
+);
 for (const [label, ms] of Object.entries(result.timings).sort((a, b) => b[1] - a[1])) {
   console.log(`  ${label.padEnd(26)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${((ms / 1000 / total) * 100).toFixed(1).padStart(5)} %`);
 }
@@ -67,7 +75,9 @@ console.log(`  ${'total'.padEnd(26)} ${(disk / 1e6).toFixed(2).padStart(8)} MB`)
 
 const again = performance.now();
 const second = await analyzeVariant({ resultsDir, family, variant, gemm });
-console.log(`\nsecond run (resume, nothing to do): ${((performance.now() - again) / 1000).toFixed(2)} s, ${second.epochFilesWritten} files written`);
+console.log(
+  `\nsecond run (resume, nothing to do): ${((performance.now() - again) / 1000).toFixed(2)} s, ${second.epochFilesWritten} files written`,
+);
 
 if (options.keep) console.log(`results kept in ${resultsDir}`);
 else await rm(resultsDir, { recursive: true, force: true });

@@ -30,7 +30,12 @@ async function trainAll(maxJobs: number | undefined, seeds: number[]): Promise<n
         const response = await fetch(`${server.url}/api/jobs`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ kind: 'train', family: 'modulo_addition_1layer', params: { prime: 113, seed }, training: { num_epochs: EPOCHS } }),
+          body: JSON.stringify({
+            kind: 'train',
+            family: 'modulo_addition_1layer',
+            params: { prime: 113, seed },
+            training: { num_epochs: EPOCHS },
+          }),
         });
         if (response.status !== 202) throw new Error(`job refused: ${response.status} ${await response.text()}`);
         return ((await response.json()) as JobRecord).id;
@@ -56,10 +61,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const cores = availableParallelism();
 const scenarios = [
   { label: `one job alone, ${cores} OpenBLAS thread(s) (WORKBENCH_MAX_JOBS=1)`, maxJobs: 1, seeds: [1] },
-  { label: `one job alone, default (${defaultMaxJobs()} slots, ${threadsPerJob(defaultMaxJobs())} thread(s) each)`, maxJobs: undefined, seeds: [1] },
+  {
+    label: `one job alone, default (${defaultMaxJobs()} slots, ${threadsPerJob(defaultMaxJobs())} thread(s) each)`,
+    maxJobs: undefined,
+    seeds: [1],
+  },
   { label: 'two jobs at once, default', maxJobs: undefined, seeds: [1, 2] },
 ];
-console.log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores; p = 113, ${EPOCHS} epochs per job (with process start-up), median of ${ROUNDS} rounds`);
+console.log(
+  `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores; p = 113, ${EPOCHS} epochs per job (with process start-up), median of ${ROUNDS} rounds`,
+);
 const throughput: number[] = [];
 for (const { label, maxJobs, seeds } of scenarios) {
   const rounds: number[] = [];

@@ -42,12 +42,20 @@ try {
   const response = await fetch(`${server.url}/api/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'train', family: 'modulo_addition_1layer', params: { prime: 113, seed: 999 }, training: { num_epochs: 100_000 } }),
+    body: JSON.stringify({
+      kind: 'train',
+      family: 'modulo_addition_1layer',
+      params: { prime: 113, seed: 999 },
+      training: { num_epochs: 100_000 },
+    }),
   });
   const job = (await response.json()) as { id: string };
   await new Promise((resolve) => setTimeout(resolve, 8000)); // let training reach full speed
   const during = await latencies(probe);
-  const status = (await (await fetch(`${server.url}/api/jobs/${job.id}`)).json()) as { state: string; progress: { epoch?: number; msPerEpoch?: number } };
+  const status = (await (await fetch(`${server.url}/api/jobs/${job.id}`)).json()) as {
+    state: string;
+    progress: { epoch?: number; msPerEpoch?: number };
+  };
   console.log(`during training:  GET /api/families ${format(during)} (${SAMPLES} requests)`);
   console.log(`  the job was ${status.state} at epoch ${status.progress.epoch} (${status.progress.msPerEpoch?.toFixed(1)} ms/epoch)`);
   await fetch(`${server.url}/api/jobs/${job.id}/cancel`, { method: 'POST' });

@@ -69,9 +69,16 @@ if (await fullyAnalyzed(resultsDir, variant)) {
   resultsDir = synthetic;
   // 95 checkpoints as the default schedule has, over a short run so the set-up stays in minutes.
   const checkpoints = Array.from({ length: 94 }, (_, i) => i * 2);
-  console.log(`source: SYNTHETIC variant (no analyzed ${DEFAULT_VARIANT} in ${DEFAULT_RESULTS}): p = 113 trained 200 epochs, 95 checkpoints, then analyzed, in ${synthetic}`);
+  console.log(
+    `source: SYNTHETIC variant (no analyzed ${DEFAULT_VARIANT} in ${DEFAULT_RESULTS}): p = 113 trained 200 epochs, 95 checkpoints, then analyzed, in ${synthetic}`,
+  );
   let start = performance.now();
-  const trained = await trainVariant({ resultsDir, family, params: { prime: 113, seed: 999 }, training: { num_epochs: 200, checkpoint_epochs: checkpoints } });
+  const trained = await trainVariant({
+    resultsDir,
+    family,
+    params: { prime: 113, seed: 999 },
+    training: { num_epochs: 200, checkpoint_epochs: checkpoints },
+  });
   console.log(`  trained in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   start = performance.now();
   await analyzeVariant({ resultsDir, family, variant: trained.variant });
@@ -107,7 +114,9 @@ async function shellScripts(): Promise<{ file: string; gzip: number }[]> {
 
 const scripts = await shellScripts();
 const shellBytes = scripts.reduce((sum, s) => sum + s.gzip, 0);
-console.log(`shell JavaScript: ${(shellBytes / 1024).toFixed(1)} KB gzipped in ${scripts.length} files (target ≤ 60 KB): ${scripts.map((s) => s.file).join(', ')}`);
+console.log(
+  `shell JavaScript: ${(shellBytes / 1024).toFixed(1)} KB gzipped in ${scripts.length} files (target ≤ 60 KB): ${scripts.map((s) => s.file).join(', ')}`,
+);
 
 // ---- the browser measurements ----
 
@@ -154,7 +163,9 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
           });
           if (panels.length > 0 && panels.every(shows)) return resolve(performance.now());
           if (performance.now() - start > timeoutMs) {
-            const late = panels.filter((panel) => !shows(panel)).map((panel) => `${panel.getAttribute('view')} (${panel.querySelector('.gtitle, .annotation-text')?.textContent})`);
+            const late = panels
+              .filter((panel) => !shows(panel))
+              .map((panel) => `${panel.getAttribute('view')} (${panel.querySelector('.gtitle, .annotation-text')?.textContent})`);
             return reject(new Error(`timed out waiting for epoch ${epoch}; not showing it: ${late.join(', ')}`));
           }
           requestAnimationFrame(check);
@@ -182,7 +193,9 @@ function waitInView(page: Page, epoch: number | null, timeoutMs = 30_000): Promi
   // With no variant selected nothing is drawn; open one to see Plotly arrive.
   await page.goto(deepLink(epochs[0]!));
   await waitInView(page, null);
-  console.log(`Plotly requests while on /training (idle-time preload once shown): ${onTraining}; after the viz page drew: ${plotlyRequests.length > 0 ? 'loaded' : 'NOT loaded'}`);
+  console.log(
+    `Plotly requests while on /training (idle-time preload once shown): ${onTraining}; after the viz page drew: ${plotlyRequests.length > 0 ? 'loaded' : 'NOT loaded'}`,
+  );
   await context.close();
 }
 
@@ -195,7 +208,9 @@ for (let i = 0; i < Number(options.opens); i++) {
   opens.push(await waitInView(page, null));
   await context.close();
 }
-console.log(`open → plots in view drawn: median ${ms(median(opens))} over ${opens.length} opens (target ≤ 2000 ms); runs ${opens.map(ms).join(', ')}`);
+console.log(
+  `open → plots in view drawn: median ${ms(median(opens))} over ${opens.length} opens (target ≤ 2000 ms); runs ${opens.map(ms).join(', ')}`,
+);
 
 // Epoch changes at several scroll positions: jumps to epochs not shown before (nothing cached),
 // and steps to the next checkpoint (→ key) half a second apart, as when stepping through.
@@ -245,9 +260,13 @@ for (const view of positions) {
   }
   jumps.push(...jumped);
   steps.push(...stepped);
-  console.log(`  in view from ${view}: jump median ${ms(median(jumped))} (${jumped.map(ms).join(', ')}); step median ${ms(median(stepped))} (${stepped.map(ms).join(', ')})`);
+  console.log(
+    `  in view from ${view}: jump median ${ms(median(jumped))} (${jumped.map(ms).join(', ')}); step median ${ms(median(stepped))} (${stepped.map(ms).join(', ')})`,
+  );
 }
-console.log(`epoch change → every plot in view shows it (target ≤ 150 ms): jump to an unvisited epoch median ${ms(median(jumps))} over ${jumps.length}; step to the next checkpoint median ${ms(median(steps))} over ${steps.length}`);
+console.log(
+  `epoch change → every plot in view shows it (target ≤ 150 ms): jump to an unvisited epoch median ${ms(median(jumps))} over ${jumps.length}; step to the next checkpoint median ${ms(median(steps))} over ${steps.length}`,
+);
 
 await context.close();
 await browser.close();

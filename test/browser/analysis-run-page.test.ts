@@ -12,10 +12,19 @@ async function trainTinyVariant(seed: number): Promise<string> {
   const response = await fetch('/api/jobs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'train', family: FAMILY, params: { prime: 7, seed }, training: { num_epochs: 20, checkpoint_epochs: [0, 10] } }),
+    body: JSON.stringify({
+      kind: 'train',
+      family: FAMILY,
+      params: { prime: 7, seed },
+      training: { num_epochs: 20, checkpoint_epochs: [0, 10] },
+    }),
   });
   const job = (await response.json()) as JobRecord;
-  await waitUntil(async () => ((await (await fetch(`/api/jobs/${job.id}`)).json()) as JobRecord).state === 'succeeded', 'training finished', { timeout: 20000 });
+  await waitUntil(
+    async () => ((await (await fetch(`/api/jobs/${job.id}`)).json()) as JobRecord).state === 'succeeded',
+    'training finished',
+    { timeout: 20000 },
+  );
   return job.variant;
 }
 
@@ -24,19 +33,29 @@ async function startLongTraining(seed: number): Promise<JobRecord> {
   const response = await fetch('/api/jobs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'train', family: FAMILY, params: { prime: 5, seed }, training: { num_epochs: 1_000_000, checkpoint_epochs: [0] } }),
+    body: JSON.stringify({
+      kind: 'train',
+      family: FAMILY,
+      params: { prime: 5, seed },
+      training: { num_epochs: 1_000_000, checkpoint_epochs: [0] },
+    }),
   });
   const job = (await response.json()) as JobRecord;
   expect(response.status, JSON.stringify(job)).to.equal(202);
-  const listed = async () => ((await (await fetch(`/api/families/${FAMILY}/variants`)).json()) as VariantsResponse).variants.some((v) => v.name === job.variant && v.state === 'training');
+  const listed = async () =>
+    ((await (await fetch(`/api/families/${FAMILY}/variants`)).json()) as VariantsResponse).variants.some(
+      (v) => v.name === job.variant && v.state === 'training',
+    );
   await waitUntil(listed, 'the training variant is listed', SLOW);
   return job;
 }
 
-const cancelJob = (id: string) => fetch(`/api/jobs/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+const cancelJob = (id: string) =>
+  fetch(`/api/jobs/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 const statusText = (page: AnalysisRunPage) => one(page, 'job-status').shadowRoot!.textContent!.replace(/\s+/g, ' ').trim();
 
-const runButton = (page: AnalysisRunPage) => deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent!.includes('Run Analysis'))!;
+const runButton = (page: AnalysisRunPage) =>
+  deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent!.includes('Run Analysis'))!;
 const variantOptions = (page: AnalysisRunPage) => [...one(page, 'variant-select').shadowRoot!.querySelectorAll('option')];
 
 async function chooseVariant(page: AnalysisRunPage, variant: string) {
@@ -129,10 +148,14 @@ describe('analysis-run-page', () => {
     expect(runButton(page).disabled).to.equal(false);
 
     // "None" unticks everything and Run is disabled; "All" brings them back.
-    deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent === 'None')!.click();
+    deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button')
+      .find((b) => b.textContent === 'None')!
+      .click();
     await page.updateComplete;
     expect(runButton(page).disabled).to.equal(true);
-    deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent === 'All')!.click();
+    deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button')
+      .find((b) => b.textContent === 'All')!
+      .click();
     await page.updateComplete;
     expect(runButton(page).disabled).to.equal(false);
   });
@@ -149,7 +172,11 @@ describe('analysis-run-page', () => {
     await waitUntil(() => one(page, 'job-status')?.shadowRoot?.textContent?.includes('Complete'), 'analysis completed', { timeout: 30000 });
     const link = deepQuery<HTMLAnchorElement>(page.shadowRoot!, 'a').find((a) => a.textContent!.includes('View it'))!;
     expect(link.getAttribute('href')).to.equal(`/viz?family=${FAMILY}&variant=${variant}`);
-    await waitUntil(() => deepQuery(page.shadowRoot!, '.done').some((d) => d.textContent!.includes('✓ 3 / 3 epochs')), 'status refreshed', SLOW);
+    await waitUntil(
+      () => deepQuery(page.shadowRoot!, '.done').some((d) => d.textContent!.includes('✓ 3 / 3 epochs')),
+      'status refreshed',
+      SLOW,
+    );
     expect(variantOptions(page).map((o) => o.textContent!.trim())).to.include('◉ prime=7, seed=1 [analyzed]');
   });
 });

@@ -67,7 +67,11 @@ describe('app-shell', () => {
   it('provides the API client, so pages load the family list from the server', async () => {
     await navigateAndWait(shell, '/training', 'training-page');
     const page = pageIn(shell)!;
-    await waitUntil(() => page.shadowRoot?.querySelector('family-select')?.shadowRoot?.querySelectorAll('option').length === 3, 'families loaded', SLOW);
+    await waitUntil(
+      () => page.shadowRoot?.querySelector('family-select')?.shadowRoot?.querySelectorAll('option').length === 3,
+      'families loaded',
+      SLOW,
+    );
     const select = page.shadowRoot!.querySelector('family-select')!;
     const labels = [...select.shadowRoot!.querySelectorAll('option')].map((o) => o.textContent!.trim());
     expect(labels).to.deep.equal(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);

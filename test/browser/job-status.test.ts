@@ -10,7 +10,13 @@ const trainJob: JobRecord = {
   kind: 'train',
   family: 'modulo_addition_1layer',
   variant: 'modulo_addition_1layer_p113_seed999',
-  request: { kind: 'train', family: 'modulo_addition_1layer', params: { prime: 113, seed: 999 }, training: { data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null }, overwrite: false },
+  request: {
+    kind: 'train',
+    family: 'modulo_addition_1layer',
+    params: { prime: 113, seed: 999 },
+    training: { data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null },
+    overwrite: false,
+  },
   state: 'running',
   progress: { fraction: 0.42, epoch: 10499, numEpochs: 25000, trainLoss: 0.0123456, testLoss: 2.5, msPerEpoch: 58.25, etaSeconds: 845 },
   message: 'Epoch 10500/25000',
@@ -19,7 +25,12 @@ const trainJob: JobRecord = {
 };
 
 const figures = (el: JobStatus) =>
-  Object.fromEntries([...el.shadowRoot!.querySelectorAll('dl > div')].map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent!.trim()]));
+  Object.fromEntries(
+    [...el.shadowRoot!.querySelectorAll('dl > div')].map((d) => [
+      d.querySelector('dt')!.textContent,
+      d.querySelector('dd')!.textContent!.trim(),
+    ]),
+  );
 
 describe('job-status', () => {
   it('says what it was told before any job', async () => {
@@ -62,7 +73,12 @@ describe('job-status', () => {
   });
 
   it('shows a finished analysis as finished: no "…" in the figures it no longer reports', async () => {
-    const job: JobRecord = { ...trainJob, kind: 'analyze', state: 'succeeded', progress: { fraction: 1, checkpointIndex: 6, checkpointCount: 6 } };
+    const job: JobRecord = {
+      ...trainJob,
+      kind: 'analyze',
+      state: 'succeeded',
+      progress: { fraction: 1, checkpointIndex: 6, checkpointCount: 6 },
+    };
     const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
     expect(figures(el)).to.deep.equal({ Checkpoint: '6 of 6', Epoch: '–', Analyzer: '–' });
   });
@@ -90,7 +106,10 @@ describe('loss-chart', () => {
     const ticks = [...el.shadowRoot!.querySelectorAll('text')].map((t) => t.textContent);
     expect(ticks).to.include.members(['0.001', '0.01', '0.1', '1', '10']);
     // Lower loss is drawn lower: the train line's last point sits below its first.
-    const ys = lines[0]!.getAttribute('points')!.split(' ').map((p) => Number(p.split(',')[1]));
+    const ys = lines[0]!
+      .getAttribute('points')!
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
     expect(ys[2]).to.be.greaterThan(ys[0]!);
   });
 
@@ -100,7 +119,9 @@ describe('loss-chart', () => {
       { epoch: 1200, trainLoss: 1.65e-7, testLoss: 3.54 },
       { epoch: 2399, trainLoss: 6.3e-8, testLoss: 3.35e-3 },
     ];
-    const el = await fixture<LossChart>(html`<div style="width: 560px"><loss-chart .points=${points} num-epochs="2400"></loss-chart></div>`);
+    const el = await fixture<LossChart>(
+      html`<div style="width: 560px"><loss-chart .points=${points} num-epochs="2400"></loss-chart></div>`,
+    );
     const chart = el.querySelector('loss-chart')!;
     await chart.updateComplete;
     const svg = chart.shadowRoot!.querySelector('svg')!;
@@ -121,7 +142,9 @@ describe('loss-chart', () => {
     const el = await fixture<LossChart>(html`<loss-chart .points=${points} num-epochs="2400"></loss-chart>`);
     const hit = el.shadowRoot!.querySelector('rect.hit')!;
     const box = hit.getBoundingClientRect();
-    hit.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true }));
+    hit.dispatchEvent(
+      new PointerEvent('pointermove', { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true }),
+    );
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.readout')!.textContent).to.equal('Epoch 1,200: train 1.65e-7, test 3.54');
     expect(el.shadowRoot!.querySelectorAll('circle')).to.have.length(2);

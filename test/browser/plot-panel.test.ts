@@ -1,7 +1,16 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../frontend/components/plot-panel.ts';
 import type { PlotClickEvent, PlotPanel, PlotVisibleEvent } from '../../frontend/components/plot-panel.ts';
-import { activationSpec, dominantFrequenciesSpec, lossSpec, PLACEHOLDER, placeholderSpec, specializationTrajectorySpec, withEpochMarker, type NdArray } from '../../frontend/plots/index.ts';
+import {
+  activationSpec,
+  dominantFrequenciesSpec,
+  lossSpec,
+  PLACEHOLDER,
+  placeholderSpec,
+  specializationTrajectorySpec,
+  withEpochMarker,
+  type NdArray,
+} from '../../frontend/plots/index.ts';
 
 const nd = (data: number[], shape = [data.length]): NdArray => ({ shape, data });
 const summary = {
@@ -47,7 +56,9 @@ const graphOf = (panel: PlotPanel) => panel.querySelector('.plot-graph') as Grap
 const texts = (root: ParentNode, selector: string) => [...root.querySelectorAll(selector)].map((node) => node.textContent);
 
 async function drawn(spec = trajectorySpec(10), attrs = html``) {
-  const panel = await fixture<PlotPanel>(html`<plot-panel view="spec-trajectory" variant="v1" .epoch=${10} .spec=${spec}>${attrs}</plot-panel>`);
+  const panel = await fixture<PlotPanel>(
+    html`<plot-panel view="spec-trajectory" variant="v1" .epoch=${10} .spec=${spec}>${attrs}</plot-panel>`,
+  );
   await waitUntil(() => panel.querySelector('.main-svg'), 'Plotly did not draw', { timeout: 15000 });
   await panel.whenSettled();
   return panel;
@@ -121,7 +132,9 @@ describe('plot-panel', () => {
   });
 
   it('follows its container width', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 400px"><plot-panel view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="width: 400px"><plot-panel view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel></div>`,
+    );
     const panel = wrapper.querySelector('plot-panel')!;
     await waitUntil(() => panel.querySelector('.main-svg'), 'not drawn', { timeout: 15000 });
     const svgWidth = () => Number(panel.querySelector('.main-svg')!.getAttribute('width'));
@@ -184,7 +197,10 @@ describe('plot-panel', () => {
   });
 
   it('draws the 3-D trajectory', async () => {
-    const spec = { data: [{ type: 'scatter3d' as const, mode: 'lines' as const, x: [0, 1, 2], y: [0, 1, 0], z: [1, 0, 1] }], layout: { height: 300 } };
+    const spec = {
+      data: [{ type: 'scatter3d' as const, mode: 'lines' as const, x: [0, 1, 2], y: [0, 1, 0], z: [1, 0, 1] }],
+      layout: { height: 300 },
+    };
     const panel = await fixture<PlotPanel>(html`<plot-panel view="trajectory-3d" .spec=${spec}></plot-panel>`);
     await waitUntil(() => panel.querySelector('.gl-container'), 'no 3-D scene', { timeout: 15000 });
     await panel.whenSettled();
@@ -225,10 +241,20 @@ describe('plot-panel', () => {
 
   it('exports every epoch of a thinned line, and names the selection the figure depends on', async () => {
     const epochs = 2400;
-    const losses = { trainLosses: Array.from({ length: epochs }, (_, e) => 1 / (e + 1)), testLosses: Array.from({ length: epochs }, () => 2) };
-    const loss = await fixture<PlotPanel>(html`<plot-panel view="loss" variant="v1" .epoch=${100} .spec=${lossSpec(losses, [100], 100)}></plot-panel>`);
+    const losses = {
+      trainLosses: Array.from({ length: epochs }, (_, e) => 1 / (e + 1)),
+      testLosses: Array.from({ length: epochs }, () => 2),
+    };
+    const loss = await fixture<PlotPanel>(
+      html`<plot-panel view="loss" variant="v1" .epoch=${100} .spec=${lossSpec(losses, [100], 100)}></plot-panel>`,
+    );
     const activation = await fixture<PlotPanel>(
-      html`<plot-panel view="activation" variant="v1" .epoch=${100} .spec=${activationSpec({ activations: { shape: [2, 2], data: [1, 2, 3, 4] } }, 7, 100)}></plot-panel>`,
+      html`<plot-panel
+        view="activation"
+        variant="v1"
+        .epoch=${100}
+        .spec=${activationSpec({ activations: { shape: [2, 2], data: [1, 2, 3, 4] } }, 7, 100)}
+      ></plot-panel>`,
     );
     const csvButton = (panel: PlotPanel) => panel.querySelectorAll<HTMLButtonElement>('.plot-toolbar button')[2]!;
     const downloads = await interceptDownloads(async () => {

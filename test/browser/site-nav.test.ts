@@ -13,8 +13,20 @@ describe('site-nav', () => {
       links: [...group.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')]),
     }));
     expect(groups).to.deep.equal([
-      { label: 'Jobs / Runs', links: [['Training', '/training'], ['Analysis Run', '/analysis-run']] },
-      { label: 'Analysis / Reports', links: [['Visualization', '/viz'], ['Reports', '/reports']] },
+      {
+        label: 'Jobs / Runs',
+        links: [
+          ['Training', '/training'],
+          ['Analysis Run', '/analysis-run'],
+        ],
+      },
+      {
+        label: 'Analysis / Reports',
+        links: [
+          ['Visualization', '/viz'],
+          ['Reports', '/reports'],
+        ],
+      },
     ]);
   });
 
@@ -25,7 +37,10 @@ describe('site-nav', () => {
 
   it('marks exactly the active page, and follows path changes', async () => {
     const el = await fixture<SiteNav>(html`<site-nav path="/training"></site-nav>`);
-    const current = () => linksOf(el).filter((a) => a.getAttribute('aria-current') === 'page').map((a) => a.textContent);
+    const current = () =>
+      linksOf(el)
+        .filter((a) => a.getAttribute('aria-current') === 'page')
+        .map((a) => a.textContent);
     expect(current()).to.deep.equal(['Training']);
     el.path = '/analysis-run';
     await el.updateComplete;

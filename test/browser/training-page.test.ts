@@ -15,7 +15,8 @@ async function type(page: TrainingPage, name: string, value: string) {
 }
 
 const preview = (page: TrainingPage) => one(page, '[data-testid=variant-preview]').textContent!.trim();
-const startButton = (page: TrainingPage) => deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent!.includes('Start Training'))!;
+const startButton = (page: TrainingPage) =>
+  deepQuery<HTMLButtonElement>(page.shadowRoot!, 'button').find((b) => b.textContent!.includes('Start Training'))!;
 const errorFor = (page: TrainingPage, name: string) => deepQuery(page.shadowRoot!, `#${name}-error`)[0]?.textContent?.trim();
 
 const FAMILY = 'modulo_addition_1layer';
@@ -26,7 +27,13 @@ async function submitTraining(prime: number, seed: number, numEpochs: number): P
   const response = await fetch('/api/jobs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'train', family: FAMILY, params: { prime, seed }, training: { num_epochs: numEpochs, checkpoint_epochs: [0] }, overwrite: true }),
+    body: JSON.stringify({
+      kind: 'train',
+      family: FAMILY,
+      params: { prime, seed },
+      training: { num_epochs: numEpochs, checkpoint_epochs: [0] },
+      overwrite: true,
+    }),
   });
   expect(response.status).to.equal(202);
   return (await response.json()) as JobRecord;
@@ -48,10 +55,23 @@ describe('training-page', () => {
     expect([prime.value, prime.min, prime.max]).to.deep.equal(['113', '3', '257']);
     expect([seed.value, seed.min]).to.deep.equal(['999', '0']);
     const labels = deepQuery(page.shadowRoot!, 'label > span:first-child').map((s) => s.textContent!.trim());
-    expect(labels).to.include.members(['Prime (p)', 'Seed', 'Data seed', 'Training fraction', 'Total epochs', 'Checkpoint epochs (comma-separated)']);
+    expect(labels).to.include.members([
+      'Prime (p)',
+      'Seed',
+      'Data seed',
+      'Training fraction',
+      'Total epochs',
+      'Checkpoint epochs (comma-separated)',
+    ]);
     expect(one(page, '#prime-help').textContent).to.contain('Modulus for the addition task');
     const fraction = one<HTMLInputElement>(page, 'input[name=training_fraction]');
-    expect([fraction.type, fraction.min, fraction.max, fraction.step, fraction.value]).to.deep.equal(['range', '0.1', '0.9', '0.05', '0.3']);
+    expect([fraction.type, fraction.min, fraction.max, fraction.step, fraction.value]).to.deep.equal([
+      'range',
+      '0.1',
+      '0.9',
+      '0.05',
+      '0.3',
+    ]);
     expect(one<HTMLInputElement>(page, 'input[name=num_epochs]').value).to.equal('25000');
     expect(one<HTMLInputElement>(page, 'input[name=data_seed]').value).to.equal('598');
   });
@@ -103,13 +123,13 @@ describe('training-page', () => {
     expect(one(page, '.presets .source').textContent).to.match(/^Estimates: .* ms\/epoch at p = \d+.* scaled by p²/);
     presets[1]!.click();
     await page.updateComplete;
-    expect([value(page, 'prime'), value(page, 'seed'), value(page, 'training_fraction'), value(page, 'num_epochs'), value(page, 'checkpoints')]).to.deep.equal([
-      '43',
-      '999',
-      '0.5',
-      '2400',
-      '',
-    ]);
+    expect([
+      value(page, 'prime'),
+      value(page, 'seed'),
+      value(page, 'training_fraction'),
+      value(page, 'num_epochs'),
+      value(page, 'checkpoints'),
+    ]).to.deep.equal(['43', '999', '0.5', '2400', '']);
     expect(preview(page)).to.equal('Variant: modulo_addition_1layer_p43_seed999');
   });
 
@@ -117,7 +137,9 @@ describe('training-page', () => {
     const page = await loadedPage();
     await type(page, 'num_epochs', '2400');
     expect(one(page, '#num_epochs-help').textContent).to.contain('this run has epochs 0 … 2,399');
-    expect(one(page, '#checkpoints-help').textContent).to.contain('The final epoch, 2,399, is always saved; 2,400 in the list also means it.');
+    expect(one(page, '#checkpoints-help').textContent).to.contain(
+      'The final epoch, 2,399, is always saved; 2,400 in the list also means it.',
+    );
     await type(page, 'checkpoints', '0, 1200, 2400');
     expect(errorFor(page, 'checkpoints')).to.equal(undefined);
     expect(startButton(page).disabled).to.equal(false);

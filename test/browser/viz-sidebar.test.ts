@@ -17,7 +17,13 @@ const VARIANTS: VariantSummary[] = [1, 2].map((i) => ({
 
 async function sidebar(props: Partial<VizSidebar> = {}) {
   const el = await fixture<VizSidebar>(
-    html`<viz-sidebar .epochs=${EPOCHS} .epoch=${12400} .neurons=${512} .heads=${4} status="Variant: v | State: analyzed | 4 checkpoints"></viz-sidebar>`,
+    html`<viz-sidebar
+      .epochs=${EPOCHS}
+      .epoch=${12400}
+      .neurons=${512}
+      .heads=${4}
+      status="Variant: v | State: analyzed | 4 checkpoints"
+    ></viz-sidebar>`,
   );
   Object.assign(el, props);
   await el.updateComplete;

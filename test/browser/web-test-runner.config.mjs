@@ -20,9 +20,7 @@ const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
 async function apiMiddleware(ctx, next) {
   if (!ctx.path.startsWith('/api/')) return next();
   const body = ['GET', 'HEAD'].includes(ctx.method) ? undefined : await readBody(ctx.req);
-  const response = await app.fetch(
-    new Request(new URL(ctx.url, 'http://localhost'), { method: ctx.method, headers: ctx.headers, body }),
-  );
+  const response = await app.fetch(new Request(new URL(ctx.url, 'http://localhost'), { method: ctx.method, headers: ctx.headers, body }));
   ctx.status = response.status;
   response.headers.forEach((value, key) => ctx.set(key, value));
   ctx.body = Buffer.from(await response.arrayBuffer());
@@ -49,7 +47,14 @@ export default {
       launchOptions: {
         executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--no-first-run',
+        ],
       },
     }),
   ],

@@ -66,7 +66,9 @@ describe('Training and Analysis Run pages in Chromium', () => {
     await expect.poll(() => page.locator('analysis-run-page .analyzer code').count()).toBe(10);
     await page.getByRole('button', { name: 'Run Analysis' }).click();
     await expect.poll(() => texts(badge()), LONG).toEqual(['Complete']);
-    expect((await texts(page.locator('job-status .message')))[0]).toMatch(/^Analysis complete! Artifacts saved to .*modulo_addition_1layer_p13_seed3\/artifacts$/);
+    expect((await texts(page.locator('job-status .message')))[0]).toMatch(
+      /^Analysis complete! Artifacts saved to .*modulo_addition_1layer_p13_seed3\/artifacts$/,
+    );
     await expect.poll(variantLabels).toContain('◉ prime=13, seed=3 [analyzed]');
     expect(await page.getByRole('link', { name: 'View it →' }).getAttribute('href')).toBe(
       '/viz?family=modulo_addition_1layer&variant=modulo_addition_1layer_p13_seed3',

@@ -29,7 +29,12 @@ describe('server restart during a training job', () => {
     const response = await fetch(`${server.url}/api/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'train', family: FAMILY, params: { prime: 31, seed: 5 }, training: { num_epochs: 100_000, checkpoint_epochs: [0] } }),
+      body: JSON.stringify({
+        kind: 'train',
+        family: FAMILY,
+        params: { prime: 31, seed: 5 },
+        training: { num_epochs: 100_000, checkpoint_epochs: [0] },
+      }),
     });
     expect(response.status).toBe(202);
     const job = (await response.json()) as JobRecord;

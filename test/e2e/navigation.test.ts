@@ -41,7 +41,8 @@ beforeEach(async () => {
 });
 
 /** The tag of the page element the router has mounted. */
-const mountedPage = (p: Page) => p.evaluate(() => document.querySelector('app-shell')?.shadowRoot?.querySelector('main')?.firstElementChild?.localName ?? null);
+const mountedPage = (p: Page) =>
+  p.evaluate(() => document.querySelector('app-shell')?.shadowRoot?.querySelector('main')?.firstElementChild?.localName ?? null);
 
 async function expectPage(tag: string, path: string) {
   await expect.poll(() => mountedPage(page)).toBe(tag);
@@ -116,7 +117,11 @@ describe('site navigation in Chromium', () => {
     const onTraining = plotlyRequests(page);
     await page.goto(`${server.url}/training`, { waitUntil: 'domcontentloaded' });
     // Not with the shell: only after the page is shown, when the browser is idle.
-    expect(await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].filter((link) => /plotly/i.test(link.href)))).toEqual([]);
+    expect(
+      await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].filter((link) => /plotly/i.test(link.href)),
+      ),
+    ).toEqual([]);
     await expectPage('training-page', '/training');
     await expect.poll(() => onTraining.length, { timeout: 15_000 }).toBeGreaterThan(0);
 
@@ -124,7 +129,9 @@ describe('site navigation in Chromium', () => {
     const onViz = plotlyRequests(vizPage);
     await vizPage.goto(`${server.url}/viz`, { waitUntil: 'domcontentloaded' });
     // Requested by the preload link in index.html, before the shell's script has run.
-    const preloaded = await vizPage.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].map((link) => new URL(link.href).pathname));
+    const preloaded = await vizPage.evaluate(() =>
+      [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].map((link) => new URL(link.href).pathname),
+    );
     expect(preloaded).toEqual(expect.arrayContaining(['/elements/viz-page.js', expect.stringMatching(/^\/assets\/plotly[^/]*\.js$/)]));
     await expect.poll(() => onViz.length).toBeGreaterThan(0);
     const plotly = await (await fetch(onViz[0]!)).text();
@@ -140,7 +147,9 @@ describe('site navigation in Chromium', () => {
 
   it('pages load the family list from the API', async () => {
     await page.goto(`${server.url}/training`);
-    await expect.poll(() => texts(page.locator('family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);
+    await expect
+      .poll(() => texts(page.locator('family-select option')))
+      .toEqual(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);
   });
 });
 
@@ -156,6 +165,8 @@ describe('embedding', () => {
     });
     await page.goto(embedOrigin);
     await expect.poll(() => texts(page.locator('training-page h1'))).toEqual(['Training']);
-    await expect.poll(() => texts(page.locator('training-page family-select option'))).toEqual(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);
+    await expect
+      .poll(() => texts(page.locator('training-page family-select option')))
+      .toEqual(['Select family...', 'Modulo Addition (1 Layer)', 'Modulo Subtraction (1 Layer)']);
   });
 });

@@ -55,9 +55,16 @@ interface Answer {
 }
 
 /** One request to the server on 127.0.0.1, with exactly the headers given. */
-function send(path: string, { method = 'GET', host = `127.0.0.1:${port}`, headers = {}, body, chunked = false }: Sent = {}): Promise<Answer> {
+function send(
+  path: string,
+  { method = 'GET', host = `127.0.0.1:${port}`, headers = {}, body, chunked = false }: Sent = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const allHeaders = { ...(host === null ? {} : { host }), ...(body !== undefined && !chunked ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers };
+    const allHeaders = {
+      ...(host === null ? {} : { host }),
+      ...(body !== undefined && !chunked ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+      ...headers,
+    };
     const req = request({ host: '127.0.0.1', port, path, method, headers: allHeaders, setHost: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -89,18 +96,24 @@ describe('Host header (DNS rebinding)', () => {
     });
     expect(answer.status).toBe(403);
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
-    expect(errorOf(answer)).toEqual({ status: 403, message: 'host "rebind.evil.example" is not served here; to serve it, add it to WORKBENCH_ALLOWED_HOSTS' });
+    expect(errorOf(answer)).toEqual({
+      status: 403,
+      message: 'host "rebind.evil.example" is not served here; to serve it, add it to WORKBENCH_ALLOWED_HOSTS',
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((JSON.parse((await send('/api/jobs')).text) as JobsResponse).jobs).toEqual([]);
     expect(await tree(resultsDir)).toEqual(before);
   });
 
-  it.each(['/api/version', '/api/families', '/', '/viz', '/elements/training-page.js'])('refuses GET %s naming another host', async (path) => {
-    const answer = await send(path, { host: 'rebind.evil.example' });
-    expect(answer.status).toBe(403);
-    expect(errorOf(answer).message).toContain('"rebind.evil.example"');
-  });
+  it.each(['/api/version', '/api/families', '/', '/viz', '/elements/training-page.js'])(
+    'refuses GET %s naming another host',
+    async (path) => {
+      const answer = await send(path, { host: 'rebind.evil.example' });
+      expect(answer.status).toBe(403);
+      expect(errorOf(answer).message).toContain('"rebind.evil.example"');
+    },
+  );
 
   it('refuses a request without a Host header, a CORS preflight for another host, and an absolute-form target naming another host', async () => {
     const noHost = await send('/api/version', { host: null });
@@ -119,11 +132,14 @@ describe('Host header (DNS rebinding)', () => {
     expect(absolute.status).toBe(403);
   });
 
-  it.each(['127.0.0.1:PORT', 'localhost:PORT', '[::1]:PORT', 'localhost', 'LocalHost:PORT', `${LAN_NAME}:PORT`])('serves Host %s', async (host) => {
-    const answer = await send('/api/version', { host: host.replace('PORT', String(port)) });
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toHaveProperty('version');
-  });
+  it.each(['127.0.0.1:PORT', 'localhost:PORT', '[::1]:PORT', 'localhost', 'LocalHost:PORT', `${LAN_NAME}:PORT`])(
+    'serves Host %s',
+    async (host) => {
+      const answer = await send('/api/version', { host: host.replace('PORT', String(port)) });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.text)).toHaveProperty('version');
+    },
+  );
 });
 
 describe('Origin of state-changing requests', () => {
@@ -143,7 +159,11 @@ describe('Origin of state-changing requests', () => {
   });
 
   it('lets the configured CORS origin through, with CORS headers', async () => {
-    const answer = await send('/api/jobs', { method: 'POST', headers: { origin: CORS_ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+    const answer = await send('/api/jobs', {
+      method: 'POST',
+      headers: { origin: CORS_ORIGIN, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(answer.status).toBe(400); // reached the route, which checks the job
     expect(errorOf(answer).message).toMatch(/^invalid job/);
     expect(answer.headers['access-control-allow-origin']).toBe(CORS_ORIGIN);
@@ -174,7 +194,12 @@ describe('request bodies', () => {
   });
 
   it.each([false, true])('refuses a 1 MiB body (chunked: %s) with a JSON 413 naming the limit', async (chunked) => {
-    const answer = await send('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(1024 * 1024)}"`, chunked });
+    const answer = await send('/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `"${'x'.repeat(1024 * 1024)}"`,
+      chunked,
+    });
     expect(answer.status).toBe(413);
     expect(errorOf(answer)).toEqual({ status: 413, message: 'the request body is larger than the 256 KiB limit' });
     // The unread rest of the body ends the connection; a kept-alive one would hang up the next request.
@@ -191,7 +216,9 @@ describe('request bodies', () => {
     });
     expect(answer.status).toBe(202);
     const job = JSON.parse(answer.text) as JobRecord;
-    await expect.poll(async () => (JSON.parse((await send(`/api/jobs/${job.id}`)).text) as JobRecord).state, { timeout: 60_000 }).toBe('succeeded');
+    await expect
+      .poll(async () => (JSON.parse((await send(`/api/jobs/${job.id}`)).text) as JobRecord).state, { timeout: 60_000 })
+      .toBe('succeeded');
   });
 });
 
@@ -242,6 +269,8 @@ describe('settings checked at start', () => {
   it('stops with one line when the port is taken', async () => {
     const { code, stderr } = await runToExit({ PORT: String(port) });
     expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`))]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`)),
+    ]);
   });
 });

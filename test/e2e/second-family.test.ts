@@ -16,7 +16,11 @@ import { startServer, type RunningServer } from './helpers/server.ts';
 const FAMILY = 'modulo_subtraction_1layer';
 const VARIANT = 'modulo_subtraction_1layer_p13_seed3';
 /** A copy of the subtraction family that declares three of the 18 views. */
-const FEW = { name: 'few_views', variant: 'few_views_p13_seed3', visualizations: ['loss_curves', 'dominant_frequencies_bar', 'flatness_trajectory'] };
+const FEW = {
+  name: 'few_views',
+  variant: 'few_views_p13_seed3',
+  visualizations: ['loss_curves', 'dominant_frequencies_bar', 'flatness_trajectory'],
+};
 
 let workbench: TempWorkbench;
 let server: RunningServer;
@@ -85,7 +89,11 @@ describe('a second family, declared by family.json alone', () => {
     await cp(join(workbench.resultsDir, FAMILY, VARIANT), join(workbench.resultsDir, FEW.name, FEW.variant), { recursive: true });
     await page.goto(`${server.url}/viz?family=${FEW.name}&variant=${FEW.variant}`);
     await expect.poll(panelViews).toEqual(['loss', 'freq', 'flatness-trajectory']);
-    expect(await texts(page.locator('viz-page section h2'))).toEqual(['Training Progress', 'Embedding and Neurons', 'Loss Landscape Flatness']);
+    expect(await texts(page.locator('viz-page section h2'))).toEqual([
+      'Training Progress',
+      'Embedding and Neurons',
+      'Loss Landscape Flatness',
+    ]);
     for (const view of ['loss', 'freq', 'flatness-trajectory']) {
       await page.locator(`viz-page plot-panel[view="${view}"] .main-svg`).first().waitFor({ timeout: 30_000 });
     }

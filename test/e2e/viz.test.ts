@@ -36,7 +36,9 @@ beforeAll(async () => {
   expect(trained.checkpointEpochs).toEqual(EPOCHS);
   variant = trained.variant;
   await analyzeVariant({ resultsDir: workbench.resultsDir, family, variant });
-  unanalyzed = (await trainVariant({ resultsDir: workbench.resultsDir, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 20 } })).variant;
+  unanalyzed = (
+    await trainVariant({ resultsDir: workbench.resultsDir, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 20 } })
+  ).variant;
   server = await startServer({ WORKBENCH_RESULTS_DIR: workbench.resultsDir, WORKBENCH_FAMILIES_DIR: workbench.familiesDir });
   browser = await launchChromium();
 }, 120_000);
@@ -72,7 +74,10 @@ function pointOnPlot(view: string, x: number, y: number) {
   return panel(view).evaluate(
     (element, [px, py]) => {
       const graph = element.querySelector('.plot-graph') as HTMLElement & {
-        _fullLayout: { xaxis: { l2p(v: number): number; d2l(v: number): number }; yaxis: { l2p(v: number): number; d2l(v: number): number } };
+        _fullLayout: {
+          xaxis: { l2p(v: number): number; d2l(v: number): number };
+          yaxis: { l2p(v: number): number; d2l(v: number): number };
+        };
       };
       const area = graph.querySelector('.nsewdrag')!.getBoundingClientRect();
       const { xaxis, yaxis } = graph._fullLayout;
@@ -92,7 +97,9 @@ describe('Visualization page in Chromium', () => {
   it('draws all 18 plots in page order, titled at the linked epoch', async () => {
     await page.goto(vizUrl('epoch=80'));
     // The panels appear once the family's declared visualizations are in.
-    await eventually(() => page.locator('viz-page plot-panel').evaluateAll((panels) => panels.map((p) => p.getAttribute('view')))).toEqual(VIEWS.map((v) => v.id));
+    await eventually(() => page.locator('viz-page plot-panel').evaluateAll((panels) => panels.map((p) => p.getAttribute('view')))).toEqual(
+      VIEWS.map((v) => v.id),
+    );
     for (const view of VIEWS) await drawn(view.id);
     expect(await page.locator('viz-page plot-panel .js-plotly-plot').count()).toBe(18);
     const titles = await Promise.all(VIEWS.map((v) => title(v.id).then((t) => t[0])));
@@ -148,7 +155,10 @@ describe('Visualization page in Chromium', () => {
 
     // The trajectory star follows by restyle.
     await drawn('trajectory');
-    const starEpoch = () => panel('trajectory').evaluate((p) => (p.querySelector('.plot-graph') as unknown as { data: { customdata: number[] }[] }).data[2]!.customdata[0]);
+    const starEpoch = () =>
+      panel('trajectory').evaluate(
+        (p) => (p.querySelector('.plot-graph') as unknown as { data: { customdata: number[] }[] }).data[2]!.customdata[0],
+      );
     expect(await starEpoch()).toBe(160);
     await page.locator('viz-sidebar epoch-control input[type=number]').fill('37');
     await page.locator('viz-sidebar epoch-control input[type=number]').press('Enter');
@@ -171,7 +181,9 @@ describe('Visualization page in Chromium', () => {
     await eventually(() => title('attention')).toEqual(['Attention Heads (= ← a) — Epoch 120']);
     const response = await (await fetch(`${server.url}/api/variants/${FAMILY}/${variant}/attention/120?query=2&key=0`)).json();
     const expected = decodeFloat32Payload(response.patterns).data;
-    const z = await panel('attention').evaluate((p) => (p.querySelector('.plot-graph') as unknown as { data: { z: number[][] }[] }).data.map((t) => t.z));
+    const z = await panel('attention').evaluate((p) =>
+      (p.querySelector('.plot-graph') as unknown as { data: { z: number[][] }[] }).data.map((t) => t.z),
+    );
     expect(z.flat(2)).toEqual(Array.from(expected));
     await eventually(() => markerLabel('spec-freq')).toEqual(['Epoch 120']);
   });
@@ -223,7 +235,15 @@ describe('Visualization page in Chromium', () => {
       expect(await page.locator('viz-sidebar input[name=group][value=mlp]').isChecked()).toBe(true);
       expect(await page.locator('viz-sidebar select[name=sv]').inputValue()).toBe('W_Q');
       expect(await page.locator('viz-sidebar input[name=head]').inputValue()).toBe('2');
-      expect(query()).toMatchObject({ epoch: '120', neuron: '5', pair: '1,0', group: 'mlp', sv: 'W_Q', head: '2', metric: 'flatness_ratio' });
+      expect(query()).toMatchObject({
+        epoch: '120',
+        neuron: '5',
+        pair: '1,0',
+        group: 'mlp',
+        sv: 'W_Q',
+        head: '2',
+        metric: 'flatness_ratio',
+      });
     };
     await expectRestored();
     await page.reload();
@@ -286,7 +306,11 @@ describe('Visualization page in Chromium', () => {
     await page.setViewportSize({ width: 1600, height: 900 });
     await page.goto(vizUrl('epoch=80'));
     const loss = await drawn('loss');
-    const width = () => loss.locator('.main-svg').first().evaluate((svg) => Number(svg.getAttribute('width')));
+    const width = () =>
+      loss
+        .locator('.main-svg')
+        .first()
+        .evaluate((svg) => Number(svg.getAttribute('width')));
     const before = await width();
     await page.locator('viz-sidebar button.toggle').click();
     await eventually(width).toBeGreaterThan(before + 200);

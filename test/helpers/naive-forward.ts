@@ -32,7 +32,12 @@ export function naiveForward(w: ModelWeights, d: ModelDims, a: number, b: number
     }
   }
   const last = residual[2]!;
-  const post = Array.from({ length: M }, (_, m) => Math.max(0, last.reduce((s, v, i) => s + v * w.W_in[i * M + m]!, 0)));
+  const post = Array.from({ length: M }, (_, m) =>
+    Math.max(
+      0,
+      last.reduce((s, v, i) => s + v * w.W_in[i * M + m]!, 0),
+    ),
+  );
   const final = last.map((v, i) => v + post.reduce((s, pm, m) => s + pm * w.W_out[m * D + i]!, 0));
   const logits = Array.from({ length: p }, (_, c) => final.reduce((s, v, i) => s + v * w.W_U[i * p + c]!, 0));
   return { logits, post, pattern };

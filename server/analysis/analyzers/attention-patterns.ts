@@ -16,12 +16,24 @@ export const attentionPatterns: Analyzer = {
     const cells = nHeads * nCtx * nCtx;
     const sum = new Float64Array(cells);
     for (let row = 0; row < p * p; row++) for (let c = 0; c < cells; c++) sum[c]! += attnPattern[row * cells + c]!;
-    return { mean_pattern: float32([nHeads, nCtx, nCtx], sum.map((s) => s / (p * p))) };
+    return {
+      mean_pattern: float32(
+        [nHeads, nCtx, nCtx],
+        sum.map((s) => s / (p * p)),
+      ),
+    };
   },
 };
 
 /** The (query, key) slice of every head, as [head][a][b] (nHeads × p × p). */
-export function attentionSlice(attnPattern: Float32Array, nHeads: number, nCtx: number, p: number, query: number, key: number): Float32Array {
+export function attentionSlice(
+  attnPattern: Float32Array,
+  nHeads: number,
+  nCtx: number,
+  p: number,
+  query: number,
+  key: number,
+): Float32Array {
   const slice = new Float32Array(nHeads * p * p);
   for (let row = 0; row < p * p; row++) {
     for (let h = 0; h < nHeads; h++) slice[h * p * p + row] = attnPattern[((row * nHeads + h) * nCtx + query) * nCtx + key]!;

@@ -21,7 +21,8 @@ export const effectiveDimensionality: Analyzer = {
     return Object.fromEntries(
       MATRIX_NAMES.map((name) => {
         const shape = shapes[name];
-        if (!PER_HEAD.has(name)) return [`sv_${name}`, float32([Math.min(shape[0]!, shape[1]!)], singularValues(weights[name], shape[0]!, shape[1]!))];
+        if (!PER_HEAD.has(name))
+          return [`sv_${name}`, float32([Math.min(shape[0]!, shape[1]!)], singularValues(weights[name], shape[0]!, shape[1]!))];
         const [heads, rows, cols] = shape as [number, number, number];
         const spectra = new Float32Array(heads * Math.min(rows, cols));
         for (let h = 0; h < heads; h++) {
@@ -40,7 +41,9 @@ export const effectiveDimensionality: Analyzer = {
         row[`pr_${name}`] = participationRatio(spectra);
       } else {
         const [heads, count] = tensor.shape as [number, number];
-        row[`pr_${name}`] = Float64Array.from({ length: heads }, (_, h) => participationRatio(spectra.subarray(h * count, (h + 1) * count)));
+        row[`pr_${name}`] = Float64Array.from({ length: heads }, (_, h) =>
+          participationRatio(spectra.subarray(h * count, (h + 1) * count)),
+        );
       }
     }
     return row;

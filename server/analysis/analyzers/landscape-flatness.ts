@@ -61,7 +61,10 @@ export function landscapeFlatness(settings: FlatnessSettings = FLATNESS_DEFAULTS
       const { baseline, perturbed } = await losses(context);
       return {
         baseline_loss: float32([], [baseline]),
-        delta_losses: float32([directions], perturbed.map((loss) => loss - baseline)),
+        delta_losses: float32(
+          [directions],
+          perturbed.map((loss) => loss - baseline),
+        ),
         epsilon: float32([], [epsilon]),
         seed: { dtype: 'I32', shape: [], data: Int32Array.of(seed) },
       };

@@ -34,8 +34,7 @@ function packB(transB: boolean, B: Float32Array, ldb: number, k0: number, kc: nu
     for (let kk = 0; kk < kc; kk++) {
       for (let j = 0; j < NR; j++) {
         const col = panel * NR + j;
-        packedB[base + kk * NR + j] =
-          col < nc ? (transB ? B[(n0 + col) * ldb + k0 + kk]! : B[(k0 + kk) * ldb + n0 + col]!) : 0;
+        packedB[base + kk * NR + j] = col < nc ? (transB ? B[(n0 + col) * ldb + k0 + kk]! : B[(k0 + kk) * ldb + n0 + col]!) : 0;
       }
     }
   }
@@ -49,8 +48,7 @@ function packA(transA: boolean, A: Float32Array, lda: number, m0: number, mc: nu
     for (let kk = 0; kk < kc; kk++) {
       for (let i = 0; i < MR; i++) {
         const row = panel * MR + i;
-        packedA[base + kk * MR + i] =
-          row < mc ? (transA ? A[(k0 + kk) * lda + m0 + row]! : A[(m0 + row) * lda + k0 + kk]!) : 0;
+        packedA[base + kk * MR + i] = row < mc ? (transA ? A[(k0 + kk) * lda + m0 + row]! : A[(m0 + row) * lda + k0 + kk]!) : 0;
       }
     }
   }

@@ -18,10 +18,22 @@ const MEMORY_PAGES = 32; // 2 MiB: packed A, packed B and the tile scratch (see 
 
 // Opcodes used (WebAssembly core + SIMD proposal).
 const OP = {
-  block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  localGet: 0x20, localSet: 0x21,
-  f32Load: 0x2a, i32Const: 0x41, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c,
-  simd: 0xfd, voidType: 0x40, i32: 0x7f, v128: 0x7b,
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  f32Load: 0x2a,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  simd: 0xfd,
+  voidType: 0x40,
+  i32: 0x7f,
+  v128: 0x7b,
 };
 const SIMD = { load: 0, store: 11, const: 12, f32x4Splat: 19, f32x4Add: 228, f32x4Mul: 230 };
 
@@ -68,12 +80,22 @@ const memarg = (offset: number, alignLog2: number) => [alignLog2, ...uleb(offset
 /** `while (counter < limit) { body; counter++ }`, counter preset by the caller. */
 function countedLoop(counter: number, limit: number, body: number[]): number[] {
   return [
-    OP.block, OP.voidType,
-    OP.loop, OP.voidType,
-    ...get(counter), ...get(limit), OP.i32GeU, OP.brIf, 1,
+    OP.block,
+    OP.voidType,
+    OP.loop,
+    OP.voidType,
+    ...get(counter),
+    ...get(limit),
+    OP.i32GeU,
+    OP.brIf,
+    1,
     ...body,
-    ...get(counter), ...i32(1), OP.i32Add, ...set(counter),
-    OP.br, 0,
+    ...get(counter),
+    ...i32(1),
+    OP.i32Add,
+    ...set(counter),
+    OP.br,
+    0,
     OP.end,
     OP.end,
   ];
@@ -82,59 +104,128 @@ function countedLoop(counter: number, limit: number, body: number[]): number[] {
 function rowUpdate(row: number): number[] {
   // x = splat(a[row]); acc[2·row] += x·b0; acc[2·row+1] += x·b1
   return [
-    ...get(A), OP.f32Load, ...memarg(4 * row, 2), ...simd(SIMD.f32x4Splat), ...set(X),
-    ...get(ACC[2 * row]!), ...get(X), ...get(B0), ...simd(SIMD.f32x4Mul), ...simd(SIMD.f32x4Add), ...set(ACC[2 * row]!),
-    ...get(ACC[2 * row + 1]!), ...get(X), ...get(B1), ...simd(SIMD.f32x4Mul), ...simd(SIMD.f32x4Add), ...set(ACC[2 * row + 1]!),
+    ...get(A),
+    OP.f32Load,
+    ...memarg(4 * row, 2),
+    ...simd(SIMD.f32x4Splat),
+    ...set(X),
+    ...get(ACC[2 * row]!),
+    ...get(X),
+    ...get(B0),
+    ...simd(SIMD.f32x4Mul),
+    ...simd(SIMD.f32x4Add),
+    ...set(ACC[2 * row]!),
+    ...get(ACC[2 * row + 1]!),
+    ...get(X),
+    ...get(B1),
+    ...simd(SIMD.f32x4Mul),
+    ...simd(SIMD.f32x4Add),
+    ...set(ACC[2 * row + 1]!),
   ];
 }
 
 function tileStore(row: number): number[] {
   // c = cBase + (MR·ip + row)·ldc + 32·jp; store acc[2·row] at c, acc[2·row+1] at c + 16
   return [
-    ...get(C_BASE), ...get(IP), ...i32(KERNEL_ROWS), OP.i32Mul, ...i32(row), OP.i32Add, ...get(LDC), OP.i32Mul, OP.i32Add,
-    ...get(JP), ...i32(32), OP.i32Mul, OP.i32Add, ...set(C),
-    ...get(C), ...get(ACC[2 * row]!), ...simd(SIMD.store, ...memarg(0, 4)),
-    ...get(C), ...get(ACC[2 * row + 1]!), ...simd(SIMD.store, ...memarg(16, 4)),
+    ...get(C_BASE),
+    ...get(IP),
+    ...i32(KERNEL_ROWS),
+    OP.i32Mul,
+    ...i32(row),
+    OP.i32Add,
+    ...get(LDC),
+    OP.i32Mul,
+    OP.i32Add,
+    ...get(JP),
+    ...i32(32),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(C),
+    ...get(C),
+    ...get(ACC[2 * row]!),
+    ...simd(SIMD.store, ...memarg(0, 4)),
+    ...get(C),
+    ...get(ACC[2 * row + 1]!),
+    ...simd(SIMD.store, ...memarg(16, 4)),
   ];
 }
 
 const zero = simd(SIMD.const, ...new Array(16).fill(0));
 
 const innerK = [
-  ...get(B), ...simd(SIMD.load, ...memarg(0, 4)), ...set(B0),
-  ...get(B), ...simd(SIMD.load, ...memarg(16, 4)), ...set(B1),
+  ...get(B),
+  ...simd(SIMD.load, ...memarg(0, 4)),
+  ...set(B0),
+  ...get(B),
+  ...simd(SIMD.load, ...memarg(16, 4)),
+  ...set(B1),
   ...ROWS.flatMap(rowUpdate),
-  ...get(A), ...i32(4 * KERNEL_ROWS), OP.i32Add, ...set(A),
-  ...get(B), ...i32(32), OP.i32Add, ...set(B),
+  ...get(A),
+  ...i32(4 * KERNEL_ROWS),
+  OP.i32Add,
+  ...set(A),
+  ...get(B),
+  ...i32(32),
+  OP.i32Add,
+  ...set(B),
 ];
 
 const panelPair = [
   // a = aBase + ip·kc·4·MR; b = bBase + jp·kc·32; acc = 0
-  ...get(A_BASE), ...get(IP), ...get(KC), OP.i32Mul, ...i32(4 * KERNEL_ROWS), OP.i32Mul, OP.i32Add, ...set(A),
-  ...get(B_BASE), ...get(JP), ...get(KC), OP.i32Mul, ...i32(32), OP.i32Mul, OP.i32Add, ...set(B),
+  ...get(A_BASE),
+  ...get(IP),
+  ...get(KC),
+  OP.i32Mul,
+  ...i32(4 * KERNEL_ROWS),
+  OP.i32Mul,
+  OP.i32Add,
+  ...set(A),
+  ...get(B_BASE),
+  ...get(JP),
+  ...get(KC),
+  OP.i32Mul,
+  ...i32(32),
+  OP.i32Mul,
+  OP.i32Add,
+  ...set(B),
   ...ACC.flatMap((acc) => [...zero, ...set(acc)]),
-  ...i32(0), ...set(K),
+  ...i32(0),
+  ...set(K),
   ...countedLoop(K, KC, innerK),
   ...ROWS.flatMap(tileStore),
 ];
 
 const body = [
-  ...i32(0), ...set(JP),
+  ...i32(0),
+  ...set(JP),
   ...countedLoop(JP, N_PANELS, [...i32(0), ...set(IP), ...countedLoop(IP, M_PANELS, panelPair)]),
   OP.end,
 ];
-const locals = vector([[6, OP.i32], [2 * KERNEL_ROWS + 3, OP.v128]]);
+const locals = vector([
+  [6, OP.i32],
+  [2 * KERNEL_ROWS + 3, OP.v128],
+]);
 const code = [...locals, ...body];
 
 const moduleBytes = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
   ...section(1, vector([[0x60, ...vector(new Array(7).fill([OP.i32])), 0x00]])), // type: (i32 × 7) → ()
   ...section(3, vector([[0]])), // function 0 has type 0
   ...section(5, vector([[0x00, ...uleb(MEMORY_PAGES)]])), // one memory, min pages
-  ...section(7, vector([
-    [...vector([...'kernel'].map((ch) => [ch.charCodeAt(0)])), 0x00, 0],
-    [...vector([...'memory'].map((ch) => [ch.charCodeAt(0)])), 0x02, 0],
-  ])),
+  ...section(
+    7,
+    vector([
+      [...vector([...'kernel'].map((ch) => [ch.charCodeAt(0)])), 0x00, 0],
+      [...vector([...'memory'].map((ch) => [ch.charCodeAt(0)])), 0x02, 0],
+    ]),
+  ),
   ...section(10, vector([[...uleb(code.length), ...code]])),
 ]);
 

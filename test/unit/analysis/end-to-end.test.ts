@@ -68,13 +68,21 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
   beforeAll(async () => {
     const family = await moduloFamily();
     const resultsDir = await tempDir();
-    const trained = await trainVariant({ resultsDir, family, params: { prime: p, seed: 7 }, training: { num_epochs: 120, checkpoint_epochs: EPOCHS.slice(0, -1) } });
+    const trained = await trainVariant({
+      resultsDir,
+      family,
+      params: { prime: p, seed: 7 },
+      training: { num_epochs: 120, checkpoint_epochs: EPOCHS.slice(0, -1) },
+    });
     expect(trained.checkpointEpochs).toEqual(EPOCHS);
     await analyzeVariant({ resultsDir, family, variant: trained.variant });
     dims = modelDims(family.architecture, p);
     artifacts = artifactPaths(`${trained.dir}/artifacts`);
     for (const epoch of [0, 119]) {
-      weights.set(epoch, await readCheckpoint(`${trained.dir}/checkpoints/checkpoint_epoch_${String(epoch).padStart(5, '0')}.safetensors`, dims));
+      weights.set(
+        epoch,
+        await readCheckpoint(`${trained.dir}/checkpoints/checkpoint_epoch_${String(epoch).padStart(5, '0')}.safetensors`, dims),
+      );
       grids.set(epoch, naiveGrid(weights.get(epoch)!, dims));
     }
   }, 120_000);
@@ -84,8 +92,16 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
   it.each([0, 119])('dominant_frequencies at epoch %i: ‖B·W_E[:p]‖ per component (1e-5)', async (epoch) => {
     const B = fourierBasis(p).matrix;
     const W_E = weights.get(epoch)!.W_E;
-    const expected = Array.from({ length: p }, (_, i) => Math.hypot(...Array.from({ length: 128 }, (_, d) => Array.from({ length: p }, (_, x) => B[i * p + x]! * W_E[x * 128 + d]!).reduce((s, v) => s + v, 0))));
-    data(await stored('dominant_frequencies', epoch), 'coefficients').forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5));
+    const expected = Array.from({ length: p }, (_, i) =>
+      Math.hypot(
+        ...Array.from({ length: 128 }, (_, d) =>
+          Array.from({ length: p }, (_, x) => B[i * p + x]! * W_E[x * 128 + d]!).reduce((s, v) => s + v, 0),
+        ),
+      ),
+    );
+    data(await stored('dominant_frequencies', epoch), 'coefficients').forEach((v, i) =>
+      expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5),
+    );
   });
 
   it.each([0, 119])('neuron activations, frequency fractions and coarseness at epoch %i (1e-4)', async (epoch) => {
@@ -100,7 +116,10 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
       expect(max[neuron]).toBeCloseTo(Math.max(...values), 4);
       const fractions = naiveFractions((row) => values[row]!);
       fractions.forEach((fraction, f) => expect(Math.abs(norm[f * 512 + neuron]! - fraction)).toBeLessThan(1e-4));
-      expect(coarse[neuron]).toBeCloseTo(fractions.slice(0, 3).reduce((s, v) => s + v, 0), 4);
+      expect(coarse[neuron]).toBeCloseTo(
+        fractions.slice(0, 3).reduce((s, v) => s + v, 0),
+        4,
+      );
     }
   });
 
@@ -114,7 +133,9 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
           expect(meanPattern[(h * 3 + q) * 3 + k]).toBeCloseTo(grid.reduce((s, e) => s + e.pattern[h]![q]![k]!, 0) / grid.length, 5);
         }
       }
-      naiveFractions((row) => grid[row]!.pattern[h]![2]![0]!).forEach((fraction, f) => expect(Math.abs(freq[f * 4 + h]! - fraction)).toBeLessThan(1e-4));
+      naiveFractions((row) => grid[row]!.pattern[h]![2]![0]!).forEach((fraction, f) =>
+        expect(Math.abs(freq[f * 4 + h]! - fraction)).toBeLessThan(1e-4),
+      );
     }
   });
 
@@ -126,9 +147,12 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
     const reference = (values: ArrayLike<number>, rows: number, cols: number) => {
       const A = new Matrix(Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => values[r * cols + c]!)));
       const gram = rows <= cols ? A.mmul(A.transpose()) : A.transpose().mmul(A);
-      return new EigenvalueDecomposition(gram, { assumeSymmetric: true }).realEigenvalues.map((l) => Math.sqrt(Math.max(l, 0))).sort((x, y) => y - x);
+      return new EigenvalueDecomposition(gram, { assumeSymmetric: true }).realEigenvalues
+        .map((l) => Math.sqrt(Math.max(l, 0)))
+        .sort((x, y) => y - x);
     };
-    const check = (actual: number[], expected: number[]) => expected.forEach((s, i) => expect(Math.abs(actual[i]! - s)).toBeLessThan(1e-4 * Math.max(1, expected[0]!)));
+    const check = (actual: number[], expected: number[]) =>
+      expected.forEach((s, i) => expect(Math.abs(actual[i]! - s)).toBeLessThan(1e-4 * Math.max(1, expected[0]!)));
     check(data(spectra, 'sv_W_in'), reference(w.W_in, 128, 512));
     check(data(spectra, 'sv_W_E'), reference(w.W_E, p + 1, 128));
     check(data(spectra, 'sv_W_O').slice(64, 96), reference(w.W_O.subarray(2 * 32 * 128, 3 * 32 * 128), 32, 128));
@@ -148,7 +172,9 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
     steps.forEach((step, t) => {
       const length = Math.sqrt(WEIGHT_NAMES.reduce((s, name) => s + step[name].reduce((a, v) => a + v * v, 0), 0));
       expect(length).toBeCloseTo(0.1, 6);
-      const perturbed = Object.fromEntries(WEIGHT_NAMES.map((name) => [name, w[name].map((v, j) => v + step[name][j]!)])) as unknown as ModelWeights;
+      const perturbed = Object.fromEntries(
+        WEIGHT_NAMES.map((name) => [name, w[name].map((v, j) => v + step[name][j]!)]),
+      ) as unknown as ModelWeights;
       expect(Math.abs(deltas[t]! - (naiveLoss(naiveGrid(perturbed, dims)) - baseline))).toBeLessThan(1e-4);
     });
   });
@@ -170,7 +196,10 @@ describe('end to end on a trained variant (p = 13) against an independent recomp
   it('parameter_trajectory equals an SVD of the centred checkpoint weights (all and mlp groups)', async () => {
     const trajectory = (await readArtifact(artifacts.crossEpochFile('parameter_trajectory')))!;
     const all = await Promise.all(EPOCHS.map((epoch) => stored('parameter_snapshot', epoch)));
-    for (const [group, names] of [['all', MATRIX_NAMES], ['mlp', ['W_in', 'W_out']]] as const) {
+    for (const [group, names] of [
+      ['all', MATRIX_NAMES],
+      ['mlp', ['W_in', 'W_out']],
+    ] as const) {
       const X = new Matrix(all.map((snapshot) => names.flatMap((name) => Array.from(snapshot[name]!.data as Float32Array))));
       X.subRowVector(X.mean('column'));
       const svd = new SVD(X, { autoTranspose: true });

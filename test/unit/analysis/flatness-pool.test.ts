@@ -24,7 +24,13 @@ async function flatnessAt(gemm: Gemm, processes: number | undefined, epochs: num
   try {
     const results: TensorMap[] = [];
     for (const epoch of epochs) {
-      const context = { dims, gemm, weights: initWeights(dims, epoch), operation: 'add', probeLoss: gridLoss(dims, 'add', gemm) } as unknown as EpochContext;
+      const context = {
+        dims,
+        gemm,
+        weights: initWeights(dims, epoch),
+        operation: 'add',
+        probeLoss: gridLoss(dims, 'add', gemm),
+      } as unknown as EpochContext;
       results.push(await analyzer.compute(context));
     }
     return results;
@@ -40,11 +46,14 @@ describe.each(availableBackends())('landscape_flatness, %s backend', (backend) =
     const reference = await flatnessAt(gemm, gemm.threads === 1 ? 0 : 1, [1, 2]);
     expect(reference[0]!.delta_losses!.data).toHaveLength(7);
     expect(reference[0]).not.toEqual(reference[1]);
-    for (const processes of [1, 2, 3, undefined]) expect(await flatnessAt(gemm, processes, [1, 2]), `processes: ${processes}`).toEqual(reference);
+    for (const processes of [1, 2, 3, undefined])
+      expect(await flatnessAt(gemm, processes, [1, 2]), `processes: ${processes}`).toEqual(reference);
   });
 });
 
 it('refuses to compute in a process whose products use several threads, naming the multiply', async () => {
   const twoThreads: Gemm = { ...portableGemm, threads: 2, description: 'a two-thread multiply' };
-  await expect(flatnessAt(twoThreads, 0, [1])).rejects.toThrow('needs one-thread sums; this process\'s matrix multiply is a two-thread multiply');
+  await expect(flatnessAt(twoThreads, 0, [1])).rejects.toThrow(
+    "needs one-thread sums; this process's matrix multiply is a two-thread multiply",
+  );
 });

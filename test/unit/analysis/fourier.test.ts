@@ -52,7 +52,8 @@ describe('2-D Fourier transform and variance fractions', () => {
       for (let j = 0; j < p; j++) {
         for (let c = 0; c < n; c++) {
           let direct = 0;
-          for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) direct += basis.matrix[i * p + a]! * basis.matrix[j * p + b]! * grids[(a * p + b) * n + c]!;
+          for (let a = 0; a < p; a++)
+            for (let b = 0; b < p; b++) direct += basis.matrix[i * p + a]! * basis.matrix[j * p + b]! * grids[(a * p + b) * n + c]!;
           expect(Math.abs(F[(i * p + j) * n + c]! - direct)).toBeLessThan(1e-5);
         }
       }

@@ -62,7 +62,9 @@ describe('PCA from the centred Gram matrix', () => {
   ])('equals a direct SVD of the centred data (n = %i, features = %i, up to 10 components)', (n, features, maxComponents) => {
     const draw = normal(n * features);
     // Low-rank structure plus noise, so the leading components are well separated.
-    const rows = Array.from({ length: n }, (_, i) => Array.from({ length: features }, (_, f) => 3 * Math.sin(i + f) + i * 0.5 * Math.cos(f) + 0.1 * draw()));
+    const rows = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: features }, (_, f) => 3 * Math.sin(i + f) + i * 0.5 * Math.cos(f) + 0.1 * draw()),
+    );
     const k = Math.min(maxComponents, n, features);
     const result = pcaFromGram(centredGram(rows), n, Math.min(maxComponents, features));
     expect(result.k).toBe(k);
@@ -102,11 +104,26 @@ describe('velocity', () => {
 });
 
 describe('parameter_trajectory', () => {
-  const shapes: Record<string, number[]> = { W_E: [4, 3], W_pos: [3, 3], W_Q: [2, 3, 2], W_K: [2, 3, 2], W_V: [2, 3, 2], W_O: [2, 2, 3], W_in: [3, 5], W_out: [5, 3], W_U: [3, 3] };
+  const shapes: Record<string, number[]> = {
+    W_E: [4, 3],
+    W_pos: [3, 3],
+    W_Q: [2, 3, 2],
+    W_K: [2, 3, 2],
+    W_V: [2, 3, 2],
+    W_O: [2, 2, 3],
+    W_in: [3, 5],
+    W_out: [5, 3],
+    W_U: [3, 3],
+  };
   const epochs = [0, 5, 20, 50, 100, 200];
   const draw = normal(11);
   const snapshots: TensorMap[] = epochs.map(() =>
-    Object.fromEntries(Object.entries(shapes).map(([name, shape]) => [name, { dtype: 'F32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, draw) }])),
+    Object.fromEntries(
+      Object.entries(shapes).map(([name, shape]) => [
+        name,
+        { dtype: 'F32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b) }, draw) },
+      ]),
+    ),
   );
   const result = parameterTrajectory.compute(epochs, snapshots);
 

@@ -15,7 +15,12 @@ async function snapshotFiles(dir: string) {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    files.set(path, { sha256: createHash('sha256').update(await readFile(path)).digest('hex'), mtimeMs: (await stat(path)).mtimeMs });
+    files.set(path, {
+      sha256: createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+      mtimeMs: (await stat(path)).mtimeMs,
+    });
   }
   return files;
 }
@@ -40,7 +45,9 @@ describe('analysis pipeline on a synthetic variant (p = 11, random weights)', ()
   it('writes one file per (analyzer, epoch), the summaries, the trajectory and the manifest', async () => {
     const paths = artifactPaths(artifactsDir);
     for (const name of family.analyzers) {
-      expect(await readdir(paths.analyzerDir(name))).toEqual(expect.arrayContaining(['epoch_00000.safetensors', 'epoch_00010.safetensors', 'epoch_00030.safetensors']));
+      expect(await readdir(paths.analyzerDir(name))).toEqual(
+        expect.arrayContaining(['epoch_00000.safetensors', 'epoch_00010.safetensors', 'epoch_00030.safetensors']),
+      );
     }
     for (const name of ['neuron_freq_norm', 'attention_freq', 'effective_dimensionality', 'landscape_flatness', 'coarseness']) {
       const summary = (await readArtifact(paths.summaryFile(name)))!;
@@ -50,15 +57,29 @@ describe('analysis pipeline on a synthetic variant (p = 11, random weights)', ()
     const manifest = JSON.parse(await readFile(paths.manifest, 'utf8'));
     expect(manifest.family_name).toBe(family.name);
     expect(manifest.variant_params).toEqual({ prime: 11, seed: 1 });
-    expect(manifest.analyzers.neuron_freq_norm).toMatchObject({ epochs_completed: [0, 10, 30], shapes: { norm_matrix: [5, 512] }, dtypes: { norm_matrix: 'F32' } });
+    expect(manifest.analyzers.neuron_freq_norm).toMatchObject({
+      epochs_completed: [0, 10, 30],
+      shapes: { norm_matrix: [5, 512] },
+      dtypes: { norm_matrix: 'F32' },
+    });
   });
 
   it('reports progress per checkpoint and analyzer, in declared order, then the cross-epoch step and completion', () => {
     const perCheckpoint = progress.filter((event) => event.phase === 'checkpoint');
     expect(perCheckpoint.map((event) => event.analyzer).slice(0, family.analyzers.length)).toEqual(family.analyzers);
-    expect(perCheckpoint[0]).toMatchObject({ checkpointIndex: 0, checkpointCount: 3, epoch: 0, fraction: 0, message: 'Analyzing checkpoint 0 (1/3)' });
+    expect(perCheckpoint[0]).toMatchObject({
+      checkpointIndex: 0,
+      checkpointCount: 3,
+      epoch: 0,
+      fraction: 0,
+      message: 'Analyzing checkpoint 0 (1/3)',
+    });
     expect(perCheckpoint.at(-1)).toMatchObject({ checkpointIndex: 2, epoch: 30, message: 'Analyzing checkpoint 30 (3/3)' });
-    expect(progress.at(-2)).toMatchObject({ phase: 'cross_epoch', fraction: 0.95, message: 'Running cross-epoch analysis: parameter_trajectory' });
+    expect(progress.at(-2)).toMatchObject({
+      phase: 'cross_epoch',
+      fraction: 0.95,
+      message: 'Running cross-epoch analysis: parameter_trajectory',
+    });
     expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1, message: 'Analysis complete' });
     const fractions = progress.map((event) => event.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
@@ -74,9 +95,19 @@ describe('analysis pipeline on a synthetic variant (p = 11, random weights)', ()
   it('reports per analyzer which epochs are done', async () => {
     const status = await analysisStatus(resultsDir, family, variant);
     expect(status.checkpointEpochs).toEqual([0, 10, 30]);
-    expect(status.analyzers.find((a) => a.name === 'neuron_freq_norm')).toEqual({ name: 'neuron_freq_norm', kind: 'per_epoch', epochsDone: [0, 10, 30], hasSummary: true, complete: true });
+    expect(status.analyzers.find((a) => a.name === 'neuron_freq_norm')).toEqual({
+      name: 'neuron_freq_norm',
+      kind: 'per_epoch',
+      epochsDone: [0, 10, 30],
+      hasSummary: true,
+      complete: true,
+    });
     expect(status.analyzers.find((a) => a.name === 'dominant_frequencies')).toMatchObject({ hasSummary: null, complete: true });
-    expect(status.analyzers.find((a) => a.name === 'parameter_trajectory')).toMatchObject({ kind: 'cross_epoch', epochsDone: [0, 10, 30], complete: true });
+    expect(status.analyzers.find((a) => a.name === 'parameter_trajectory')).toMatchObject({
+      kind: 'cross_epoch',
+      epochsDone: [0, 10, 30],
+      complete: true,
+    });
   });
 
   it('force recomputes stale epoch files and refreshes the summary values', async () => {
@@ -121,7 +152,9 @@ describe('analysis pipeline on a synthetic variant (p = 11, random weights)', ()
     );
     await expect(run).rejects.toThrow(/abort/i);
     expect(await readdir(join(paths.artifactsDir, 'dominant_frequencies'))).toEqual(['epoch_00000.safetensors', 'epoch_00001.safetensors']);
-    expect((await analyzeVariant({ resultsDir: dir, family, variant: aborted, analyzers: ['dominant_frequencies'] })).epochsWithWork).toEqual([2]);
+    expect(
+      (await analyzeVariant({ resultsDir: dir, family, variant: aborted, analyzers: ['dominant_frequencies'] })).epochsWithWork,
+    ).toEqual([2]);
   });
 
   it('validates the request before writing anything', async () => {

@@ -40,7 +40,12 @@ describe('ProbeCache', () => {
     const computed: string[] = [];
     const cache = new ProbeCache(2, async (path) => {
       computed.push(path);
-      return { attnPattern: new Float32Array(1), patternAtEquals: new Float32Array(1), z1: new Float32Array(1), A_in: new Float32Array(1) } satisfies AttentionProbe;
+      return {
+        attnPattern: new Float32Array(1),
+        patternAtEquals: new Float32Array(1),
+        z1: new Float32Array(1),
+        A_in: new Float32Array(1),
+      } satisfies AttentionProbe;
     });
     const get = (epoch: number) => cache.get(paths.checkpoint(epoch), family.architecture, 11);
 
@@ -65,7 +70,13 @@ describe('ProbeCache', () => {
     const full = probeForward(weights.get(0)!, family.architecture, 11);
     const light = probeAttention(weights.get(0)!, family.architecture, 11);
     expect(light.attnPattern).toEqual(full.attnPattern);
-    for (const [query, key] of [[2, 0], [2, 1], [2, 2], [1, 0], [0, 0]] as const) {
+    for (const [query, key] of [
+      [2, 0],
+      [2, 1],
+      [2, 2],
+      [1, 0],
+      [0, 0],
+    ] as const) {
       expect(attentionGrid(light, 4, 11, query, key)).toEqual(attentionSlice(full.attnPattern, 4, 3, 11, query, key));
     }
     const dMlp = family.architecture.d_mlp;
@@ -99,7 +110,9 @@ describe('ProbeCache', () => {
     probes.warm();
     expect(probeChildren()).toBe(before + 1);
     const grid = await probes.neuronGrid(paths.checkpoint(0), family.architecture, 11, 3);
-    expect(relativeError(grid, neuronActivationGrid(probeAttention(weights.get(0)!, family.architecture, 11), family.architecture.d_mlp, 3))).toBeLessThan(1e-5);
+    expect(
+      relativeError(grid, neuronActivationGrid(probeAttention(weights.get(0)!, family.architecture, 11), family.architecture.d_mlp, 3)),
+    ).toBeLessThan(1e-5);
     expect(probeChildren()).toBe(before + 1);
   });
 });

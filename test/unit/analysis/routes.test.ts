@@ -26,8 +26,24 @@ beforeAll(async () => {
   const resultsDir = await tempDir();
   const synthetic = await writeSyntheticVariant(resultsDir, family, p, [0, 10]);
   weights = synthetic.weights;
-  await writeFile(synthetic.paths.metadata, JSON.stringify({ train_losses: [2.4, 2.3], test_losses: [2.5, 2.45], num_epochs: 2, checkpoint_epochs: [0, 10], data_seed: 598, training_fraction: 0.5, backend: 'native' }));
-  await analyzeVariant({ resultsDir, family, variant: synthetic.variant, analyzers: ['dominant_frequencies', 'attention_freq', 'parameter_trajectory'] });
+  await writeFile(
+    synthetic.paths.metadata,
+    JSON.stringify({
+      train_losses: [2.4, 2.3],
+      test_losses: [2.5, 2.45],
+      num_epochs: 2,
+      checkpoint_epochs: [0, 10],
+      data_seed: 598,
+      training_fraction: 0.5,
+      backend: 'native',
+    }),
+  );
+  await analyzeVariant({
+    resultsDir,
+    family,
+    variant: synthetic.variant,
+    analyzers: ['dominant_frequencies', 'attention_freq', 'parameter_trajectory'],
+  });
   const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
   request = (path) => Promise.resolve(app.request(path));
   base = `/api/variants/${family.name}/${synthetic.variant}`;
@@ -51,7 +67,11 @@ describe('GET /api/variants/:family/:variant', () => {
       checkpointEpochs: [0, 10],
       analyzedEpochs: [0, 10],
     });
-    expect(detail.analyzers.find((a) => a.name === 'attention_freq')).toMatchObject({ epochsDone: [0, 10], complete: true, hasSummary: true });
+    expect(detail.analyzers.find((a) => a.name === 'attention_freq')).toMatchObject({
+      epochsDone: [0, 10],
+      complete: true,
+      hasSummary: true,
+    });
     expect(detail.analyzers.find((a) => a.name === 'neuron_freq_norm')).toMatchObject({ epochsDone: [], complete: false });
   });
 });

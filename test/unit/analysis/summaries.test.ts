@@ -16,7 +16,8 @@ describe('statistics with NumPy definitions', () => {
     expect(median([3, 1, 2, 10])).toBe(2.5);
   });
   it('std is the population standard deviation', () => expect(populationStd([2, 4, 4, 4, 5, 5, 7, 9])).toBe(2));
-  it('histogram over [0, 1] closes the last bin', () => expect(Array.from(histogram([0, 0.05, 0.5, 1, 1.2], 4, 0, 1))).toEqual([2, 0, 1, 1]));
+  it('histogram over [0, 1] closes the last bin', () =>
+    expect(Array.from(histogram([0, 0.05, 0.5, 1, 1.2], 4, 0, 1))).toEqual([2, 0, 1, 1]));
 });
 
 describe('neuron_freq_norm summary', () => {
@@ -36,7 +37,12 @@ describe('neuron_freq_norm summary', () => {
     });
     const summary = specializationSummary(normMatrix, 6, 5, 0.9);
     expect(Array.from(summary.specialized_count_per_freq as Float64Array)).toEqual([1, 0, 1, 1, 0, 1]);
-    expect(summary).toMatchObject({ specialized_count_low: 1, specialized_count_mid: 2, specialized_count_high: 1, specialized_count_total: 4 });
+    expect(summary).toMatchObject({
+      specialized_count_low: 1,
+      specialized_count_mid: 2,
+      specialized_count_high: 1,
+      specialized_count_total: 4,
+    });
     expect(summary.mean_max_frac).toBeCloseTo((0.95 + 0.9 + 0.89 + 0.99 + 0.92) / 5, 12);
     expect(summary.median_max_frac).toBeCloseTo(0.92, 12);
   });
@@ -93,10 +99,13 @@ describe('coarseness and effective_dimensionality summaries', () => {
 
 describe('summary files', () => {
   it('stack rows by epoch: scalars (n,), vectors (n, length), float64', () => {
-    const stacked = stackSummary([0, 100], [
-      { total: 1, perFreq: [1, 2, 3] },
-      { total: 4, perFreq: [4, 5, 6] },
-    ]);
+    const stacked = stackSummary(
+      [0, 100],
+      [
+        { total: 1, perFreq: [1, 2, 3] },
+        { total: 4, perFreq: [4, 5, 6] },
+      ],
+    );
     expect(stacked.epochs).toMatchObject({ dtype: 'I32', shape: [2] });
     expect(stacked.total).toMatchObject({ dtype: 'F64', shape: [2] });
     expect(stacked.perFreq).toMatchObject({ dtype: 'F64', shape: [2, 3] });

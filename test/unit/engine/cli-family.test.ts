@@ -20,7 +20,9 @@ afterAll(async () => {
 
 async function workbench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, WORKBENCH_RESULTS_DIR: results } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, WORKBENCH_RESULTS_DIR: results },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -29,9 +31,18 @@ async function workbench(...args: string[]): Promise<{ code: number; stdout: str
 }
 
 it('refuses an unknown family and a flag that is no parameter of the family', async () => {
-  expect(await workbench('train', '--family', 'modulo_division')).toMatchObject({ code: 2, stderr: expect.stringContaining(`allowed: modulo_addition_1layer, ${FAMILY}`) });
-  expect(await workbench('train', '--family', FAMILY, '--modulus', '7')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--modulus'") });
-  expect(await workbench('analyze', '--variant', 'modulo_division_p7_seed2')).toMatchObject({ code: 2, stderr: expect.stringContaining('is not a variant name of any family') });
+  expect(await workbench('train', '--family', 'modulo_division')).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining(`allowed: modulo_addition_1layer, ${FAMILY}`),
+  });
+  expect(await workbench('train', '--family', FAMILY, '--modulus', '7')).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining("Unknown option '--modulus'"),
+  });
+  expect(await workbench('analyze', '--variant', 'modulo_division_p7_seed2')).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('is not a variant name of any family'),
+  });
   expect(await readdir(results)).toEqual([]);
 });
 
@@ -48,5 +59,9 @@ it('trains a subtraction variant, then analyzes it with the family found from th
   const analyzed = await workbench('analyze', '--variant', `${FAMILY}_p7_seed2`, '--analyzers', 'dominant_frequencies,landscape_flatness');
   expect(analyzed.code).toBe(0);
   expect(analyzed.stdout).toContain('Analysis complete!');
-  expect(await readdir(join(dir, 'artifacts', 'landscape_flatness'))).toEqual(['epoch_00000.safetensors', 'epoch_00002.safetensors', 'summary.safetensors']);
+  expect(await readdir(join(dir, 'artifacts', 'landscape_flatness'))).toEqual([
+    'epoch_00000.safetensors',
+    'epoch_00002.safetensors',
+    'summary.safetensors',
+  ]);
 });

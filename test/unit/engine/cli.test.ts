@@ -20,7 +20,9 @@ afterAll(async () => {
 
 async function workbench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, WORKBENCH_RESULTS_DIR: results } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, WORKBENCH_RESULTS_DIR: results },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -66,7 +68,13 @@ describe('workbench train', () => {
 
 describe('workbench analyze', () => {
   it('says once that the analysis is complete', async () => {
-    const { code, stdout, stderr } = await workbench('analyze', '--variant', 'modulo_addition_1layer_p5_seed999', '--analyzers', 'dominant_frequencies');
+    const { code, stdout, stderr } = await workbench(
+      'analyze',
+      '--variant',
+      'modulo_addition_1layer_p5_seed999',
+      '--analyzers',
+      'dominant_frequencies',
+    );
     expect(code).toBe(0);
     expect(`${stdout}${stderr}`.match(/Analysis complete/g)).toHaveLength(1);
   });

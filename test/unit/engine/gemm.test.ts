@@ -16,7 +16,12 @@ describe.each(availableBackends())('%s sgemm', (backend) => {
     [true, true],
   ])('transA=%s transB=%s', (transA, transB) => {
     const rng = new Mt19937(7);
-    for (const [m, n, k] of [[1, 1, 1], [5, 9, 3], [131, 70, 300], [9, 1030, 17]] as const) {
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [5, 9, 3],
+      [131, 70, 300],
+      [9, 1030, 17],
+    ] as const) {
       const lda = (transA ? m : k) + 2;
       const ldb = (transB ? k : n) + 1;
       const ldc = n + 3;
@@ -43,6 +48,8 @@ describe.each(availableBackends())('%s sgemm', (backend) => {
 
 it('names the backend it selects, and honours WORKBENCH_GEMM', () => {
   expect(selectGemm(undefined, { WORKBENCH_GEMM: 'portable' }).name).toBe('portable');
-  expect(() => selectGemm(undefined, { WORKBENCH_GEMM: 'gpu' })).toThrow(/unknown matrix-multiply backend "gpu"; allowed: native, portable/);
+  expect(() => selectGemm(undefined, { WORKBENCH_GEMM: 'gpu' })).toThrow(
+    /unknown matrix-multiply backend "gpu"; allowed: native, portable/,
+  );
   expect(availableBackends()).toContain(selectGemm(undefined, {}).name);
 });

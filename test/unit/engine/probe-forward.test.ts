@@ -31,7 +31,9 @@ it('matches a naive forward on every grid row: logits, MLP activations and the f
       expectClose(probe.logits.subarray(row * P, (row + 1) * P), naive.logits);
       expectClose(probe.mlpPost.subarray(row * arch.d_mlp, (row + 1) * arch.d_mlp), naive.post);
       naive.pattern.forEach((rows, h) =>
-        rows.forEach((keys, q) => keys.forEach((pk, k) => expect(probe.attnPattern[((row * arch.n_heads + h) * 3 + q) * 3 + k]).toBeCloseTo(pk, 5))),
+        rows.forEach((keys, q) =>
+          keys.forEach((pk, k) => expect(probe.attnPattern[((row * arch.n_heads + h) * 3 + q) * 3 + k]).toBeCloseTo(pk, 5)),
+        ),
       );
     }
   }

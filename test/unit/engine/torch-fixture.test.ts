@@ -32,7 +32,11 @@ function fixtureWeights(): ModelWeights {
   return weights;
 }
 
-const batch = batchFromIndices(P, 'add', Array.from({ length: P * P }, (_, i) => i).filter((i) => i % 3 === 0));
+const batch = batchFromIndices(
+  P,
+  'add',
+  Array.from({ length: P * P }, (_, i) => i).filter((i) => i % 3 === 0),
+);
 
 describe.each(availableBackends())('PyTorch fixture, %s backend', (backend) => {
   const gemm = selectGemm(backend);

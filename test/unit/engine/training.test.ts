@@ -19,7 +19,8 @@ afterEach(async () => {
   await rm(results, { recursive: true, force: true });
 });
 
-const variantDir = (root: string, p: number, seed: number) => join(root, 'modulo_addition_1layer', `modulo_addition_1layer_p${p}_seed${seed}`);
+const variantDir = (root: string, p: number, seed: number) =>
+  join(root, 'modulo_addition_1layer', `modulo_addition_1layer_p${p}_seed${seed}`);
 
 describe('data split', () => {
   it.each([
@@ -59,10 +60,18 @@ describe('seeded init', () => {
 describe('trainVariant', () => {
   it('writes TransformerLens checkpoints, config.json and metadata.json', async () => {
     const family = await realFamily();
-    const result = await trainVariant({ resultsDir: results, family, params: { prime: 5, seed: 1 }, training: { num_epochs: 3, checkpoint_epochs: [1] } });
+    const result = await trainVariant({
+      resultsDir: results,
+      family,
+      params: { prime: 5, seed: 1 },
+      training: { num_epochs: 3, checkpoint_epochs: [1] },
+    });
     expect(result.status).toBe('completed');
     const dir = variantDir(results, 5, 1);
-    expect((await readdir(join(dir, 'checkpoints'))).sort()).toEqual(['checkpoint_epoch_00001.safetensors', 'checkpoint_epoch_00002.safetensors']);
+    expect((await readdir(join(dir, 'checkpoints'))).sort()).toEqual([
+      'checkpoint_epoch_00001.safetensors',
+      'checkpoint_epoch_00002.safetensors',
+    ]);
     const { tensors } = await readSafetensors(join(dir, 'checkpoints', 'checkpoint_epoch_00002.safetensors'));
     const shapes = Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.shape]));
     expect(shapes).toEqual({
@@ -89,13 +98,33 @@ describe('trainVariant', () => {
 
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
     expect(Object.keys(config)).toEqual([
-      'n_layers', 'n_heads', 'd_model', 'd_head', 'd_mlp', 'act_fn', 'normalization_type', 'd_vocab', 'd_vocab_out', 'n_ctx',
-      'seed', 'prime', 'model_seed', 'data_seed', 'training_fraction',
+      'n_layers',
+      'n_heads',
+      'd_model',
+      'd_head',
+      'd_mlp',
+      'act_fn',
+      'normalization_type',
+      'd_vocab',
+      'd_vocab_out',
+      'n_ctx',
+      'seed',
+      'prime',
+      'model_seed',
+      'data_seed',
+      'training_fraction',
     ]);
     expect(config).toMatchObject({ d_vocab: 6, d_vocab_out: 5, seed: 1, prime: 5, data_seed: 598, training_fraction: 0.3 });
 
     const metadata = JSON.parse(await readFile(join(dir, 'metadata.json'), 'utf8'));
-    expect(Object.keys(metadata).slice(0, 6)).toEqual(['train_losses', 'test_losses', 'train_indices', 'test_indices', 'checkpoint_epochs', 'num_epochs']);
+    expect(Object.keys(metadata).slice(0, 6)).toEqual([
+      'train_losses',
+      'test_losses',
+      'train_indices',
+      'test_indices',
+      'checkpoint_epochs',
+      'num_epochs',
+    ]);
     expect(metadata).toMatchObject({ num_epochs: 3, checkpoint_epochs: [1, 2], backend: result.backend });
     expect(metadata.train_losses).toHaveLength(3);
     expect(metadata.train_indices).toHaveLength(7); // floor(25 · 0.3)
@@ -104,7 +133,8 @@ describe('trainVariant', () => {
 
   it('is deterministic: two runs give identical checkpoint bytes', async () => {
     const family = await tinyFamily();
-    const run = (root: string) => trainVariant({ resultsDir: root, family, params: { prime: 11, seed: 3 }, training: { num_epochs: 20, checkpoint_epochs: [0, 7] } });
+    const run = (root: string) =>
+      trainVariant({ resultsDir: root, family, params: { prime: 11, seed: 3 }, training: { num_epochs: 20, checkpoint_epochs: [0, 7] } });
     const other = await mkdtemp(join(tmpdir(), 'engine-test-'));
     try {
       await run(results);
@@ -125,7 +155,12 @@ describe('trainVariant', () => {
     const single = await mkdtemp(join(tmpdir(), 'engine-test-'));
     try {
       await trainVariant({ resultsDir: single, family, params, training: { num_epochs: 50, checkpoint_epochs: [0, 10, 35] } });
-      await trainVariant({ resultsDir: results, family, params, training: { num_epochs: 30, checkpoint_epochs: [0, 10, 35].filter((e) => e < 30) } });
+      await trainVariant({
+        resultsDir: results,
+        family,
+        params,
+        training: { num_epochs: 30, checkpoint_epochs: [0, 10, 35].filter((e) => e < 30) },
+      });
       const continued = await continueVariant({ resultsDir: results, family, params, numEpochs: 50, checkpointEpochs: [35] });
       expect(continued.status).toBe('completed');
 
@@ -134,7 +169,10 @@ describe('trainVariant', () => {
       expect(two.train_losses).toEqual(one.train_losses);
       expect(two.test_losses).toEqual(one.test_losses);
       expect(two.checkpoint_epochs).toEqual([0, 10, 29, 35, 49]);
-      expect(two.segments.map((s: { from_epoch: number; to_epoch: number }) => [s.from_epoch, s.to_epoch])).toEqual([[0, 30], [30, 50]]);
+      expect(two.segments.map((s: { from_epoch: number; to_epoch: number }) => [s.from_epoch, s.to_epoch])).toEqual([
+        [0, 30],
+        [30, 50],
+      ]);
       for (const epoch of [0, 10, 35, 49]) {
         const file = `checkpoint_epoch_${String(epoch).padStart(5, '0')}.safetensors`;
         const a = await readFile(join(variantDir(single, 11, 5), 'checkpoints', file));
@@ -174,7 +212,13 @@ describe('trainVariant', () => {
     const family = await tinyFamily();
     await trainVariant({ resultsDir: results, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 1, checkpoint_epochs: [] } });
     const start = join(variantDir(results, 7, 1), 'checkpoints', 'checkpoint_epoch_00000.safetensors');
-    const forked = await trainVariant({ resultsDir: results, family, params: { prime: 7, seed: 2 }, training: { num_epochs: 1 }, initFrom: start });
+    const forked = await trainVariant({
+      resultsDir: results,
+      family,
+      params: { prime: 7, seed: 2 },
+      training: { num_epochs: 1 },
+      initFrom: start,
+    });
     const original = JSON.parse(await readFile(join(variantDir(results, 7, 1), 'metadata.json'), 'utf8'));
     // The fork's first loss is the loss of the weights it started from: below the seeded start.
     expect(forked.finalTrainLoss).toBeLessThan(original.train_losses[0]);
@@ -187,9 +231,17 @@ describe('trainVariant', () => {
     const family = await tinyFamily();
     const bad = [
       { params: { prime: 100, seed: 1 }, message: /100 is not a prime; allowed: a prime from 3 to 257/ },
-      { params: { prime: 7, seed: 1 }, training: { training_fraction: 1 }, message: /1 is not allowed; allowed: a fraction strictly between 0 and 1/ },
+      {
+        params: { prime: 7, seed: 1 },
+        training: { training_fraction: 1 },
+        message: /1 is not allowed; allowed: a fraction strictly between 0 and 1/,
+      },
       { params: { prime: 7, seed: 1 }, training: { num_epochs: 0 }, message: /0 is too small/ },
-      { params: { prime: 7, seed: 1 }, training: { num_epochs: 10, checkpoint_epochs: [10] }, message: /10 is beyond the run; allowed: epochs 0 to 9/ },
+      {
+        params: { prime: 7, seed: 1 },
+        training: { num_epochs: 10, checkpoint_epochs: [10] },
+        message: /10 is beyond the run; allowed: epochs 0 to 9/,
+      },
       { params: { prime: 7, seed: 1 }, training: { training_fraction: 0.01 }, message: /leaves no training pairs/ },
     ];
     for (const { params, training, message } of bad) {

@@ -48,13 +48,18 @@ async function call(operation: string, path: string, init?: RequestInit): Promis
   const response = await workbench.app.request(path, init);
   const contentType = response.headers.get('content-type') ?? '';
   const answer: Answer = { operation, path, status: response.status, contentType };
-  if (contentType.startsWith('text/event-stream')) answer.events = (await readSse(response)).map(({ event, id, data }) => ({ event, id, data }));
+  if (contentType.startsWith('text/event-stream'))
+    answer.events = (await readSse(response)).map(({ event, id, data }) => ({ event, id, data }));
   else answer.body = await response.json();
   answers.push(answer);
   return answer;
 }
 
-const postJson = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** Submits a job, then follows its events to the end; returns the final record. */
 async function runJob(body: unknown): Promise<JobRecord> {
@@ -68,12 +73,21 @@ beforeAll(async () => {
   wb = await makeTempWorkbench();
   workbench = createApp({ paths: wb, maxConcurrentJobs: 2 });
   vi.spyOn(console, 'error').mockImplementation(() => {});
-  trained = await runJob({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 1 }, training: { num_epochs: 60, checkpoint_epochs: [0, 30] } });
+  trained = await runJob({
+    kind: 'train',
+    family: FAMILY,
+    params: { prime: 11, seed: 1 },
+    training: { num_epochs: 60, checkpoint_epochs: [0, 30] },
+  });
   analyzed = await runJob({ kind: 'analyze', family: FAMILY, variant: trained.variant });
   expect([trained.state, analyzed.state]).toEqual(['succeeded', 'succeeded']);
 
   // A job cancelled while it runs, for the cancel route's 202.
-  const long = await call('POST /api/jobs', '/api/jobs', postJson({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 2 }, training: { num_epochs: 50_000, checkpoint_epochs: [0] } }));
+  const long = await call(
+    'POST /api/jobs',
+    '/api/jobs',
+    postJson({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 2 }, training: { num_epochs: 50_000, checkpoint_epochs: [0] } }),
+  );
   const { id } = long.body as JobRecord;
   await vi.waitFor(async () => {
     const { variants } = (await (await workbench.app.request(`/api/families/${FAMILY}/variants`)).json()) as VariantsResponse;
@@ -102,7 +116,11 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
   return {
     'GET /api/version': [['/api/version'], ['/api/version', { headers: { host: 'evil.example' } }]],
     'GET /api/families': [['/api/families']],
-    'GET /api/families/{family}/variants': [[`/api/families/${FAMILY}/variants`], ['/api/families/no_such_family/variants'], ['/api/families/.hidden/variants']],
+    'GET /api/families/{family}/variants': [
+      [`/api/families/${FAMILY}/variants`],
+      ['/api/families/no_such_family/variants'],
+      ['/api/families/.hidden/variants'],
+    ],
     'POST /api/jobs': [
       ['/api/jobs', postJson({ kind: 'bake', family: FAMILY })],
       ['/api/jobs', postJson({ kind: 'train', family: FAMILY, params: { prime: 12, seed: 1 } })],
@@ -112,10 +130,22 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
       ['/api/jobs', postJson({ kind: 'train', family: FAMILY, padding: 'x'.repeat(300 * 1024) })],
     ],
     'GET /api/jobs': [['/api/jobs'], ['/api/jobs?kind=train&state=succeeded'], ['/api/jobs?state=bogus']],
-    'GET /api/jobs/{id}': [[`/api/jobs/${trained.id}`], [`/api/jobs/${analyzed.id}`], ['/api/jobs/20260101000000-deadbeef'], ['/api/jobs/..%2Fx']],
-    'POST /api/jobs/{id}/cancel': [[`/api/jobs/${trained.id}/cancel`, { method: 'POST' }], ['/api/jobs/20260101000000-deadbeef/cancel', { method: 'POST' }]],
+    'GET /api/jobs/{id}': [
+      [`/api/jobs/${trained.id}`],
+      [`/api/jobs/${analyzed.id}`],
+      ['/api/jobs/20260101000000-deadbeef'],
+      ['/api/jobs/..%2Fx'],
+    ],
+    'POST /api/jobs/{id}/cancel': [
+      [`/api/jobs/${trained.id}/cancel`, { method: 'POST' }],
+      ['/api/jobs/20260101000000-deadbeef/cancel', { method: 'POST' }],
+    ],
     'GET /api/jobs/{id}/events': [[`/api/jobs/${trained.id}/events`], ['/api/jobs/20260101000000-deadbeef/events']],
-    'GET /api/variants/{family}/{variant}': [[variant], [`/api/variants/${FAMILY}/modulo_addition_1layer_p13_seed1`], ['/api/variants/a%2Fb/x']],
+    'GET /api/variants/{family}/{variant}': [
+      [variant],
+      [`/api/variants/${FAMILY}/modulo_addition_1layer_p13_seed1`],
+      ['/api/variants/a%2Fb/x'],
+    ],
     'GET /api/variants/{family}/{variant}/status': [[`${variant}/status`], ['/api/variants/no_such_family/x/status']],
     'GET /api/variants/{family}/{variant}/artifacts/{analyzer}/epochs/{epoch}': [
       ...analyzers.map((analyzer): [string] => [`${variant}/artifacts/${analyzer}/epochs/${epoch}`]),
@@ -128,7 +158,11 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
       ...crossEpochAnalyzers.map((analyzer): [string] => [`${variant}/cross-epoch/${analyzer}`]),
       [`${variant}/cross-epoch/attention_freq`],
     ],
-    'GET /api/variants/{family}/{variant}/neurons/{neuron}/epochs/{epoch}': [[`${variant}/neurons/7/epochs/${epoch}`], [`${variant}/neurons/512/epochs/0`], [`${variant}/neurons/7/epochs/7`]],
+    'GET /api/variants/{family}/{variant}/neurons/{neuron}/epochs/{epoch}': [
+      [`${variant}/neurons/7/epochs/${epoch}`],
+      [`${variant}/neurons/512/epochs/0`],
+      [`${variant}/neurons/7/epochs/7`],
+    ],
     'GET /api/variants/{family}/{variant}/attention/{epoch}': [
       [`${variant}/attention/${epoch}`],
       [`${variant}/attention/${epoch}?query=2&key=1`],
@@ -192,10 +226,16 @@ describe('GET /api/openapi.json', () => {
       const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]).sort();
       const declared = (operation.parameters ?? []).filter((p) => p.in === 'path');
       expect(declared.map((p) => p.name).sort(), name).toEqual(templated);
-      expect(declared.every((p) => p.required), name).toBe(true);
+      expect(
+        declared.every((p) => p.required),
+        name,
+      ).toBe(true);
       // Responses: at least one success, every one described, with a schema for each media type.
       const statuses = Object.keys(operation.responses ?? {});
-      expect(statuses.some((status) => status.startsWith('2')), `${name} has a 2xx response`).toBe(true);
+      expect(
+        statuses.some((status) => status.startsWith('2')),
+        `${name} has a 2xx response`,
+      ).toBe(true);
       for (const [status, response] of Object.entries(operation.responses!)) {
         expect(response.description, `${name} ${status}`).toBeTruthy();
         expect(Object.keys(response.content ?? {}), `${name} ${status}`).not.toEqual([]);
@@ -203,7 +243,8 @@ describe('GET /api/openapi.json', () => {
           expect(['application/json', 'text/event-stream'], `${name} ${status}`).toContain(mediaType);
           expect(media.schema, `${name} ${status} ${mediaType}`).toBeDefined();
         }
-        if (!status.startsWith('2')) expect(response.content!['application/json']!.schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/ApiError' });
+        if (!status.startsWith('2'))
+          expect(response.content!['application/json']!.schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/ApiError' });
       }
     }
     // Every reference resolves.
@@ -213,7 +254,9 @@ describe('GET /api/openapi.json', () => {
 
   it('gives examples of every job event, each as the stream sends it and valid for its schema', async () => {
     const document = await openApiDocument();
-    const media = (document.paths as Record<string, Record<string, Operation>>)['/api/jobs/{id}/events']!.get!.responses!['200']!.content!['text/event-stream']!;
+    const media = (document.paths as Record<string, Record<string, Operation>>)['/api/jobs/{id}/events']!.get!.responses!['200']!.content![
+      'text/event-stream'
+    ]!;
     const examples = (media as { examples: Record<string, { value: string }> }).examples;
     expect(Object.keys(examples).sort()).toEqual(['cancelled', 'done', 'failed', 'progress', 'snapshot']);
     for (const [name, example] of Object.entries(examples)) {
@@ -236,7 +279,10 @@ describe('every route', () => {
     const schemas = declaredSchemas();
     for (const [name, operation] of byName) {
       const mine = answers.filter((answer) => answer.operation === name);
-      expect(mine.some((answer) => answer.status >= 200 && answer.status < 300), `${name} answered a 2xx`).toBe(true);
+      expect(
+        mine.some((answer) => answer.status >= 200 && answer.status < 300),
+        `${name} answered a 2xx`,
+      ).toBe(true);
       for (const answer of mine) {
         const where = `${answer.path} → ${answer.status}`;
         expect(Object.keys(operation.responses!), `${where}: a declared status`).toContain(String(answer.status));

@@ -7,7 +7,8 @@ import { MODULAR_OPERATIONS } from '../../../shared/modular-operations.ts';
 import { batchFromIndices, fullGrid } from '../../../server/training/data.ts';
 import { REPO_ROOT } from '../../../server/config.ts';
 
-const shipped = async (name: string) => JSON.parse(await readFile(join(REPO_ROOT, 'server/families', name, 'family.json'), 'utf8')) as Record<string, unknown>;
+const shipped = async (name: string) =>
+  JSON.parse(await readFile(join(REPO_ROOT, 'server/families', name, 'family.json'), 'utf8')) as Record<string, unknown>;
 const addition = await shipped('modulo_addition_1layer');
 const subtraction = await shipped('modulo_subtraction_1layer');
 
@@ -56,7 +57,10 @@ describe('family.json task', () => {
   });
 
   it('names the modulus and seed through any parameter names', () => {
-    const params = { modulus: { ...(addition.domain_parameters as { prime: object }).prime }, init: { type: 'int', description: 'seed', default: 1, min: 0, max: 9 } };
+    const params = {
+      modulus: { ...(addition.domain_parameters as { prime: object }).prime },
+      init: { type: 'int', description: 'seed', default: 1, min: 0, max: 9 },
+    };
     const family = familySchema.parse({
       ...addition,
       domain_parameters: params,

@@ -93,12 +93,24 @@ describe('the module graph', () => {
 
   it('of the browser code reaches no server module: from server/ it takes types only', async () => {
     const files = await sourceFiles();
-    const graph = importGraph(new Map(await Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')] as const))), VALUE_IMPORT);
+    const graph = importGraph(
+      new Map(await Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')] as const))),
+      VALUE_IMPORT,
+    );
     const reached = new Set(files.filter((file) => relative(REPO_ROOT, file).startsWith('frontend/')));
     for (const file of reached) for (const target of graph.get(file) ?? []) reached.add(target);
     const server = [...reached].map((file) => relative(REPO_ROOT, file)).filter((file) => file.startsWith('server/'));
     expect(server).toEqual([]);
     // The check sees through `import type`: the client's type-only import of the API is not counted, a value import would be.
-    expect(importGraph(new Map([['/f.ts', "import type { A } from './s.ts';\nimport { b } from './t.ts';"], ['/s.ts', ''], ['/t.ts', '']]), VALUE_IMPORT).get('/f.ts')).toEqual(['/t.ts']);
+    expect(
+      importGraph(
+        new Map([
+          ['/f.ts', "import type { A } from './s.ts';\nimport { b } from './t.ts';"],
+          ['/s.ts', ''],
+          ['/t.ts', ''],
+        ]),
+        VALUE_IMPORT,
+      ).get('/f.ts'),
+    ).toEqual(['/t.ts']);
   });
 });

@@ -83,7 +83,13 @@ describe('variant discovery and state', () => {
   const variantDir = (name: string) => join(wb.resultsDir, FAMILY, name);
 
   it('finds variant folders, ignores other folders, and sorts by parameters (p97 before p113)', async () => {
-    for (const name of ['modulo_addition_1layer_p113_seed999', 'modulo_addition_1layer_p97_seed1', 'modulo_addition_1layer_p97_seed0', 'notes', 'modulo_addition_1layer_p113']) {
+    for (const name of [
+      'modulo_addition_1layer_p113_seed999',
+      'modulo_addition_1layer_p97_seed1',
+      'modulo_addition_1layer_p97_seed0',
+      'notes',
+      'modulo_addition_1layer_p113',
+    ]) {
       await mkdir(variantDir(name), { recursive: true });
     }
     const registry = new Registry(wb);
@@ -106,7 +112,11 @@ describe('variant discovery and state', () => {
     await mkdir(variantDir(name), { recursive: true });
     expect((await stateNow()).state).toBe('untrained');
 
-    await touch(variantDir(name), ['checkpoints/checkpoint_epoch_00000.safetensors', 'checkpoints/checkpoint_epoch_00100.safetensors', 'checkpoints/notes.txt']);
+    await touch(variantDir(name), [
+      'checkpoints/checkpoint_epoch_00000.safetensors',
+      'checkpoints/checkpoint_epoch_00100.safetensors',
+      'checkpoints/notes.txt',
+    ]);
     expect(await stateNow()).toMatchObject({ state: 'incomplete', checkpointEpochs: [0, 100] });
 
     await touch(variantDir(name), { 'metadata.json': '{}' });

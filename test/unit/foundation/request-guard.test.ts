@@ -7,9 +7,12 @@ import { makeTempWorkbench, type TempWorkbench } from '../../helpers/temp-workbe
 const served = new Set([...LOOPBACK_HOSTS, 'workbench.lan']);
 
 describe('hostRefusal', () => {
-  it.each(['localhost', 'localhost:8787', '127.0.0.1:1', '[::1]', '[::1]:8787', 'LOCALHOST:8787', 'workbench.lan:80'])('serves %s', (host) => {
-    expect(hostRefusal([host], served)).toBeUndefined();
-  });
+  it.each(['localhost', 'localhost:8787', '127.0.0.1:1', '[::1]', '[::1]:8787', 'LOCALHOST:8787', 'workbench.lan:80'])(
+    'serves %s',
+    (host) => {
+      expect(hostRefusal([host], served)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['rebind.evil.example:8787', 'rebind.evil.example'],
@@ -73,7 +76,10 @@ describe('contentTypeRefusal', () => {
     [{ contentType: 'application/json-seq', contentLength: '2' }, 'Content-Type "application/json-seq"'],
     [{ contentLength: '2' }, 'no Content-Type'],
   ])('refuses a body with %j as 415, naming application/json', (headers, given) => {
-    expect(contentTypeRefusal('POST', headers)).toEqual({ status: 415, message: `a POST body must be application/json; this one has ${given}` });
+    expect(contentTypeRefusal('POST', headers)).toEqual({
+      status: 415,
+      message: `a POST body must be application/json; this one has ${given}`,
+    });
   });
 });
 
@@ -96,7 +102,10 @@ describe('the guards in the app (in-process requests)', () => {
     const { app } = createApp({ paths: wb, allowedHosts: ['Workbench.LAN'] });
     const res = await app.request('/api/version', { headers: { host: 'rebind.evil.example' } });
     expect(res.status).toBe(403);
-    expect(await errorOf(res)).toEqual({ status: 403, message: 'host "rebind.evil.example" is not served here; to serve it, add it to WORKBENCH_ALLOWED_HOSTS' });
+    expect(await errorOf(res)).toEqual({
+      status: 403,
+      message: 'host "rebind.evil.example" is not served here; to serve it, add it to WORKBENCH_ALLOWED_HOSTS',
+    });
     expect((await app.request('/api/version', { headers: { host: 'workbench.lan:8787' } })).status).toBe(200);
   });
 

@@ -79,12 +79,20 @@ describe('parseSettings', () => {
     ['HOST', '[::1]', 'must be a host name or IP address to listen on'],
     ['WORKBENCH_RESULTS_DIR', '', 'must be a folder path'],
     ['WORKBENCH_FAMILIES_DIR', '', 'must be a folder path'],
-    ['WORKBENCH_CORS_ORIGINS', 'http://localhost:5173/', '"http://localhost:5173/" is not an origin; each must be scheme://host[:port] without a path'],
+    [
+      'WORKBENCH_CORS_ORIGINS',
+      'http://localhost:5173/',
+      '"http://localhost:5173/" is not an origin; each must be scheme://host[:port] without a path',
+    ],
     ['WORKBENCH_CORS_ORIGINS', 'http://a.example,localhost:5173', '"localhost:5173" is not an origin'],
     ['WORKBENCH_CORS_ORIGINS', 'ftp://files.example', '"ftp://files.example" is not an origin'],
     ['WORKBENCH_CORS_ORIGINS', '*', '"*" is not an origin'],
     ['WORKBENCH_CORS_ORIGINS', 'http://Example.com', '"http://Example.com" is not an origin'],
-    ['WORKBENCH_ALLOWED_HOSTS', 'workbench.lan:8787', '"workbench.lan:8787" is not a host name; each must be a host name or IP address without a port'],
+    [
+      'WORKBENCH_ALLOWED_HOSTS',
+      'workbench.lan:8787',
+      '"workbench.lan:8787" is not a host name; each must be a host name or IP address without a port',
+    ],
     ['WORKBENCH_ALLOWED_HOSTS', 'http://workbench.lan', '"http://workbench.lan" is not a host name'],
   ])('refuses %s=%j with one line naming it, its value and what is allowed', (name, value, allowed) => {
     const lines = problems({ [name]: value });
@@ -131,7 +139,9 @@ describe('checkFolders and loadSettings', () => {
     const resultsDir = join(root, 'file', 'results');
     const lines = await checkFolders({ resultsDir, familiesDir });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^invalid setting WORKBENCH_RESULTS_DIR=".*\/file\/results": must be a folder the server can create and write in \(ENOTDIR/);
+    expect(lines[0]).toMatch(
+      /^invalid setting WORKBENCH_RESULTS_DIR=".*\/file\/results": must be a folder the server can create and write in \(ENOTDIR/,
+    );
   });
 
   it('refuses a results "folder" that is a file', async () => {
@@ -144,7 +154,9 @@ describe('checkFolders and loadSettings', () => {
   it('refuses a families folder that is missing or a file', async () => {
     await writeFile(join(root, 'file'), '');
     for (const dir of [join(root, 'missing'), join(root, 'file')]) {
-      expect(await checkFolders({ resultsDir: root, familiesDir: dir })).toEqual([`invalid setting WORKBENCH_FAMILIES_DIR=${JSON.stringify(dir)}: must be an existing folder`]);
+      expect(await checkFolders({ resultsDir: root, familiesDir: dir })).toEqual([
+        `invalid setting WORKBENCH_FAMILIES_DIR=${JSON.stringify(dir)}: must be an existing folder`,
+      ]);
     }
   });
 
@@ -154,7 +166,11 @@ describe('checkFolders and loadSettings', () => {
     expect(await loadSettings({ PORT: 'abc', WORKBENCH_RESULTS_DIR: unwritable })).toEqual({
       problems: ['invalid setting PORT="abc": must be a whole number from 0 to 65535'],
     });
-    expect(await loadSettings({ WORKBENCH_RESULTS_DIR: unwritable })).toEqual({ problems: [expect.stringContaining('invalid setting WORKBENCH_RESULTS_DIR=')] });
-    expect(await loadSettings({ WORKBENCH_RESULTS_DIR: join(root, 'results') })).toMatchObject({ settings: { paths: { resultsDir: join(root, 'results') } } });
+    expect(await loadSettings({ WORKBENCH_RESULTS_DIR: unwritable })).toEqual({
+      problems: [expect.stringContaining('invalid setting WORKBENCH_RESULTS_DIR=')],
+    });
+    expect(await loadSettings({ WORKBENCH_RESULTS_DIR: join(root, 'results') })).toMatchObject({
+      settings: { paths: { resultsDir: join(root, 'results') } },
+    });
   });
 });

@@ -7,14 +7,22 @@ import { trainJobSchema, type JobRecord } from '../../../shared/jobs.ts';
 import { estimateTrainingSeconds, lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS } from '../../../shared/training-presets.ts';
 import { REPO_ROOT } from '../../../server/config.ts';
 
-const family = familySchema.parse(JSON.parse(await readFile(join(REPO_ROOT, 'server/families/modulo_addition_1layer/family.json'), 'utf8')));
+const family = familySchema.parse(
+  JSON.parse(await readFile(join(REPO_ROOT, 'server/families/modulo_addition_1layer/family.json'), 'utf8')),
+);
 
 const trainJob = (prime: number, msPerEpoch?: number): JobRecord => ({
   id: `job-${prime}`,
   kind: 'train',
   family: family.name,
   variant: `${family.name}_p${prime}_seed1`,
-  request: { kind: 'train', family: family.name, params: { prime, seed: 1 }, training: { data_seed: 598, training_fraction: 0.3, num_epochs: 100, checkpoint_epochs: null }, overwrite: false },
+  request: {
+    kind: 'train',
+    family: family.name,
+    params: { prime, seed: 1 },
+    training: { data_seed: 598, training_fraction: 0.3, num_epochs: 100, checkpoint_epochs: null },
+    overwrite: false,
+  },
   state: 'succeeded',
   progress: { fraction: 1, ...(msPerEpoch === undefined ? {} : { msPerEpoch }) },
   message: '',
@@ -29,7 +37,10 @@ describe('training presets', () => {
     ]);
     for (const preset of TRAINING_PRESETS) {
       expect(preset.family).toBe(family.name);
-      expect(trainJobSchema(family).safeParse({ kind: 'train', family: preset.family, params: preset.params, training: preset.training }).success).toBe(true);
+      expect(
+        trainJobSchema(family).safeParse({ kind: 'train', family: preset.family, params: preset.params, training: preset.training })
+          .success,
+      ).toBe(true);
     }
   });
 
@@ -41,7 +52,11 @@ describe('training presets', () => {
   });
 
   it("take the newest training job's measured speed, else none", () => {
-    expect(lastMeasuredSpeed([trainJob(47), trainJob(43, 54), trainJob(113, 120)], [family])).toEqual({ msPerEpoch: 54, prime: 43, measured: true });
+    expect(lastMeasuredSpeed([trainJob(47), trainJob(43, 54), trainJob(113, 120)], [family])).toEqual({
+      msPerEpoch: 54,
+      prime: 43,
+      measured: true,
+    });
     expect(lastMeasuredSpeed([trainJob(47)], [family])).toBe(undefined);
     expect(lastMeasuredSpeed([], [family])).toBe(undefined);
     // The modulus is the parameter the job's family declares, whatever its name.

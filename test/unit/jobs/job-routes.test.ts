@@ -88,8 +88,16 @@ describe('POST /api/jobs refuses bad input with 400 naming the field, writing no
     ['a path-like variant', { kind: 'analyze', family: FAMILY, variant: '../../etc' }, 'variant'],
     ['an unknown analyzer', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: ['psychic'] }, 'analyzers.0'],
     ['an empty analyzer list', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: [] }, 'analyzers'],
-    ['more analyzers than offered', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: Array(50).fill('parameter_snapshot') }, 'analyzers'],
-    ['more checkpoints than allowed', smallTrain({ training: { num_epochs: 300_000, checkpoint_epochs: Array.from({ length: 10_001 }, (_, i) => i) } }), 'training.checkpoint_epochs'],
+    [
+      'more analyzers than offered',
+      { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: Array(50).fill('parameter_snapshot') },
+      'analyzers',
+    ],
+    [
+      'more checkpoints than allowed',
+      smallTrain({ training: { num_epochs: 300_000, checkpoint_epochs: Array.from({ length: 10_001 }, (_, i) => i) } }),
+      'training.checkpoint_epochs',
+    ],
   ])('%s', async (_, body, field) => {
     const res = await post(body);
     expect(res.status).toBe(400);
@@ -105,7 +113,10 @@ describe('POST /api/jobs refuses bad input with 400 naming the field, writing no
     const { error } = (await (await post(smallTrain({ training: { num_epochs: 100, checkpoint_epochs: epochs } }))).json()) as ApiErrorBody;
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error.fields).toHaveLength(11);
-    expect(error.fields![0]).toEqual({ field: 'training.checkpoint_epochs.100', message: '100 is beyond the run; allowed: epochs 0 to 99' });
+    expect(error.fields![0]).toEqual({
+      field: 'training.checkpoint_epochs.100',
+      message: '100 is beyond the run; allowed: epochs 0 to 99',
+    });
     expect(error.fields![10]).toEqual({ field: 'training.checkpoint_epochs', message: '9,890 more epochs are not allowed either' });
   });
 
@@ -250,7 +261,12 @@ describe('an analysis job', () => {
 
   it('analyzes a trained variant with progress per checkpoint; the variant becomes analyzed', async () => {
     const trained = await waitForEnd(((await (await post(smallTrain())).json()) as JobRecord).id);
-    const res = await post({ kind: 'analyze', family: FAMILY, variant: trained.variant, analyzers: ['dominant_frequencies', 'parameter_snapshot'] });
+    const res = await post({
+      kind: 'analyze',
+      family: FAMILY,
+      variant: trained.variant,
+      analyzers: ['dominant_frequencies', 'parameter_snapshot'],
+    });
     expect(res.status).toBe(202);
     const job = (await res.json()) as JobRecord;
     const events = await readSse(await api.app.request(`/api/jobs/${job.id}/events`), (e) => ['done', 'failed'].includes(e.event));

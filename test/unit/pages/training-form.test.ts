@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, FamilySummary } from '../../../shared/api.ts';
-import { checkTrainingForm, estimateSource, estimateText, initialTrainingValues, trainingValues, type TrainingFormValues } from '../../../frontend/pages/training-form.ts';
+import {
+  checkTrainingForm,
+  estimateSource,
+  estimateText,
+  initialTrainingValues,
+  trainingValues,
+  type TrainingFormValues,
+} from '../../../frontend/pages/training-form.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeTempWorkbench } from '../../helpers/temp-workbench.ts';
 
@@ -67,16 +74,32 @@ describe('training form', () => {
   it('gives the same messages as the server', async () => {
     const values = withValues({ prime: '12', data_seed: '-4', training_fraction: '0' });
     const check = checkTrainingForm(family, values);
-    const body = { kind: 'train', family: family.name, params: { prime: 12, seed: 999 }, training: { data_seed: -4, training_fraction: 0, num_epochs: 25000 } };
-    const res = await app.request('/api/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const server = Object.fromEntries(((await res.json()) as ApiErrorBody).error.fields!.map((f) => [f.field.replace('training.', ''), f.message]));
+    const body = {
+      kind: 'train',
+      family: family.name,
+      params: { prime: 12, seed: 999 },
+      training: { data_seed: -4, training_fraction: 0, num_epochs: 25000 },
+    };
+    const res = await app.request('/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const server = Object.fromEntries(
+      ((await res.json()) as ApiErrorBody).error.fields!.map((f) => [f.field.replace('training.', ''), f.message]),
+    );
     expect(check.errors).toEqual(server);
   });
 });
 
 describe('training form values from given settings', () => {
-  it('shows a running job\'s request, its checkpoint list included', () => {
-    expect(trainingValues({ prime: 47, seed: 5 }, { data_seed: 1, training_fraction: 0.5, num_epochs: 2400, checkpoint_epochs: [0, 1200, 2399] })).toEqual({
+  it("shows a running job's request, its checkpoint list included", () => {
+    expect(
+      trainingValues(
+        { prime: 47, seed: 5 },
+        { data_seed: 1, training_fraction: 0.5, num_epochs: 2400, checkpoint_epochs: [0, 1200, 2399] },
+      ),
+    ).toEqual({
       params: { prime: '47', seed: '5' },
       data_seed: '1',
       training_fraction: '0.5',
@@ -87,7 +110,9 @@ describe('training form values from given settings', () => {
 
   it('says how long a run takes here and where the estimate comes from', () => {
     expect(estimateText(43, 2400, { msPerEpoch: 54, prime: 43, measured: true })).toBe('≈ 2 min 10 s on this machine');
-    expect(estimateSource({ msPerEpoch: 54.25, prime: 43, measured: true })).toBe('Estimates: the last run measured here, 54.25 ms/epoch at p = 43, scaled by p².');
+    expect(estimateSource({ msPerEpoch: 54.25, prime: 43, measured: true })).toBe(
+      'Estimates: the last run measured here, 54.25 ms/epoch at p = 43, scaled by p².',
+    );
     expect(estimateSource({ msPerEpoch: 120, prime: 113, measured: false })).toBe(
       'Estimates: a rough 120 ms/epoch at p = 113 (2 cores, OpenBLAS) scaled by p²; no run has been timed here yet.',
     );

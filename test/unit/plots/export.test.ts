@@ -37,7 +37,9 @@ describe('exportFileName', () => {
   it('carries the neuron, position pair, matrix and head, group and metric, so different selections never collide', () => {
     const grid = { activations: nd([2, 2], [1, 2, 3, 4]) };
     const patterns = { patterns: nd([1, 2, 2], [1, 2, 3, 4]) };
-    const sv = Object.fromEntries(WEIGHT_MATRIX_NAMES.map((m) => [`sv_${m}`, isAttentionMatrix(m) ? nd([2, 2], [3, 1, 2, 1]) : vec(3, 1)])) as EffectiveDimensionalityEpoch;
+    const sv = Object.fromEntries(
+      WEIGHT_MATRIX_NAMES.map((m) => [`sv_${m}`, isAttentionMatrix(m) ? nd([2, 2], [3, 1, 2, 1]) : vec(3, 1)]),
+    ) as EffectiveDimensionalityEpoch;
     const names = [
       exportFileName(activationSpec(grid, 7, 1200), at('activation')),
       exportFileName(activationSpec(grid, 8, 1200), at('activation')),
@@ -94,7 +96,11 @@ describe('csvExport', () => {
       specialized_count_high: vec(0, 1),
       specialized_count_per_freq: nd([2, 3], [0, 0, 0, 1, 2, 0]),
     };
-    expect(csvLines(specializationByFrequencySpec(summary, 10), at('spec-freq'))).toEqual(['epoch,freq_1,freq_2,freq_3', '0,0,0,0', '10,1,2,0']);
+    expect(csvLines(specializationByFrequencySpec(summary, 10), at('spec-freq'))).toEqual([
+      'epoch,freq_1,freq_2,freq_3',
+      '0,0,0,0',
+      '10,1,2,0',
+    ]);
   });
 
   it('writes grids as one row per cell, with a column per head for attention', () => {
@@ -128,7 +134,9 @@ describe('tables', () => {
   });
 
   it('lay grids out row-major, coordinates first', () => {
-    const columns = gridColumns({ name: 'r', values: [1, 2] }, { name: 'c', values: ['x', 'y', 'z'] }, [{ name: 'v', values: [1, 2, 3, 4, 5, 6] }]);
+    const columns = gridColumns({ name: 'r', values: [1, 2] }, { name: 'c', values: ['x', 'y', 'z'] }, [
+      { name: 'v', values: [1, 2, 3, 4, 5, 6] },
+    ]);
     expect(columns.map((column) => Array.from(column.values))).toEqual([
       [1, 1, 1, 2, 2, 2],
       ['x', 'y', 'z', 'x', 'y', 'z'],

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloat32Payload, type AttentionSliceResponse, type Decoded, type Float32Payload, type NeuronGridResponse } from '../../../shared/artifacts.ts';
+import {
+  decodeFloat32Payload,
+  type AttentionSliceResponse,
+  type Decoded,
+  type Float32Payload,
+  type NeuronGridResponse,
+} from '../../../shared/artifacts.ts';
 import { attentionFrequencySpec, attentionHeadsSpec, POSITION_PAIRS } from '../../../frontend/plots/attention.ts';
 import { participationRatio, singularValueSpectrumSpec } from '../../../frontend/plots/dimensionality.ts';
 import { perturbationSpec, flatnessRatio } from '../../../frontend/plots/flatness.ts';
@@ -75,7 +81,12 @@ describe('activationSpec', () => {
   });
 
   it("takes the API's single-neuron grid as it is", () => {
-    const response: Decoded<NeuronGridResponse> = { epoch: 300, neuron: 7, p: 2, activations: decodeFloat32Payload(float32([2, 2], [-3, 1, 0, 2])) };
+    const response: Decoded<NeuronGridResponse> = {
+      epoch: 300,
+      neuron: 7,
+      p: 2,
+      activations: decodeFloat32Payload(float32([2, 2], [-3, 1, 0, 2])),
+    };
     const heatmap = trace(activationSpec(response, response.neuron, response.epoch), 0);
     expect(heatmap.z).toEqual([
       [-3, 1],
@@ -87,7 +98,10 @@ describe('activationSpec', () => {
 
 describe('frequencyClustersSpec', () => {
   // (n_freq = 12, d_mlp = 3)
-  const normMatrix = nd([12, 3], Array.from({ length: 36 }, (_, i) => i / 36));
+  const normMatrix = nd(
+    [12, 3],
+    Array.from({ length: 36 }, (_, i) => i / 36),
+  );
   const spec = frequencyClustersSpec({ norm_matrix: normMatrix }, 1000);
 
   it('draws neurons across and 1-based frequencies down on Viridis 0–1', () => {
@@ -150,7 +164,13 @@ describe('attentionHeadsSpec', () => {
   });
 
   it("takes the API's (n_heads, p, p) slice as it is", () => {
-    const response: Decoded<AttentionSliceResponse> = { epoch: 5, query: 1, key: 0, p: 1, patterns: decodeFloat32Payload(float32([2, 1, 1], [0.25, 0.75])) };
+    const response: Decoded<AttentionSliceResponse> = {
+      epoch: 5,
+      query: 1,
+      key: 0,
+      p: 1,
+      patterns: decodeFloat32Payload(float32([2, 1, 1], [0.25, 0.75])),
+    };
     const spec = attentionHeadsSpec(response, { to: response.query, from: response.key }, response.epoch);
     expect(spec.data.map((_, i) => trace(spec, i).z)).toEqual([[[0.25]], [[0.75]]]);
     expect(titleOf(spec.layout)).toBe('Attention Heads (b ← a) — Epoch 5');
@@ -175,7 +195,16 @@ describe('attentionFrequencySpec', () => {
   });
 
   it('labels every frequency, with room for each label: p = 113 fits the default height, larger primes grow', () => {
-    const rows = (nFreq: number) => attentionFrequencySpec({ freq_matrix: nd([nFreq, 4], Array.from({ length: nFreq * 4 }, () => 0.5)) }, 40);
+    const rows = (nFreq: number) =>
+      attentionFrequencySpec(
+        {
+          freq_matrix: nd(
+            [nFreq, 4],
+            Array.from({ length: nFreq * 4 }, () => 0.5),
+          ),
+        },
+        40,
+      );
     const pxPerLabel = (spec: ReturnType<typeof rows>, nFreq: number) => {
       const { t = 0, b = 0 } = spec.layout.margin ?? {};
       return (spec.layout.height! - t - b) / nFreq;

@@ -3,12 +3,7 @@ import type { ArrayPayload, SummaryResponse } from '../../../shared/artifacts.ts
 import { epochMarkerLayout, nearestEpoch, withEpochMarker } from '../../../frontend/plots/epoch-marker.ts';
 import { fourierComponentLabel, fourierComponentLabels } from '../../../frontend/plots/fourier.ts';
 import { axis, COLOR_SCALES, PLACEHOLDER, placeholderMessage, placeholderSpec } from '../../../frontend/plots/style.ts';
-import {
-  NEURON_FREQ_NORM_SUMMARY_KEYS,
-  pickEpochArrays,
-  pickSeriesArrays,
-  type NdArray,
-} from '../../../frontend/plots/types.ts';
+import { NEURON_FREQ_NORM_SUMMARY_KEYS, pickEpochArrays, pickSeriesArrays, type NdArray } from '../../../frontend/plots/types.ts';
 import { clickSelection, MARKER_VIEW_IDS, PER_EPOCH_VIEW_IDS, TRAJECTORY_VIEW_IDS, VIEWS } from '../../../frontend/plots/views.ts';
 import { nd } from './fixtures.ts';
 
@@ -42,7 +37,13 @@ describe('placeholders', () => {
 
   it('carry the messages of the spec', () => {
     expect(Object.values(PLACEHOLDER)).toEqual(
-      expect.arrayContaining(['Select a variant', 'Run analysis first', 'No data for this epoch', 'No summary data', 'No training data loaded']),
+      expect.arrayContaining([
+        'Select a variant',
+        'Run analysis first',
+        'No data for this epoch',
+        'No summary data',
+        'No training data loaded',
+      ]),
     );
   });
 });
@@ -52,7 +53,15 @@ describe('epoch marker', () => {
     const { shapes, annotations } = epochMarkerLayout(1500);
     expect(shapes[0]).toMatchObject({ type: 'line', xref: 'x', yref: 'paper', x0: 1500, x1: 1500, y0: 0, y1: 1, visible: true });
     expect(shapes[0]!.line).toEqual({ color: 'red', width: 2, dash: 'solid' });
-    expect(annotations[0]).toMatchObject({ text: 'Epoch 1500', x: 1500, y: 1, yref: 'paper', xanchor: 'left', visible: true, font: { color: 'red' } });
+    expect(annotations[0]).toMatchObject({
+      text: 'Epoch 1500',
+      x: 1500,
+      y: 1,
+      yref: 'paper',
+      xanchor: 'left',
+      visible: true,
+      font: { color: 'red' },
+    });
   });
 
   it('stays in place but hidden when there is no epoch, so a later move can reveal it', () => {
@@ -65,7 +74,10 @@ describe('epoch marker', () => {
     const other = { shape: { type: 'line' as const, x0: 1 }, annotation: { text: 'other' } };
     const data = [{ type: 'scatter' as const, x: [0, 10, 20], y: [1, 2, 3] }];
     const marked = epochMarkerLayout(null);
-    const spec = { data, layout: { title: { text: 'T' }, shapes: [...marked.shapes, other.shape], annotations: [...marked.annotations, other.annotation] } };
+    const spec = {
+      data,
+      layout: { title: { text: 'T' }, shapes: [...marked.shapes, other.shape], annotations: [...marked.annotations, other.annotation] },
+    };
     const moved = withEpochMarker(spec, 42);
     expect(moved.data).toBe(data);
     expect(moved.layout.title).toBe(spec.layout.title);
@@ -134,7 +146,15 @@ describe('view registry', () => {
   });
 
   it('splits them into marker, per-epoch and trajectory views', () => {
-    expect(MARKER_VIEW_IDS).toEqual(['loss', 'spec-trajectory', 'spec-freq', 'attn-spec', 'velocity', 'dim-trajectory', 'flatness-trajectory']);
+    expect(MARKER_VIEW_IDS).toEqual([
+      'loss',
+      'spec-trajectory',
+      'spec-freq',
+      'attn-spec',
+      'velocity',
+      'dim-trajectory',
+      'flatness-trajectory',
+    ]);
     expect(PER_EPOCH_VIEW_IDS).toEqual(['freq', 'activation', 'clusters', 'attention', 'attn-freq', 'sv-spectrum', 'perturbation']);
     expect(TRAJECTORY_VIEW_IDS).toEqual(['trajectory', 'trajectory-3d', 'trajectory-pc1-pc3', 'trajectory-pc2-pc3']);
   });

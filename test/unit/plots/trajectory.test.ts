@@ -7,7 +7,12 @@ import {
   trajectoryMarkerRestyle,
   velocitySpec,
 } from '../../../frontend/plots/trajectory.ts';
-import { CROSS_EPOCH_TRAJECTORY_KEYS, pickSeriesArrays, TRAJECTORY_GROUPS, type CrossEpochTrajectory } from '../../../frontend/plots/types.ts';
+import {
+  CROSS_EPOCH_TRAJECTORY_KEYS,
+  pickSeriesArrays,
+  TRAJECTORY_GROUPS,
+  type CrossEpochTrajectory,
+} from '../../../frontend/plots/types.ts';
 import { axisTitle, lineColors, marker, placeholderText, titleOf, trace, traceNames } from './fixtures.ts';
 
 const epochs = [0, 100, 200];
@@ -64,7 +69,9 @@ describe('trajectory2dSpec', () => {
 
   it('shows a placeholder without the cross-epoch result or with too few components', () => {
     expect(placeholderText(trajectory2dSpec('trajectory', null, 'all', 0))).toBe('Run analysis first');
-    expect(placeholderText(trajectory2dSpec('trajectory-pc1-pc3', crossEpoch(2), 'all', 0))).toBe('Not enough checkpoints for this component');
+    expect(placeholderText(trajectory2dSpec('trajectory-pc1-pc3', crossEpoch(2), 'all', 0))).toBe(
+      'Not enough checkpoints for this component',
+    );
   });
 });
 

@@ -55,13 +55,17 @@ describe('ApiClient', () => {
     const job = await startTraining(2, 30);
     // A finished job's event stream is complete SSE text, not JSON.
     await expect.poll(async () => (await client.job(job.id)).state, { timeout: 20_000 }).toBe('succeeded');
-    await expect(client.get(`/jobs/${job.id}/events`, jobRecordSchema)).rejects.toThrow(`the server's answer to /jobs/${job.id}/events is not JSON`);
+    await expect(client.get(`/jobs/${job.id}/events`, jobRecordSchema)).rejects.toThrow(
+      `the server's answer to /jobs/${job.id}/events is not JSON`,
+    );
   });
 
   it('names the path and the problem when an answer does not match the schema', async () => {
     const error = await client.get('/version?x=1', jobRecordSchema).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiRequestError);
-    expect((error as ApiRequestError).message).toMatch(/^the server's answer to \/version\?x=1 does not match the API: id: .+ \(and \d+ more\)$/);
+    expect((error as ApiRequestError).message).toMatch(
+      /^the server's answer to \/version\?x=1 does not match the API: id: .+ \(and \d+ more\)$/,
+    );
   });
 
   it('calls the typed routes with encoded names, and gives the server’s error and fields', async () => {
@@ -70,7 +74,9 @@ describe('ApiClient', () => {
     expect(families.families.map((f) => f.name)).toContain('modulo_addition_1layer');
     const error = (await client.variants('a/b').catch((e: unknown) => e)) as ApiRequestError;
     expect([error.status, error.fields[0]?.field]).toEqual([400, 'family']);
-    await expect(client.variantDetail('modulo_addition_1layer', 'modulo_addition_1layer_p11_seed404')).rejects.toMatchObject({ status: 404 });
+    await expect(client.variantDetail('modulo_addition_1layer', 'modulo_addition_1layer_p11_seed404')).rejects.toMatchObject({
+      status: 404,
+    });
     expect(client.jobEventsUrl('abc')).toBe(`${client.baseUrl}/api/jobs/abc/events`);
   });
 
