@@ -1,5 +1,5 @@
 /** Starts the workbench server: `npm start` (after a build) or `npm run serve`. */
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
@@ -31,6 +31,17 @@ const listener = getRequestListener(app.fetch, {
 });
 // A request without a Host header goes on to the app, whose guard refuses it in the API's format.
 const server = createServer({ requireHostHeader: false }, listener);
+// Requests Node's parser refuses (headers over 16 KiB, bytes not allowed in a request line) never
+// reach the app: answer them in the API's error format too, then close the connection.
+server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  if (!socket.writable) return socket.destroy();
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message = status === 431 ? 'the request line and headers are larger than 16 KiB' : `bad request: ${error.message}`;
+  const body = JSON.stringify(errorBody(status, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+});
 server.on('error', (error) => {
   process.stderr.write(`cannot listen on ${host}:${port}: ${error.message}\n`);
   process.exit(1);

@@ -9,6 +9,7 @@ import { domainParamValuesSchema, nameSegment } from './api.ts';
 import { domainParamsSchema } from './domain-params.ts';
 import type { Family } from './family-schema.ts';
 import { trainingParamsSchema, type TrainingParams } from './training-params.ts';
+import { showInput } from './validation.ts';
 
 export const JOB_KINDS = ['train', 'analyze'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -51,7 +52,7 @@ export function analyzeJobSchema(family: Pick<Family, 'analyzers' | 'cross_epoch
     analyzers: z
       .array(
         z.string().refine((name) => offered.includes(name), {
-          error: (iss) => `unknown analyzer ${JSON.stringify(iss.input)}; allowed: ${offered.join(', ')}`,
+          error: (iss) => `unknown analyzer ${showInput(iss.input)}; allowed: ${offered.join(', ')}`,
         }),
       )
       .min(1, { error: 'choose at least one analyzer' })

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { checkpointEpochProblem } from './checkpoint-schedule.ts';
-import { describeInput } from './validation.ts';
+import { describeInput, showInput } from './validation.ts';
 
 export const TRAINING_DEFAULTS = {
   data_seed: 598,
@@ -55,7 +55,7 @@ export const trainingParamsSchema = z
     ),
     /** Explicit checkpoint epochs; null or absent means the family's default schedule. */
     checkpoint_epochs: z
-      .array(z.number({ error: (iss) => `${JSON.stringify(iss.input)} is not an epoch number` }), {
+      .array(z.number({ error: (iss) => `${showInput(iss.input)} is not an epoch number` }), {
         error: 'must be a list of epoch numbers, or null for the default schedule',
       })
       .max(MAX_CHECKPOINTS, {

@@ -80,6 +80,7 @@ export function contentTypeRefusal(method: string, { contentType, contentLength,
 export function requestGuards({ allowedHosts, corsOrigins }: GuardOptions): MiddlewareHandler[] {
   const hosts = new Set([...LOOPBACK_HOSTS, ...allowedHosts.map((name) => name.toLowerCase())]);
   return [
+    closeWhenBodyUnread,
     refuseWhen((c) => {
       const header = c.req.header('host');
       // Requests built in-process (app.request in tests) have no Host header, only their URL.
@@ -105,6 +106,16 @@ export function requestGuards({ allowedHosts, corsOrigins }: GuardOptions): Midd
     ),
   ];
 }
+
+/**
+ * An answer given before the request's body was read (any refusal, a 404) leaves the rest of the
+ * body on the connection, where it would be parsed as the next request: say the connection closes.
+ */
+const closeWhenBodyUnread: MiddlewareHandler = async (c, next) => {
+  await next();
+  const hasBody = c.req.header('transfer-encoding') !== undefined || Number(c.req.header('content-length')) > 0;
+  if (hasBody && !c.req.raw.bodyUsed) c.res.headers.set('Connection', 'close');
+};
 
 function refuseWhen(check: (c: Context) => Refusal | undefined): MiddlewareHandler {
   return async (c, next) => {
