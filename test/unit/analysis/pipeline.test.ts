@@ -157,6 +157,25 @@ describe('analysis pipeline on a synthetic variant (p = 11, random weights)', ()
     ).toEqual([2]);
   });
 
+  it('a run after one killed before its manifest (or mid-write) leaves the same files as one uninterrupted run', async () => {
+    const dir = await tempDir();
+    const { variant: killed, paths } = await writeSyntheticVariant(dir, family, 11, [0, 1], 3);
+    await analyzeVariant({ resultsDir: dir, family, variant: killed });
+    const whole = JSON.parse(await readFile(join(paths.artifactsDir, 'manifest.json'), 'utf8'));
+    // Killed after its epoch files, before the manifest; a writer's temporary left behind (pid 2^22 + 1 runs nowhere).
+    await rm(join(paths.artifactsDir, 'manifest.json'));
+    const stale = join(paths.artifactsDir, 'coarseness', `.epoch_00001.safetensors.${2 ** 22 + 1}.0badf00d.tmp`);
+    await writeFile(stale, 'half a file');
+    await analyzeVariant({ resultsDir: dir, family, variant: killed });
+    const resumed = JSON.parse(await readFile(join(paths.artifactsDir, 'manifest.json'), 'utf8'));
+    const withoutTimes = (manifest: { analyzers: Record<string, { updated_at?: string }> }) => {
+      for (const entry of Object.values(manifest.analyzers)) delete entry.updated_at;
+      return manifest;
+    };
+    expect(withoutTimes(resumed)).toEqual(withoutTimes(whole));
+    expect(await readdir(join(paths.artifactsDir, 'coarseness'))).not.toContain(stale.split('/').pop());
+  });
+
   it('validates the request before writing anything', async () => {
     expect(() => planAnalysis(family, ['no_such_analyzer'])).toThrow(AnalysisInputError);
     await expect(analyzeVariant({ resultsDir, family, variant: 'not_a_variant' })).rejects.toThrow(AnalysisInputError);

@@ -1,5 +1,5 @@
 /** Training end to end on small models: split, init, files, determinism, continuation, cancellation. */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -193,6 +193,18 @@ describe('trainVariant', () => {
     await trainVariant(request);
     await expect(trainVariant(request)).rejects.toThrow(/already has files.*overwrite/);
     await expect(trainVariant({ ...request, overwrite: true })).resolves.toMatchObject({ status: 'completed' });
+  });
+
+  it('trains over a folder left by a run killed in its first write (empty folders, a stale temporary) without overwrite', async () => {
+    const family = await tinyFamily();
+    const checkpoints = join(variantDir(results, 7, 1), 'checkpoints');
+    await mkdir(checkpoints, { recursive: true });
+    // pid 2^22 + 1 is above Linux's pid_max: no process writes that temporary any more.
+    await writeFile(join(checkpoints, `.checkpoint_epoch_00000.safetensors.${2 ** 22 + 1}.0badf00d.tmp`), 'half a checkpoint');
+    await expect(
+      trainVariant({ resultsDir: results, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 2 } }),
+    ).resolves.toMatchObject({ status: 'completed' });
+    expect(await readdir(checkpoints)).toEqual(['checkpoint_epoch_00000.safetensors', 'checkpoint_epoch_00001.safetensors']);
   });
 
   it('stops cleanly when aborted: checkpoints so far, no metadata', async () => {
