@@ -24,6 +24,11 @@ export function roundTicks(max: number, intervals = 5): number[] {
 }
 
 /** The point whose epoch is nearest to `epoch` (points ascending by epoch). */
+/** The hover read-out: "Epoch 1,200: train 1.65e-7, test 3.54". */
+function readout({ epoch, trainLoss, testLoss }: LossPoint): string {
+  return `Epoch ${epoch.toLocaleString('en-US')}: train ${formatNumber(trainLoss)}, test ${formatNumber(testLoss)}`;
+}
+
 function nearestPoint(points: readonly LossPoint[], epoch: number): LossPoint | undefined {
   let best = points[0];
   for (const point of points) if (Math.abs(point.epoch - epoch) < Math.abs(best!.epoch - epoch)) best = point;
@@ -124,14 +129,7 @@ export class LossChart extends LitElement {
       <div class="legend">
         <span><span class="swatch" style="background:#1f77b4"></span>Train loss</span>
         <span><span class="swatch" style="background:#ff7f0e"></span>Test loss</span>
-        ${
-          hovered
-            ? html`<span class="readout"
-                >Epoch ${hovered.epoch.toLocaleString('en-US')}: train ${formatNumber(hovered.trainLoss)}, test
-                ${formatNumber(hovered.testLoss)}</span
-              >`
-            : nothing
-        }
+        ${hovered ? html`<span class="readout">${readout(hovered)}</span>` : nothing}
       </div>
       <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Train and test loss (log scale) by epoch">
         ${decades(10 ** logMin, 10 ** logMax).map(
