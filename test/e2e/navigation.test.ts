@@ -114,14 +114,20 @@ describe('site navigation in Chromium', () => {
       });
       return urls;
     };
+    // Not with the shell: while the browser is never idle, a shown page requests no Plotly.
+    const neverIdle = await browser.newPage();
+    await neverIdle.addInitScript(() => {
+      window.requestIdleCallback = () => 0;
+    });
+    const withoutIdle = plotlyRequests(neverIdle);
+    await neverIdle.goto(`${server.url}/training`);
+    await expect.poll(() => mountedPage(neverIdle)).toBe('training-page');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(withoutIdle).toEqual([]);
+    await neverIdle.close();
+
     const onTraining = plotlyRequests(page);
     await page.goto(`${server.url}/training`, { waitUntil: 'domcontentloaded' });
-    // Not with the shell: only after the page is shown, when the browser is idle.
-    expect(
-      await page.evaluate(() =>
-        [...document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].filter((link) => /plotly/i.test(link.href)),
-      ),
-    ).toEqual([]);
     await expectPage('training-page', '/training');
     await expect.poll(() => onTraining.length, { timeout: 15_000 }).toBeGreaterThan(0);
 
