@@ -45,7 +45,7 @@ const mountedPage = (p: Page) =>
   p.evaluate(() => document.querySelector('app-shell')?.shadowRoot?.querySelector('main')?.firstElementChild?.localName ?? null);
 
 async function expectPage(tag: string, path: string) {
-  await expect.poll(() => mountedPage(page)).toBe(tag);
+  await expect.poll(() => mountedPage(page), { timeout: 10_000 }).toBe(tag);
   expect(new URL(page.url()).pathname).toBe(path);
 }
 
@@ -121,7 +121,7 @@ describe('site navigation in Chromium', () => {
     });
     const withoutIdle = plotlyRequests(neverIdle);
     await neverIdle.goto(`${server.url}/training`);
-    await expect.poll(() => mountedPage(neverIdle)).toBe('training-page');
+    await expect.poll(() => mountedPage(neverIdle), { timeout: 10_000 }).toBe('training-page');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(withoutIdle).toEqual([]);
     await neverIdle.close();
