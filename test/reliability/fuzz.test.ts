@@ -16,7 +16,7 @@ import { checkFiles, FAMILY, snapshot, snapshotChanges } from './helpers/files.t
 import { bodyCase, systematicCases, type BodyCase } from './helpers/fuzz-bodies.ts';
 import { urlCase } from './helpers/fuzz-urls.ts';
 import { request, resentAfterIdleClose, shorten, type Reply } from './helpers/http.ts';
-import { judgeLatency, startProber, summarize } from './helpers/latency.ts';
+import { judgeLatency, startProber, summarize, wallClock, type Activity } from './helpers/latency.ts';
 import { LONG, REPLAY, report, seedFor } from './helpers/mode.ts';
 import { Rng } from './helpers/prng.ts';
 import { makeResultsDir, startJob, startWorkbench, waitForJob, type Workbench } from './helpers/workbench.ts';
@@ -101,6 +101,7 @@ describe('fuzzing the API of the real server', () => {
     };
     const failures: string[] = [];
     const replies: { status: number; ms: number; api: boolean }[] = [];
+    const activity: Activity[] = [];
     const prober = await startProber(server.url);
     const started = performance.now();
     for (let i = 0; i < URL_CASES; i++) {
@@ -108,12 +109,18 @@ describe('fuzzing the API of the real server', () => {
       const label = `case ${i} (seed ${seed}): ${fuzz.method} ${shorten(fuzz.path, 200)} [${fuzz.steps.join(' → ')}]`;
       const before = await snapshot(results.dir);
       let reply: Reply;
+      const sent = wallClock();
       try {
         reply = await request(server.url, fuzz.path, { method: fuzz.method, body: fuzz.body });
       } catch (error) {
         failures.push(`${label}: ${(error as Error).message}`);
         continue;
       }
+      activity.push({
+        start: sent,
+        end: wallClock(),
+        label: `${fuzz.method} ${shorten(fuzz.path, 120)} → ${reply.status}, ${reply.body.length} B`,
+      });
       replies.push({ status: reply.status, ms: reply.ms, api: isApiPath(fuzz.path) });
       const problems = replyProblems(reply, fuzz.method, fuzz.path);
       if (reply.status === 202) problems.push(`a mangled URL started or cancelled something: ${shorten(reply.text, 200)}`);
@@ -123,7 +130,7 @@ describe('fuzzing the API of the real server', () => {
       if (failures.length > 20) break;
     }
     const elapsed = (performance.now() - started) / 1000;
-    const latency = judgeLatency(await prober.stop(), MAX_EXCESS_MS, LONG);
+    const latency = judgeLatency(await prober.stop(), MAX_EXCESS_MS, LONG, activity);
     report('URL fuzzing', [
       `seed ${seed}; ${replies.length} requests in ${elapsed.toFixed(1)} s (${replies.filter((r) => r.api).length} under /api)`,
       `statuses: ${countBy(replies, (r) => String(r.status))}`,
@@ -144,6 +151,7 @@ describe('fuzzing the API of the real server', () => {
     const lastOn = new Map<number, string>();
     const failures: string[] = [];
     const replies: { status: number; ms: number; kind: string; bytes: number }[] = [];
+    const activity: Activity[] = [];
     const touched = new Set<string>();
     /** The results folder minus what accepted jobs write: their variant folders and their records. */
     const untouched = (path: string) => {
@@ -166,6 +174,7 @@ describe('fuzzing the API of the real server', () => {
       const before = await snapshot(results.dir, untouched);
       snapshotMs += performance.now() - snapshotStart;
       let reply: Reply;
+      const sent = wallClock();
       try {
         reply = await request(server.url, '/api/jobs', { method: 'POST', body: fuzz.body, headers: fuzz.headers });
       } catch (error) {
@@ -177,6 +186,7 @@ describe('fuzzing the API of the real server', () => {
       }
       previous = `${i}, ${bytes} bytes, ${JSON.stringify(fuzz.headers)}, answered ${reply.status} with connection: ${reply.headers.connection}`;
       if (reply.localPort !== undefined) lastOn.set(reply.localPort, previous);
+      activity.push({ start: sent, end: wallClock(), label: `case ${i} (${bytes} B) → ${reply.status}` });
       replies.push({ status: reply.status, ms: reply.ms, kind: bytes > MAX_BODY_BYTES ? 'oversized' : 'normal', bytes: reply.body.length });
       const problems = replyProblems(reply, 'POST', '/api/jobs');
       if (reply.status < 500 && !POST_JOB_STATUSES.has(reply.status))
@@ -200,7 +210,16 @@ describe('fuzzing the API of the real server', () => {
     const elapsed = (performance.now() - started) / 1000;
 
     const ends = await Promise.all([...accepted.keys()].map((id) => waitForJob(server.url, id)));
-    const latency = judgeLatency(await prober.stop(), MAX_EXCESS_MS, LONG);
+    // Accepted jobs run meanwhile: their starts and ends are activity too.
+    for (const job of ends) {
+      for (const [time, what] of [
+        [job.startedAt, 'started'],
+        [job.finishedAt, `ended ${job.state}`],
+      ] as const) {
+        if (time) activity.push({ start: Date.parse(time), end: Date.parse(time) + 50, label: `job ${job.id} ${what}` });
+      }
+    }
+    const latency = judgeLatency(await prober.stop(), MAX_EXCESS_MS, LONG, activity);
     for (const job of ends) {
       if (job.state !== 'succeeded' && job.state !== 'cancelled')
         failures.push(

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pathExists } from '../../server/storage/path-exists.ts';
 import type { VariantsResponse, VariantSummary } from '../../shared/api.ts';
 import type { JobRecord } from '../../shared/jobs.ts';
 import { checkFiles, compareArtifacts, FAMILY, isTemporary, listTree } from './helpers/files.ts';
@@ -110,15 +111,18 @@ describe('a server killed with SIGKILL', () => {
       const checkpointsAtKill = (await listTree(join(results.dir, FAMILY, job.variant, 'checkpoints'))).filter(
         (f) => !isTemporary(f),
       ).length;
+      // metadata.json is written last: killed after it (before the server recorded the job's success), the run is complete.
+      const completeAtKill = await pathExists(join(results.dir, FAMILY, job.variant, 'metadata.json'));
       server = await startWorkbench(results.dir);
       await expectInterrupted(server, job.id);
 
       // Checkpoints without metadata.json: incomplete. Killed before the first one: no variant yet (or untrained).
       const variant = await variantSummary(server, job.variant);
-      if (checkpointsAtKill > 0) expect(variant?.state).toBe('incomplete');
+      if (completeAtKill) expect(variant?.state).toBe('trained');
+      else if (checkpointsAtKill > 0) expect(variant?.state).toBe('incomplete');
       else expect(variant === undefined || variant.state === 'untrained', `variant state ${variant?.state}`).toBe(true);
 
-      if (variant?.state === 'incomplete') expect((await post(server.url, '/api/jobs', trainBody(variantSeed))).status).toBe(409);
+      if (variant && variant.state !== 'untrained') expect((await post(server.url, '/api/jobs', trainBody(variantSeed))).status).toBe(409);
       const again = await waitForJob(server.url, (await startJob(server.url, trainBody(variantSeed, checkpointsAtKill > 0))).id);
       expect(again.state, again.error).toBe('succeeded');
       expect((await variantSummary(server, job.variant))?.state).toBe('trained');
@@ -126,7 +130,7 @@ describe('a server killed with SIGKILL', () => {
       const files = await checkFiles(results.dir);
       expect(files.problems).toEqual([]);
       lines.push(
-        `trial ${trials}: killed ${delay.toFixed(0)} ms after the 202 with ${checkpointsAtKill} checkpoints written and ${temporaries.length} temporaries (${temporaries.map((t) => t.split('/').pop()).join(', ') || 'none'})`,
+        `trial ${trials}: killed ${delay.toFixed(0)} ms after the 202 with ${checkpointsAtKill} checkpoints written${completeAtKill ? ' and metadata.json (the run was complete)' : ''} and ${temporaries.length} temporaries (${temporaries.map((t) => t.split('/').pop()).join(', ') || 'none'})`,
       );
       trials++;
     }

@@ -106,14 +106,20 @@ export async function checkFiles(resultsDir: string): Promise<FileCheck> {
   const check: FileCheck = { files: 0, temporaries: [], problems: [] };
   for (const path of await listTree(resultsDir)) {
     const full = join(resultsDir, path);
-    const info = await lstat(full);
-    if (info.isDirectory()) continue;
-    if (isTemporary(path)) {
-      check.temporaries.push(path);
-      continue;
+    let content: Buffer;
+    try {
+      if ((await lstat(full)).isDirectory()) continue;
+      if (isTemporary(path)) {
+        check.temporaries.push(path);
+        continue;
+      }
+      content = await readFile(full);
+    } catch (error) {
+      // Gone since the listing: a running server renamed its temporary into place (or replaced a job record).
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
     }
     check.files++;
-    const content = await readFile(full);
     if (path.endsWith('.json')) {
       try {
         JSON.parse(content.toString('utf8'));

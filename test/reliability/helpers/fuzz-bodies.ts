@@ -359,7 +359,10 @@ function mutate(rng: Rng, root: Value): [Value, string] {
         params.seed = rng.int(0, 60);
         if (rng.chance(0.3)) params.prime = rng.pick(SMALL_PRIMES);
         if (rng.chance(0.3)) root.overwrite = true;
-        return [root, `valid: params ${serialize(params)}, overwrite ${String(root.overwrite)}`];
+        return [
+          root,
+          `valid: params ${serialize(params)}, overwrite ${root.overwrite === undefined ? 'absent' : describe(root.overwrite)}`,
+        ];
       }
       root.force = rng.chance(0.5);
       return [root, `valid: force ${String(root.force)}`];

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 
 export interface LatencySample {
-  /** ms since the prober started. */
+  /** When it was sent, ms since the epoch (comparable across threads). */
   at: number;
   ms: number;
   /** The control server's round trip right after. */
@@ -35,11 +35,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const controlAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const samples = [];
 let running = true;
-const started = performance.now();
 parentPort.on('message', () => (running = false));
 const once = (port, path, agent) => new Promise((resolve) => {
   const t0 = performance.now();
-  const done = (status) => { clearTimeout(timer); resolve({ at: t0 - started, ms: performance.now() - t0, status }); };
+  const done = (status) => { clearTimeout(timer); resolve({ at: performance.timeOrigin + t0, ms: performance.now() - t0, status }); };
   const req = http.get({ host, port, path, agent }, (res) => { res.resume(); res.on('end', () => done(res.statusCode)); res.on('error', () => done(0)); });
   const timer = setTimeout(() => { req.destroy(); done(0); }, timeoutMs);
   req.on('error', () => done(0));
@@ -115,11 +114,31 @@ export function histogram(values: readonly number[], bounds = [5, 10, 20, 50, 10
     .join(', ');
 }
 
-/** The figures of a probing, and the failures of the bound: the workbench's delay beyond the control under `maxExcessMs`. */
+/** Now, in ms since the epoch, as the samples' `at`. */
+export const wallClock = () => performance.timeOrigin + performance.now();
+
+/** What the test was doing from `start` to `end` (wallClock times): the slowest probes name what overlapped them. */
+export interface Activity {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** The activity overlapping a sample. */
+function during(sample: LatencySample, activity: readonly Activity[]): string {
+  const labels = activity.filter((a) => a.start < sample.at + sample.ms && a.end > sample.at).map((a) => a.label);
+  return labels.join(' | ').slice(0, 400) || 'no request of the test';
+}
+
+/**
+ * The figures of a probing, and the failures of the bound: the workbench's delay beyond the control
+ * under `maxExcessMs`. The long form also names the requests in flight during the slowest probes.
+ */
 export function judgeLatency(
   samples: readonly LatencySample[],
   maxExcessMs: number,
   long: boolean,
+  activity: readonly Activity[] = [],
 ): { lines: string[]; failures: string[] } {
   const ms = samples.map((s) => s.ms);
   const excess = samples.map((s) => Math.max(0, s.ms - s.controlMs));
@@ -128,14 +147,19 @@ export function judgeLatency(
     `control server at the same moments: ${summarize(samples.map((s) => s.controlMs))}`,
     `GET /api/version beyond the control: ${summarize(excess)}`,
   ];
-  if (long) lines.push(`GET /api/version histogram: ${histogram(ms)}`, `beyond the control histogram: ${histogram(excess)}`);
+  if (long) {
+    lines.push(`GET /api/version histogram: ${histogram(ms)}`, `beyond the control histogram: ${histogram(excess)}`);
+    for (const sample of [...samples].sort((a, b) => b.ms - b.controlMs - (a.ms - a.controlMs)).slice(0, 5)) {
+      lines.push(`  ${(sample.ms - sample.controlMs).toFixed(0)} ms beyond the control, during: ${during(sample, activity)}`);
+    }
+  }
   const failures: string[] = [];
   const failed = samples.filter((s) => s.status !== 200);
   if (failed.length > 0) failures.push(`${failed.length} GET /api/version failed (statuses ${failed.map((s) => s.status).join(', ')})`);
   const worst = samples.reduce<LatencySample | undefined>((w, s) => (!w || s.ms - s.controlMs > w.ms - w.controlMs ? s : w), undefined);
   if (worst && worst.ms - worst.controlMs >= maxExcessMs) {
     failures.push(
-      `GET /api/version took ${worst.ms.toFixed(0)} ms at ${(worst.at / 1000).toFixed(1)} s while the control took ${worst.controlMs.toFixed(0)} ms: the event loop was blocked about ${(worst.ms - worst.controlMs).toFixed(0)} ms`,
+      `GET /api/version took ${worst.ms.toFixed(0)} ms while the control took ${worst.controlMs.toFixed(0)} ms: the event loop was blocked about ${(worst.ms - worst.controlMs).toFixed(0)} ms, during ${during(worst, activity)}`,
     );
   }
   return { lines, failures };
