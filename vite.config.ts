@@ -2,12 +2,13 @@
 import { defineConfig, type Plugin, type Rolldown } from 'vite';
 
 /** Page elements built as stable, embeddable entries: dist/elements/<tag>.js. */
-export const ELEMENT_ENTRIES = ['site-nav', 'training-page', 'analysis-run-page', 'viz-page', 'reports-page'] as const;
+export const ELEMENT_ENTRIES = ['site-nav', 'training-page', 'analysis-run-page', 'jobs-page', 'viz-page', 'reports-page'] as const;
 
 const elementSources: Record<(typeof ELEMENT_ENTRIES)[number], string> = {
   'site-nav': 'frontend/components/site-nav.ts',
   'training-page': 'frontend/pages/training-page.ts',
   'analysis-run-page': 'frontend/pages/analysis-run-page.ts',
+  'jobs-page': 'frontend/pages/jobs-page.ts',
   'viz-page': 'frontend/pages/viz-page.ts',
   'reports-page': 'frontend/pages/reports-page.ts',
 };

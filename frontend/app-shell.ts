@@ -25,6 +25,7 @@ const routes = [
     component: 'analysis-run-page',
     action: async () => void (await import('./pages/analysis-run-page.ts')),
   },
+  { path: '/jobs', component: 'jobs-page', action: async () => void (await import('./pages/jobs-page.ts')) },
   { path: '/reports', component: 'reports-page', action: async () => void (await import('./pages/reports-page.ts')) },
   { path: '(.*)', component: 'not-found-page', action: async () => void (await import('./pages/not-found-page.ts')) },
 ];

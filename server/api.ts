@@ -9,9 +9,12 @@ import { APP_VERSION } from '../version.ts';
 import type { ProbeProcess } from './analysis/probe-process.ts';
 import { errorResponses, json, routeGroup } from './http/openapi.ts';
 import type { JobRunner } from './jobs/job-runner.ts';
+import type { SweepRunner } from './jobs/sweep-runner.ts';
 import type { Registry } from './registry/registry.ts';
 import { familyRoutes } from './routes/families.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { sweepRoutes } from './routes/sweeps.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { variantRoutes } from './routes/variants.ts';
 import { versionRoutes } from './routes/version.ts';
 
@@ -34,14 +37,16 @@ const getOpenApiDocument = createRoute({
   responses: { 200: json(openApiDocumentSchema, 'The OpenAPI 3.1 document of every route under /api.'), ...errorResponses([]) },
 });
 
-export function apiRoutes(registry: Registry, jobs: JobRunner, probes: ProbeProcess) {
+export function apiRoutes(registry: Registry, jobs: JobRunner, sweeps: SweepRunner, probes: ProbeProcess) {
   // The base path is part of the app, so the document and the client's types name the full paths (/api/…).
   const api = routeGroup()
     .basePath('/api')
     .route('/version', versionRoutes())
     .route('/families', familyRoutes(registry))
     .route('/jobs', jobRoutes(registry, jobs))
-    .route('/variants', variantRoutes(registry, probes));
+    .route('/sweeps', sweepRoutes(registry, sweeps))
+    .route('/variants', variantRoutes(registry, jobs, probes))
+    .route('/reports', reportRoutes(registry));
   // Made on first request, once every route is declared; the routes never change after that.
   let document: z.infer<typeof openApiDocumentSchema> | undefined;
   return api.openapi(getOpenApiDocument, (c) => {
@@ -57,8 +62,10 @@ export function apiRoutes(registry: Registry, jobs: JobRunner, probes: ProbeProc
         },
         tags: [
           { name: 'families', description: 'Model families (family.json) and their variants' },
-          { name: 'jobs', description: 'Training and analysis jobs, and their progress' },
+          { name: 'jobs', description: 'Training and analysis jobs: the queue, their progress, resume and retry' },
+          { name: 'sweeps', description: 'Grids of variants trained (and analysed) as queued jobs' },
           { name: 'variants', description: "One variant's training record and analysis results" },
+          { name: 'reports', description: 'Variants of a family compared: metrics table and overlay curves' },
           { name: 'meta', description: 'The server itself' },
         ],
       }),

@@ -23,7 +23,11 @@ export interface Settings {
   /** Host names answered besides loopback (http/guard.ts): WORKBENCH_ALLOWED_HOSTS and HOST's own names. */
   allowedHosts: string[];
   maxConcurrentJobs: number;
+  queue: QueueSetting;
 }
+
+/** Where jobs wait and run: in this server, or in BullMQ on Redis for `workbench worker` processes. */
+export type QueueSetting = { kind: 'embedded' } | { kind: 'redis'; url: string };
 
 export type ParsedSettings = { settings: Settings } | { problems: string[] };
 
@@ -98,6 +102,13 @@ const environmentSchema = z.object({
     hostNameOrAddress,
   ),
   WORKBENCH_MAX_JOBS: wholeNumber(1, MAX_JOBS_LIMIT).optional(),
+  WORKBENCH_QUEUE: z
+    .string()
+    .refine(
+      (text) => text === 'embedded' || /^rediss?:\/\/[^\s/]+(\/\d+)?$/.test(text),
+      'must be embedded or a Redis URL such as redis://host:6379',
+    )
+    .default('embedded'),
   // Only checked here: job processes read it from the environment they inherit (engine/gemm/gemm.ts).
   WORKBENCH_GEMM: z.enum(['native', 'portable'], { error: 'must be native or portable' }).optional(),
 });
@@ -132,6 +143,7 @@ export function parseSettings(env: Record<string, string | undefined>, machineNa
       corsOrigins: parsed.WORKBENCH_CORS_ORIGINS,
       allowedHosts: [...new Set([...parsed.WORKBENCH_ALLOWED_HOSTS, ...ownNames])],
       maxConcurrentJobs: parsed.WORKBENCH_MAX_JOBS ?? defaultMaxJobs(),
+      queue: parsed.WORKBENCH_QUEUE === 'embedded' ? { kind: 'embedded' } : { kind: 'redis', url: parsed.WORKBENCH_QUEUE },
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { familySchema } from './family-schema.ts';
+import type { IdentitySetting } from './variant-name.ts';
 
 /** Path segments naming a family or a variant: never a path, never hidden. */
 export const nameSegment = z
@@ -63,6 +64,16 @@ export const familiesResponseSchema = z
   .meta({ id: 'FamiliesResponse' });
 export type FamiliesResponse = z.infer<typeof familiesResponseSchema>;
 
+/** The training settings that are part of a variant's identity (`IDENTITY_SETTINGS`, shared/variant-name.ts). */
+export const trainingIdentitySchema = z
+  .object({
+    data_seed: z.number(),
+    training_fraction: z.number(),
+    learning_rate: z.number(),
+    weight_decay: z.number(),
+  } satisfies Record<IdentitySetting, z.ZodNumber>)
+  .meta({ id: 'TrainingIdentity' });
+
 export const VARIANT_STATES = ['untrained', 'training', 'incomplete', 'trained', 'analyzing', 'analyzed'] as const;
 export type VariantState = (typeof VARIANT_STATES)[number];
 
@@ -71,9 +82,16 @@ export const variantSummarySchema = z
     name: z.string(),
     family: z.string(),
     params: domainParamValuesSchema,
+    /** The training settings of its identity, from its name: those it does not spell out are at their defaults. */
+    training: trainingIdentitySchema,
     state: z.enum(VARIANT_STATES),
     /** Epochs with a checkpoint file on disk, ascending. */
     checkpointEpochs: z.array(z.number().int()),
+    /**
+     * Only for an `incomplete` variant whose interrupted run can resume: the epoch it resumes with
+     * (its checkpoint of the epoch before and its optimizer state are on disk).
+     */
+    resumableFromEpoch: z.number().int().positive().optional(),
   })
   .meta({ id: 'VariantSummary' });
 export type VariantSummary = z.infer<typeof variantSummarySchema>;

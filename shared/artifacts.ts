@@ -205,6 +205,9 @@ const count = z
   .transform(Number);
 const position = count.pipe(z.number().max(2, 'must be a position 0, 1 or 2'));
 export const variantParamsSchema = z.object({ family: nameSegment, variant: nameSegment });
+export const variantDeletedSchema = z
+  .object({ family: z.string(), variant: z.string(), deleted: z.literal(true) })
+  .meta({ id: 'VariantDeleted' });
 export const analyzerParamsSchema = variantParamsSchema.extend({ analyzer: nameSegment });
 export const epochArtifactParamsSchema = analyzerParamsSchema.extend({ epoch: count });
 export const neuronGridParamsSchema = variantParamsSchema.extend({ neuron: count, epoch: count });

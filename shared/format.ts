@@ -29,3 +29,10 @@ export function formatNumber(value: number): string {
   if (magnitude >= LARGE) return Math.round(value).toLocaleString('en-US');
   return String(rounded);
 }
+
+/** A queued job's place: "next in line", "2nd in line", "11th in line". */
+export function queuePlace(position: number): string {
+  if (position === 1) return 'next in line';
+  const suffix = position % 100 >= 11 && position % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][position % 10] ?? 'th');
+  return `${position}${suffix} in line`;
+}

@@ -14,8 +14,12 @@ import { showInput } from './validation.ts';
 export const JOB_KINDS = ['train', 'analyze'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const JOB_STATES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobState = (typeof JOB_STATES)[number];
+/** States a job can still leave on its own: it holds its variant while in one. */
+export const ACTIVE_JOB_STATES: readonly JobState[] = ['queued', 'running'];
+/** States from which a job can be run again (resume or retry). */
+export const RERUNNABLE_JOB_STATES: readonly JobState[] = ['failed', 'cancelled', 'interrupted'];
 
 /** First pass over any POST /api/jobs body: which kind, which family. */
 export const jobEnvelopeSchema = z.object({
@@ -27,18 +31,47 @@ const overwriteSchema = z
   .boolean({ error: 'must be true or false' })
   .default(false)
   .describe('Must be true to train over a variant that already has files.');
+const resumeSchema = z
+  .boolean({ error: 'must be true or false' })
+  .default(false)
+  .describe('Continue an interrupted run of this variant from its latest checkpoint (its optimizer state is kept there).');
+const continueToSchema = z
+  .number({ error: 'must be a whole number of epochs, or null' })
+  .int({ error: 'must be a whole number of epochs, or null' })
+  .positive({ error: "must be a whole number of epochs above the run's own, or null" })
+  .nullable()
+  .default(null)
+  .describe('Extend a completed run to this many epochs in all, from its final checkpoint; null trains a new run.');
 const forceSchema = z.boolean({ error: 'must be true or false' }).default(false).describe('Recompute results that already exist.');
 // A function, so every request gets its own defaults object.
 const trainingSchema = trainingParamsSchema.default(() => trainingParamsSchema.parse({}));
 
+/** At most one of overwrite, resume and continue_to: each says what to do with the variant's existing files. */
+function oneWayToStart(request: { overwrite: boolean; resume: boolean; continue_to: number | null }, ctx: z.RefinementCtx): void {
+  const chosen = (['overwrite', 'resume', 'continue_to'] as const).filter((key) =>
+    key === 'continue_to' ? request[key] !== null : request[key],
+  );
+  if (chosen.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [chosen[1]!],
+      message: `cannot be combined with ${chosen[0]}; allowed: one of overwrite (a new run over the old), resume (an interrupted run) or continue_to (a completed run)`,
+    });
+  }
+}
+
 export function trainJobSchema(family: Pick<Family, 'domain_parameters'>) {
-  return z.strictObject({
-    kind: z.literal('train'),
-    family: nameSegment,
-    params: domainParamsSchema(family),
-    training: trainingSchema,
-    overwrite: overwriteSchema,
-  });
+  return z
+    .strictObject({
+      kind: z.literal('train'),
+      family: nameSegment,
+      params: domainParamsSchema(family),
+      training: trainingSchema,
+      overwrite: overwriteSchema,
+      resume: resumeSchema,
+      continue_to: continueToSchema,
+    })
+    .superRefine(oneWayToStart);
 }
 export type TrainJobRequest = z.output<ReturnType<typeof trainJobSchema>>;
 
@@ -79,6 +112,8 @@ export const jobRequestSchema = z
         params: domainParamValuesSchema.describe('Every domain parameter of the family (GET /api/families), e.g. {prime: 113, seed: 999}.'),
         training: trainingSchema,
         overwrite: overwriteSchema,
+        resume: resumeSchema,
+        continue_to: continueToSchema,
       })
       .meta({ id: 'TrainJobRequest' }),
     z
@@ -95,6 +130,8 @@ export const jobRequestSchema = z
     id: 'JobRequest',
     description: "Train a variant, or analyze a trained one. Parameters and analyzers must be ones the family's family.json declares.",
   });
+/** A job request as sent: fields with defaults may be left out. */
+export type JobRequestInput = z.input<typeof jobRequestSchema>;
 
 /** Live figures of a running job; which fields are present depends on the kind. */
 export const jobProgressSchema = z
@@ -147,27 +184,54 @@ export type AnalyzeResult = z.infer<typeof analyzeResultSchema>;
 export const jobResultSchema = z.discriminatedUnion('kind', [trainResultSchema, analyzeResultSchema]);
 export type JobResult = z.infer<typeof jobResultSchema>;
 
-export const jobRecordSchema = z
+const jobRecordBase = {
+  id: z.string(),
+  family: z.string(),
+  variant: z.string(),
+  state: z.enum(JOB_STATES),
+  /** 1 while waiting its turn: the next to start; present only while `queued`. */
+  queuePosition: z.number().int().positive().optional(),
+  progress: jobProgressSchema,
+  /** The latest human-readable status line. */
+  message: z.string(),
+  /** A readable failure message; the stack trace goes to the server log only. */
+  error: z.string().optional(),
+  /** The sweep this job belongs to, if any. */
+  sweepId: z.string().optional(),
+  /** Times the job has been started: more than 1 after a resume, a retry or a worker that was lost. */
+  attempts: z.number().int().nonnegative(),
+  /** Where the job runs or ran: `server` (the embedded queue) or a worker's name (host:pid). */
+  worker: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  /** When it last joined the queue: the queue's order. */
+  queuedAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+};
+
+export const trainJobRecordSchema = z
   .object({
-    id: z.string(),
-    kind: z.enum(JOB_KINDS),
-    family: z.string(),
-    variant: z.string(),
-    request: jobRequestSchema,
-    state: z.enum(JOB_STATES),
-    progress: jobProgressSchema,
-    /** The latest human-readable status line. */
-    message: z.string(),
-    result: jobResultSchema.optional(),
-    /** A readable failure message; the stack trace goes to the server log only. */
-    error: z.string().optional(),
-    /** Loss curve so far (training jobs), thinned to a bounded number of points. */
-    lossHistory: z.array(lossPointSchema).optional(),
-    createdAt: z.iso.datetime(),
-    startedAt: z.iso.datetime().optional(),
-    finishedAt: z.iso.datetime().optional(),
+    ...jobRecordBase,
+    kind: z.literal('train'),
+    request: jobRequestSchema.options[0],
+    result: trainResultSchema.optional(),
+    /** Loss curve so far, thinned to a bounded number of points. */
+    lossHistory: z.array(lossPointSchema),
   })
-  .meta({ id: 'JobRecord' });
+  .meta({ id: 'TrainJobRecord' });
+export type TrainJobRecord = z.infer<typeof trainJobRecordSchema>;
+
+export const analyzeJobRecordSchema = z
+  .object({
+    ...jobRecordBase,
+    kind: z.literal('analyze'),
+    request: jobRequestSchema.options[1],
+    result: analyzeResultSchema.optional(),
+  })
+  .meta({ id: 'AnalyzeJobRecord' });
+export type AnalyzeJobRecord = z.infer<typeof analyzeJobRecordSchema>;
+
+export const jobRecordSchema = z.discriminatedUnion('kind', [trainJobRecordSchema, analyzeJobRecordSchema]).meta({ id: 'JobRecord' });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
 export const jobsResponseSchema = z.object({ jobs: z.array(jobRecordSchema).describe('Newest first.') }).meta({ id: 'JobsResponse' });
@@ -191,10 +255,14 @@ export const jobProgressEventSchema = z
     description: 'The data of a `progress` event: the new figures, the status line and (training) the new loss point.',
   });
 
+export type JobProgressEvent = z.infer<typeof jobProgressEventSchema>;
+
 /** Server-sent events of GET /api/jobs/:id/events: each event's `data` is JSON of its schema. */
 export const jobEventSchemas = {
   /** The full record, first on every (re)connection. */
   snapshot: jobRecordSchema,
+  /** The full record again when its state or place in the queue changes (queued → running). */
+  update: jobRecordSchema,
   progress: jobProgressEventSchema,
   /** The final record; one of these three ends the stream. */
   done: jobRecordSchema,
@@ -216,6 +284,7 @@ const streamEvent = <Name extends JobEventName>(event: Name) =>
 export const jobStreamEventSchema = z
   .discriminatedUnion('event', [
     streamEvent('snapshot'),
+    streamEvent('update'),
     streamEvent('progress'),
     streamEvent('done'),
     streamEvent('failed'),

@@ -10,16 +10,22 @@ export const TRAINING_DEFAULTS = {
   data_seed: 598,
   training_fraction: 0.3,
   num_epochs: 25_000,
+  /** AdamW's learning rate, constant over the run. */
+  learning_rate: 1e-3,
+  /** AdamW's decoupled weight decay (θ ← θ·(1 − lr·wd) each step). */
+  weight_decay: 1.0,
 } as const;
 
-/** AdamW and model hyper-parameters of the grokking setup; not user-editable in this family. */
+/** AdamW's fixed hyper-parameters of the grokking setup; the learning rate and weight decay are training parameters. */
 export const OPTIMIZER = {
-  learning_rate: 1e-3,
-  weight_decay: 1.0,
   beta1: 0.9,
   beta2: 0.98,
   eps: 1e-8,
 } as const;
+
+/** Bounds of the optimizer settings: a learning rate above 1 or a decay above 100 only diverges. */
+export const MAX_LEARNING_RATE = 1;
+export const MAX_WEIGHT_DECAY = 100;
 
 export const MAX_EPOCHS = 1_000_000;
 /** Checkpoints one run may save (~0.9 MB each at p = 113); the default schedule saves 95. */
@@ -41,6 +47,8 @@ const wholeNumber = (allowed: string, min: number, max: number) => {
 
 const FRACTION_ALLOWED = 'a fraction strictly between 0 and 1';
 const failFraction = failWith(FRACTION_ALLOWED);
+const failLearningRate = failWith(`a number above 0 and at most ${MAX_LEARNING_RATE}`);
+const failWeightDecay = failWith(`a number from 0 to ${MAX_WEIGHT_DECAY}`);
 
 export const trainingParamsSchema = z
   .strictObject({
@@ -50,6 +58,16 @@ export const trainingParamsSchema = z
       .gt(0, { error: failFraction('is not allowed') })
       .lt(1, { error: failFraction('is not allowed') })
       .default(TRAINING_DEFAULTS.training_fraction),
+    learning_rate: z
+      .number({ error: failLearningRate('is not a number') })
+      .gt(0, { error: failLearningRate('is too small') })
+      .max(MAX_LEARNING_RATE, { error: failLearningRate('is too large') })
+      .default(TRAINING_DEFAULTS.learning_rate),
+    weight_decay: z
+      .number({ error: failWeightDecay('is not a number') })
+      .min(0, { error: failWeightDecay('is too small') })
+      .max(MAX_WEIGHT_DECAY, { error: failWeightDecay('is too large') })
+      .default(TRAINING_DEFAULTS.weight_decay),
     num_epochs: wholeNumber(`a whole number of epochs from 1 to ${MAX_EPOCHS.toLocaleString('en-US')}`, 1, MAX_EPOCHS).default(
       TRAINING_DEFAULTS.num_epochs,
     ),

@@ -5,14 +5,14 @@
  */
 import type { Family } from './family-schema.ts';
 import type { JobRecord } from './jobs.ts';
-import { TRAINING_DEFAULTS } from './training-params.ts';
+import { TRAINING_DEFAULTS, type TrainingParams } from './training-params.ts';
 
 export interface TrainingPreset {
   label: string;
   /** The family whose parameters these are. */
   family: string;
   params: Record<string, number>;
-  training: { data_seed: number; training_fraction: number; num_epochs: number };
+  training: Pick<TrainingParams, 'data_seed' | 'training_fraction' | 'learning_rate' | 'weight_decay' | 'num_epochs'>;
 }
 
 export const TRAINING_PRESETS: readonly TrainingPreset[] = [
@@ -27,7 +27,7 @@ export const TRAINING_PRESETS: readonly TrainingPreset[] = [
     label: 'Quick run (p = 43, fraction 0.5, 2,400 epochs — groks in minutes)',
     family: 'modulo_addition_1layer',
     params: { prime: 43, seed: 999 },
-    training: { data_seed: TRAINING_DEFAULTS.data_seed, training_fraction: 0.5, num_epochs: 2400 },
+    training: { ...TRAINING_DEFAULTS, training_fraction: 0.5, num_epochs: 2400 },
   },
 ];
 

@@ -18,12 +18,15 @@ import {
   epochArtifactResponseSchema,
   neuronGridResponseSchema,
   summaryResponseSchema,
+  variantDeletedSchema,
   variantDetailSchema,
   type AttentionSliceResponse,
   type Decoded,
   type NeuronGridResponse,
 } from '../../shared/artifacts.ts';
-import { jobRecordSchema, jobsResponseSchema, type JobKind, type JobRequest, type JobState } from '../../shared/jobs.ts';
+import { curvesResponseSchema, reportResponseSchema, type CurveSeriesId } from '../../shared/reports.ts';
+import { sweepRecordSchema, sweepsResponseSchema, type SweepRequestInput } from '../../shared/sweeps.ts';
+import { jobRecordSchema, jobsResponseSchema, type JobKind, type JobRequestInput, type JobState } from '../../shared/jobs.ts';
 import { fieldErrors, summarizeFieldErrors, type FieldError } from '../../shared/validation.ts';
 
 /** A non-2xx answer, carrying the server's message and field errors; status 0 when the server cannot be reached. */
@@ -153,6 +156,22 @@ export class ApiClient {
     return { ...response, patterns: decodeFloat32Payload(response.patterns) };
   }
 
+  /** Every variant of a family with its state, settings and metrics (the Reports page's table). */
+  report(family: string, signal?: AbortSignal) {
+    return this.answer(reportResponseSchema, () =>
+      this.api.reports[':family'].$get({ param: { family: segment(family) } }, { init: { signal } }),
+    );
+  }
+
+  /** Some variants' curves, downsampled on the server for a plot `width` pixels wide. */
+  reportCurves(family: string, variants: readonly string[], series: readonly CurveSeriesId[], width: number, signal?: AbortSignal) {
+    const request = {
+      param: { family: segment(family) },
+      query: { variants: variants.join(','), series: series.join(','), width: String(Math.round(width)) },
+    };
+    return this.answer(curvesResponseSchema, () => this.api.reports[':family'].curves.$get(request, { init: { signal } }));
+  }
+
   jobs(filter: { kind?: JobKind; state?: JobState; family?: string; variant?: string } = {}) {
     // An empty filter value means no filter, not an empty name.
     const query = {
@@ -168,12 +187,46 @@ export class ApiClient {
     return this.answer(jobRecordSchema, () => this.api.jobs[':id'].$get({ param: { id: segment(id) } }, { init: { signal } }));
   }
 
-  submitJob(request: JobRequest) {
+  submitJob(request: JobRequestInput) {
     return this.answer(jobRecordSchema, () => this.api.jobs.$post({ json: request }));
   }
 
   cancelJob(id: string) {
     return this.answer(jobRecordSchema, () => this.api.jobs[':id'].cancel.$post({ param: { id: segment(id) } }));
+  }
+
+  /** Resumes an ended training from its latest checkpoint. */
+  resumeJob(id: string) {
+    return this.answer(jobRecordSchema, () => this.api.jobs[':id'].resume.$post({ param: { id: segment(id) } }));
+  }
+
+  /** Runs an ended job again (training resumes when it can). */
+  retryJob(id: string) {
+    return this.answer(jobRecordSchema, () => this.api.jobs[':id'].retry.$post({ param: { id: segment(id) } }));
+  }
+
+  /** Deletes a variant's folder (refused while a job is queued or running on it). */
+  deleteVariant(family: string, variant: string) {
+    return this.answer(variantDeletedSchema, () =>
+      this.api.variants[':family'][':variant'].$delete({ param: variantParam(family, variant) }),
+    );
+  }
+
+  sweeps() {
+    return this.answer(sweepsResponseSchema, () => this.api.sweeps.$get());
+  }
+
+  startSweep(request: SweepRequestInput) {
+    return this.answer(sweepRecordSchema, () => this.api.sweeps.$post({ json: request }));
+  }
+
+  cancelSweep(id: string) {
+    return this.answer(sweepRecordSchema, () => this.api.sweeps[':id'].cancel.$post({ param: { id: segment(id) } }));
+  }
+
+  /** The server-sent-event stream of one sweep (snapshot, update…, done). */
+  sweepEvents(id: string): EventSource {
+    return new EventSource(`${this.origin}${this.api.sweeps[':id'].events.$path({ param: { id: segment(id) } })}`);
   }
 
   /** The URL of one job's server-sent-event stream (snapshot, progress…, done|failed|cancelled). */

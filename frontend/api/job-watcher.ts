@@ -7,8 +7,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { jobEventSchemas, type JobEventMap, type JobKind, type JobRecord } from '../../shared/jobs.ts';
-import { fieldErrors, summarizeFieldErrors } from '../../shared/validation.ts';
 import type { ApiClient } from './client.ts';
+import { parseEventData } from './event-data.ts';
 
 export class JobWatcher implements ReactiveController {
   /** The job being shown, as of the latest event. */
@@ -44,7 +44,7 @@ export class JobWatcher implements ReactiveController {
     this.source = source;
     const on = <Name extends keyof JobEventMap>(name: Name, handle: (data: JobEventMap[Name]) => void) =>
       source.addEventListener(name, (event) => {
-        const data = parseEvent(name, (event as MessageEvent<string>).data);
+        const data = parseEventData(jobEventSchemas[name], (event as MessageEvent<string>).data);
         if (data.success) handle(data.data as JobEventMap[Name]);
         else {
           this.error = `the server's event "${name}" on ${new URL(source.url).pathname} does not match the API: ${data.problem}`;
@@ -53,14 +53,15 @@ export class JobWatcher implements ReactiveController {
         this.host.requestUpdate();
       });
     on('snapshot', (record) => (this.job = record));
+    // A queued job started, or moved up the queue.
+    on('update', (record) => (this.job = record));
     on('progress', ({ progress, message, lossPoint }) => {
-      if (!this.job) return;
-      this.job = {
-        ...this.job,
-        progress,
-        message,
-        lossHistory: lossPoint && this.job.lossHistory ? [...this.job.lossHistory, lossPoint] : this.job.lossHistory,
-      };
+      const job = this.job;
+      if (!job) return;
+      this.job =
+        job.kind === 'train'
+          ? { ...job, progress, message, lossHistory: lossPoint ? [...job.lossHistory, lossPoint] : job.lossHistory }
+          : { ...job, progress, message };
     });
     for (const terminal of ['done', 'failed', 'cancelled'] as const) {
       on(terminal, (record) => {
@@ -87,18 +88,4 @@ export class JobWatcher implements ReactiveController {
     this.source?.close();
     this.source = undefined;
   }
-}
-
-/** An event's data parsed with the schema of its name. */
-function parseEvent(name: keyof JobEventMap, text: string): { success: true; data: unknown } | { success: false; problem: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { success: false, problem: 'its data is not JSON' };
-  }
-  const parsed = jobEventSchemas[name].safeParse(json);
-  return parsed.success
-    ? { success: true, data: parsed.data }
-    : { success: false, problem: summarizeFieldErrors(fieldErrors(parsed.error).slice(0, 3)) };
 }

@@ -1,12 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { formatDuration, formatNumber } from '../../shared/format.ts';
+import { formatDuration, formatNumber, queuePlace } from '../../shared/format.ts';
 import type { JobRecord, JobState } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
 export type JobCancelEvent = CustomEvent<{ id: string }>;
 
 const STATE_LABEL: Record<JobState, string> = {
+  queued: 'Queued',
   running: 'Running',
   succeeded: 'Complete',
   failed: 'Failed',
@@ -16,12 +17,12 @@ const STATE_LABEL: Record<JobState, string> = {
 
 /** What a figure the job has not reported shows: "…" while it may still come, "–" once the job has ended. */
 function missingFigure(job: JobRecord): string {
-  return job.state === 'running' ? '…' : '–';
+  return job.state === 'running' || job.state === 'queued' ? '…' : '–';
 }
 
 /**
  * The status panel both job pages share: state, progress bar, live figures, the latest message,
- * a readable error, and a Cancel button while the job runs. Extra content (a loss chart, a
+ * a readable error, the place in line while queued, and a Cancel button while the job is queued or runs. Extra content (a loss chart, a
  * completion summary) goes in the default slot.
  * @fires job-cancel - the user asked to cancel the running job; `detail.id` is the job id.
  */
@@ -66,6 +67,10 @@ export class JobStatus extends LitElement {
         background: #fdecea;
         border-color: var(--wb-danger);
         color: var(--wb-danger);
+      }
+      .place {
+        font-size: 0.8rem;
+        color: var(--wb-muted);
       }
       .variant {
         font-family: var(--wb-mono);
@@ -137,7 +142,8 @@ export class JobStatus extends LitElement {
       <header>
         <span class="badge" data-state=${job.state}>${STATE_LABEL[job.state]}</span>
         <span class="variant">${job.variant}</span>
-        ${job.state === 'running' ? html`<button @click=${this.onCancel}>Cancel</button>` : nothing}
+        ${job.queuePosition ? html`<span class="place">${queuePlace(job.queuePosition)}</span>` : nothing}
+        ${job.state === 'running' || job.state === 'queued' ? html`<button @click=${this.onCancel}>Cancel</button>` : nothing}
       </header>
       <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent} aria-label="Progress">
         <div style="width: ${percent}%"></div>

@@ -4,19 +4,19 @@ import type { Config, Data, Layout, PlotMouseEvent } from 'plotly.js-dist-min';
 import {
   csvExport,
   exportFileName,
+  panelInfo,
   PLACEHOLDER,
   placeholderMessage,
-  viewInfo,
   type ExportContext,
+  type PanelViewId,
   type PlotSpec,
-  type ViewId,
 } from '../plots/index.ts';
 
 type PlotlyModule = typeof import('plotly.js-dist-min').default;
 
 /** What a click on a point re-dispatches: the view and the point's plotted values. */
 export interface PlotClickDetail {
-  view: ViewId;
+  view: PanelViewId;
   x: unknown;
   y: unknown;
   customdata: unknown;
@@ -24,7 +24,7 @@ export interface PlotClickDetail {
   pointNumber: unknown;
 }
 export type PlotClickEvent = CustomEvent<PlotClickDetail>;
-export type PlotVisibleEvent = CustomEvent<{ view: ViewId }>;
+export type PlotVisibleEvent = CustomEvent<{ view: PanelViewId }>;
 
 /** A restyle of some traces (e.g. a trajectory's current-epoch star), as `Plotly.restyle` takes it. */
 export interface TraceRestyle {
@@ -122,11 +122,13 @@ function downloadText(text: string, fileName: string, type: string): void {
 @customElement('plot-panel')
 export class PlotPanel extends LitElement {
   /** The view this panel shows: names the exported files and reserves the view's height. */
-  @property() view!: ViewId;
+  @property() view!: PanelViewId;
   @property({ attribute: false }) spec: PlotSpec | null = null;
   /** Variant and epoch shown, for export file names (the spec adds the other controls it depends on). */
   @property() variant = '';
   @property({ type: Number }) epoch: number | null = null;
+  /** The exported files' name (without extension) when the variant and epoch do not name the figure (a Reports overlay). */
+  @property({ attribute: 'export-name' }) exportName = '';
   /** Draw only while in (or near) the viewport. */
   @property({ type: Boolean }) lazy = false;
   /** New data is on its way: the figure is dimmed. */
@@ -240,7 +242,7 @@ export class PlotPanel extends LitElement {
     const placeholder = this.spec ? placeholderMessage(this.spec) : null;
     const message = placeholder ?? (this.plotted ? null : LOADING);
     const exportable = this.spec !== null && placeholder === null;
-    const height = this.spec?.layout.height ?? viewInfo(this.view).height;
+    const height = this.spec?.layout.height ?? panelInfo(this.view).height;
     return html`<div class="plot-toolbar" role="toolbar" aria-label="Export">
         <button ?disabled=${!exportable} title="Download as PNG" @click=${() => this.downloadImage('png')}>PNG</button>
         <button ?disabled=${!exportable} title="Download as SVG" @click=${() => this.downloadImage('svg')}>SVG</button>
@@ -253,7 +255,9 @@ export class PlotPanel extends LitElement {
         ${
           message === null
             ? nothing
-            : html`<div class="plot-message"><strong>${viewInfo(this.view).title}</strong><span>${this.renderMessage(message)}</span></div>`
+            : html`<div class="plot-message">
+                <strong>${panelInfo(this.view).title}</strong><span>${this.renderMessage(message)}</span>
+              </div>`
         }
       </div>`;
   }
@@ -364,13 +368,14 @@ export class PlotPanel extends LitElement {
 
   private async downloadImage(format: 'png' | 'svg') {
     if (!this.spec) return;
-    const filename = exportFileName(this.spec, this.exportContext);
+    const filename = this.exportName || exportFileName(this.spec, this.exportContext);
     const plotly = await loadPlotly();
     await plotly.downloadImage(this.graph, { format, filename, width: this.graph.clientWidth, height: this.graph.clientHeight });
   }
 
   private downloadCsv() {
     const file = this.spec && csvExport(this.spec, this.exportContext);
+    if (file && this.exportName) file.filename = `${this.exportName}.csv`;
     if (file) downloadText(file.csv, file.filename, 'text/csv');
   }
 }

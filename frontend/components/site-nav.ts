@@ -21,6 +21,7 @@ export const NAV_GROUPS: NavGroup[] = [
     links: [
       { path: '/training', label: 'Training' },
       { path: '/analysis-run', label: 'Analysis Run' },
+      { path: '/jobs', label: 'Jobs' },
     ],
   },
   {

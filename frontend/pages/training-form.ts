@@ -6,16 +6,18 @@ import type { FamilySummary } from '../../shared/api.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
 import { trainJobSchema, type TrainJobRequest } from '../../shared/jobs.ts';
-import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
+import { TRAINING_DEFAULTS, type TrainingParams } from '../../shared/training-params.ts';
 import { estimateTrainingSeconds, type EpochSpeed } from '../../shared/training-presets.ts';
 import { fieldErrors } from '../../shared/validation.ts';
-import { variantName } from '../../shared/variant-name.ts';
+import { IDENTITY_SETTING_NAMES, variantName, type TrainingIdentityInput } from '../../shared/variant-name.ts';
 
 export interface TrainingFormValues {
   /** Domain parameters by name, as typed. */
   params: Record<string, string>;
   data_seed: string;
   training_fraction: string;
+  learning_rate: string;
+  weight_decay: string;
   num_epochs: string;
   /** Comma-separated epochs; empty means the default schedule. */
   checkpoints: string;
@@ -24,7 +26,7 @@ export interface TrainingFormValues {
 export interface TrainingFormCheck {
   /** Present when every field is valid. */
   request?: Omit<TrainJobRequest, 'overwrite'>;
-  /** The variant these domain parameters name, when they are valid. */
+  /** The variant these domain parameters and identity settings name (shared/variant-name.ts), when they are valid. */
   variant?: string;
   /** Inline messages keyed by form field: `params.<name>`, `data_seed`, …, `checkpoints`. */
   errors: Record<string, string>;
@@ -37,12 +39,16 @@ export function initialTrainingValues(family: FamilySummary): TrainingFormValues
 /** The form showing given settings: a preset's, or the request of the job that is running. */
 export function trainingValues(
   params: Record<string, number>,
-  training: { data_seed: number; training_fraction: number; num_epochs: number; checkpoint_epochs?: readonly number[] | null },
+  training: Pick<TrainingParams, 'data_seed' | 'training_fraction' | 'learning_rate' | 'weight_decay' | 'num_epochs'> & {
+    checkpoint_epochs?: readonly number[] | null;
+  },
 ): TrainingFormValues {
   return {
     params: Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)])),
     data_seed: String(training.data_seed),
     training_fraction: String(training.training_fraction),
+    learning_rate: String(training.learning_rate),
+    weight_decay: String(training.weight_decay),
     num_epochs: String(training.num_epochs),
     checkpoints: training.checkpoint_epochs?.join(', ') ?? '',
   };
@@ -86,6 +92,8 @@ export function checkTrainingForm(family: FamilySummary, values: TrainingFormVal
     training: {
       data_seed: numberOrRaw(values.data_seed),
       training_fraction: numberOrRaw(values.training_fraction),
+      learning_rate: numberOrRaw(values.learning_rate),
+      weight_decay: numberOrRaw(values.weight_decay),
       num_epochs: numEpochs,
       checkpoint_epochs: checkpoints.ok ? checkpoints.epochs : null,
     },
@@ -96,8 +104,13 @@ export function checkTrainingForm(family: FamilySummary, values: TrainingFormVal
   if (!parsed.success) {
     for (const { field, message } of fieldErrors(parsed.error)) errors[formField(field)] ??= message;
   }
-  const paramsValid = !Object.keys(errors).some((field) => field.startsWith('params'));
-  const variant = paramsValid ? variantName(family, body.params as Record<string, number>) : undefined;
+  // The name needs valid domain parameters and identity settings only (an absent setting is its default).
+  const nameValid = !Object.keys(errors).some(
+    (field) => field.startsWith('params') || (IDENTITY_SETTING_NAMES as readonly string[]).includes(field),
+  );
+  const variant = nameValid
+    ? variantName(family, body.params as Record<string, number>, body.training as TrainingIdentityInput)
+    : undefined;
   if (!parsed.success || !checkpoints.ok) return { variant, errors };
   const { overwrite: _ignored, ...request } = parsed.data;
   return { request, variant, errors };

@@ -3,8 +3,10 @@ import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import { taskParams } from '../../shared/family-schema.ts';
 import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
-import type { JobRecord, TrainResult } from '../../shared/jobs.ts';
+import type { JobRecord, JobRequestInput, TrainResult } from '../../shared/jobs.ts';
+import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
+import { IDENTITY_SETTING_NAMES } from '../../shared/variant-name.ts';
 import { ApiRequestError } from '../api/client.ts';
 import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
@@ -15,7 +17,19 @@ import '../components/job-status.ts';
 import '../components/loss-chart.ts';
 import '../components/param-form.ts';
 import type { FieldInputEvent, FieldSpec } from '../components/param-form.ts';
+import '../components/sweep-form.ts';
 import { buttonStyles, jobPageLayout, pageLayout, theme } from '../styles/theme.ts';
+import {
+  busyText,
+  checkContinueTo,
+  continueLabel,
+  continuePrompt,
+  existsText,
+  isBusy,
+  isFinished,
+  suggestedContinueTo,
+  trainedEpochs,
+} from './existing-variant.ts';
 import { PageTitle } from './page-title.ts';
 import {
   checkTrainingForm,
@@ -23,8 +37,11 @@ import {
   estimateText,
   initialTrainingValues,
   trainingValues,
+  type TrainingFormCheck,
   type TrainingFormValues,
 } from './training-form.ts';
+
+type TrainingRequest = NonNullable<TrainingFormCheck['request']>;
 
 /**
  * Training: pick a family (or a named preset, with the time it takes here), set its domain
@@ -66,6 +83,24 @@ export class TrainingPage extends WithApi(LitElement) {
       family-select {
         margin-bottom: 14px;
       }
+      .continue {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+        margin-top: 10px;
+      }
+      .continue input {
+        font: inherit;
+        width: 9em;
+        padding: 4px 6px;
+        border: 1px solid var(--wb-border);
+        border-radius: var(--wb-radius);
+      }
+      .continue .error {
+        flex-basis: 100%;
+        font-size: 0.8rem;
+      }
       .presets {
         display: grid;
         gap: 8px;
@@ -98,6 +133,8 @@ export class TrainingPage extends WithApi(LitElement) {
   /** Variants of the selected family, to warn before overwriting one. */
   @state() private variants: VariantSummary[] = [];
   @state() private overwrite = false;
+  /** The total epochs typed for continuing the chosen finished variant; undefined shows the suggestion. */
+  @state() private continueTo?: string;
   @state() private submitError = '';
   @state() private loadError = '';
   /** The newest training job as the page opened, when none was running: its outcome stays in view. */
@@ -126,21 +163,26 @@ export class TrainingPage extends WithApi(LitElement) {
           ${this.watcher.error ? html`<p class="error" role="alert">${this.watcher.error}</p>` : nothing}
           <job-status .job=${this.shownJob} idle-text="Ready to train" @job-cancel=${this.onCancel}>
             ${
-              this.shownJob?.lossHistory
+              this.shownJob?.kind === 'train'
                 ? html`<loss-chart .points=${this.shownJob.lossHistory} num-epochs=${this.shownJob.progress.numEpochs ?? 0}></loss-chart>`
                 : nothing
             }
             ${this.renderSummary(this.shownJob)}
           </job-status>
         </section>
-      </div>`;
+      </div>
+      <section aria-label="Sweep">
+        <h2>Sweep</h2>
+        <sweep-form .family=${this.family}></sweep-form>
+      </section>`;
   }
 
   private renderForm() {
     if (!this.family || !this.values) return html`<family-select .families=${this.families}></family-select>`;
     const check = checkTrainingForm(this.family, this.values);
     const existing = this.variants.find((variant) => variant.name === check.variant && variant.state !== 'untrained');
-    const canStart = check.request !== undefined && !this.watcher.running && (!existing || this.overwrite);
+    // A busy variant needs no overwrite: the server refuses the job and its message is shown.
+    const canStart = check.request !== undefined && (!existing || isBusy(existing) || this.overwrite);
     return html`
       <family-select .families=${this.families} .value=${this.family.name} @family-change=${this.onFamilyChange}></family-select>
       ${this.renderPresets(this.family)}
@@ -153,22 +195,49 @@ export class TrainingPage extends WithApi(LitElement) {
       <div class="preview" aria-live="polite" data-testid="variant-preview">
         ${check.variant ? `Variant: ${check.variant}` : 'Invalid parameters'}
       </div>
-      ${
-        existing
-          ? html`<div class="exists">
-              This variant already exists (${existing.state}, ${existing.checkpointEpochs.length} checkpoints).
-              <label
-                ><input type="checkbox" name="overwrite" .checked=${this.overwrite} @change=${this.onOverwrite} /> Overwrite it: its
-                checkpoints and analysis are deleted</label
-              >
-            </div>`
-          : nothing
-      }
+      ${existing ? this.renderExisting(existing, check.request) : nothing}
       <button class="primary wide" ?disabled=${!canStart} @click=${() => this.start(check.request!, Boolean(existing))}>
         Start Training
       </button>
       ${this.submitError ? html`<p class="error" role="alert">${this.submitError}</p>` : nothing}
     `;
+  }
+
+  /** A busy variant says so; a finished one asks to confirm an overwrite and offers to continue its run. */
+  private renderExisting(existing: VariantSummary, request: TrainingRequest | undefined) {
+    if (isBusy(existing)) return html`<div class="exists" role="status">${busyText(existing)}</div>`;
+    return html`<div class="exists">
+      ${existsText(existing)}
+      <label
+        ><input type="checkbox" name="overwrite" .checked=${this.overwrite} @change=${this.onOverwrite} /> Overwrite it: its checkpoints and
+        analysis are deleted</label
+      >
+      ${isFinished(existing) ? this.renderContinue(existing, request) : nothing}
+    </div>`;
+  }
+
+  private renderContinue(existing: VariantSummary, request: TrainingRequest | undefined) {
+    const trained = trainedEpochs(existing);
+    const text = this.continueTo ?? String(suggestedContinueTo(trained, this.values!.num_epochs));
+    const target = checkContinueTo(text, trained);
+    const epochs = 'epochs' in target ? target.epochs : undefined;
+    return html`<div class="continue">
+      <label
+        >${continuePrompt(trained)}
+        <input
+          type="number"
+          name="continue_to"
+          min=${trained + 1}
+          step="1"
+          aria-invalid=${epochs === undefined ? 'true' : 'false'}
+          .value=${text}
+          @input=${this.onContinueToInput}
+      /></label>
+      <button ?disabled=${!request || epochs === undefined} @click=${() => this.continueRun(request!, epochs!)}>
+        ${continueLabel(epochs ?? trained)}
+      </button>
+      ${'error' in target ? html`<span class="error" role="alert">${target.error}</span>` : nothing}
+    </div>`;
   }
 
   private renderPresets(family: FamilySummary) {
@@ -178,7 +247,7 @@ export class TrainingPage extends WithApi(LitElement) {
       <legend>Presets</legend>
       ${presets.map(
         (preset) =>
-          html`<button type="button" ?disabled=${this.watcher.running} @click=${() => this.applyPreset(preset)}>
+          html`<button type="button" @click=${() => this.applyPreset(preset)}>
             <span>${preset.label}</span>
             <span class="estimate">${estimateText(taskParams(family, preset.params).modulus, preset.training.num_epochs, this.speed)}</span>
           </button>`,
@@ -228,6 +297,26 @@ export class TrainingPage extends WithApi(LitElement) {
         step: 0.05,
         value: values.training_fraction,
         error: errors.training_fraction,
+      },
+      {
+        name: 'learning_rate',
+        label: 'Learning rate',
+        description: `AdamW's learning rate, constant over the run (default ${TRAINING_DEFAULTS.learning_rate})`,
+        kind: 'number',
+        min: 0,
+        max: MAX_LEARNING_RATE,
+        value: values.learning_rate,
+        error: errors.learning_rate,
+      },
+      {
+        name: 'weight_decay',
+        label: 'Weight decay',
+        description: `AdamW's decoupled weight decay, which drives grokking (default ${TRAINING_DEFAULTS.weight_decay})`,
+        kind: 'number',
+        min: 0,
+        max: MAX_WEIGHT_DECAY,
+        value: values.weight_decay,
+        error: errors.weight_decay,
       },
       {
         name: 'num_epochs',
@@ -296,7 +385,7 @@ export class TrainingPage extends WithApi(LitElement) {
       const { jobs } = await this.api.jobs({ kind: 'train' });
       this.speed = lastMeasuredSpeed(jobs, families) ?? ROUGH_SPEED;
       const newest = jobs[0];
-      if (newest?.state === 'running') this.follow(newest);
+      if (newest?.state === 'running' || newest?.state === 'queued') this.follow(newest);
       else this.latest = newest;
     } catch (error) {
       this.loadError = (error as Error).message;
@@ -316,6 +405,7 @@ export class TrainingPage extends WithApi(LitElement) {
     this.family = family;
     this.values = initialTrainingValues(family);
     this.overwrite = false;
+    this.continueTo = undefined;
     void this.loadVariants();
   }
 
@@ -331,6 +421,7 @@ export class TrainingPage extends WithApi(LitElement) {
   private applyPreset(preset: TrainingPreset) {
     this.values = trainingValues(preset.params, preset.training);
     this.overwrite = false;
+    this.continueTo = undefined;
   }
 
   private onJobFinished(job: JobRecord) {
@@ -346,21 +437,42 @@ export class TrainingPage extends WithApi(LitElement) {
   private onDomainInput(event: FieldInputEvent) {
     this.values = { ...this.values!, params: { ...this.values!.params, [event.detail.name]: event.detail.value } };
     this.overwrite = false;
+    this.continueTo = undefined;
   }
 
   private onTrainingInput(event: FieldInputEvent) {
     this.values = { ...this.values!, [event.detail.name]: event.detail.value };
+    // A setting in the variant's name names another variant: its overwrite needs its own tick.
+    if ((IDENTITY_SETTING_NAMES as readonly string[]).includes(event.detail.name)) {
+      this.overwrite = false;
+      this.continueTo = undefined;
+    }
+  }
+
+  private onContinueToInput(event: Event) {
+    this.continueTo = (event.target as HTMLInputElement).value;
   }
 
   private onOverwrite(event: Event) {
     this.overwrite = (event.target as HTMLInputElement).checked;
   }
 
-  private async start(request: NonNullable<ReturnType<typeof checkTrainingForm>['request']>, exists: boolean) {
+  private async start(request: TrainingRequest, exists: boolean) {
+    await this.submit({ ...request, overwrite: exists && this.overwrite });
+  }
+
+  /** Extends the chosen finished run to `epochs` in all, from its final checkpoint, on its own schedule. */
+  private async continueRun(request: TrainingRequest, epochs: number) {
+    await this.submit({ ...request, training: { ...request.training, checkpoint_epochs: null }, continue_to: epochs });
+  }
+
+  /** Queues the job and shows it (with its place in line); a refusal shows the server's message. */
+  private async submit(request: JobRequestInput) {
     this.submitError = '';
     try {
-      this.watcher.watch(await this.api.submitJob({ ...request, overwrite: exists && this.overwrite }));
+      this.watcher.watch(await this.api.submitJob(request));
       this.overwrite = false;
+      this.continueTo = undefined;
       void this.loadVariants();
     } catch (error) {
       this.submitError = error instanceof ApiRequestError ? error.message : `Could not start training: ${(error as Error).message}`;

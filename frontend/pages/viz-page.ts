@@ -875,7 +875,8 @@ export class VizPage extends WithApi(LitElement) {
   }
 
   private onPlotVisible(event: PlotVisibleEvent) {
-    if ((PER_EPOCH_VIEW_IDS as readonly string[]).includes(event.detail.view)) void this.loadEpochViews([event.detail.view]);
+    const view = event.detail.view as ViewId;
+    if (PER_EPOCH_VIEW_IDS.includes(view)) void this.loadEpochViews([view]);
   }
 }
 

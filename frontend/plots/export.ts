@@ -1,12 +1,13 @@
 /** Export helpers: file names that carry every selection, and figures' data as tidy CSV. */
+import { tableCsv } from '../../shared/csv.ts';
 import { padEpoch } from '../../shared/numbers.ts';
 import type { PlotSpec, TableColumn } from './types.ts';
-import type { ViewId } from './views.ts';
+import type { PanelViewId } from './overlays.ts';
 
 /** What names an exported figure besides the controls its spec records. */
 export interface ExportContext {
   variant: string;
-  view: ViewId;
+  view: PanelViewId;
   /** The epoch the figure shows (a per-epoch view's payload epoch, else the selected one). */
   epoch: number;
 }
@@ -19,18 +20,8 @@ export function exportFileName(spec: PlotSpec, { variant, view, epoch }: ExportC
   return [variant, view, ...(spec.export?.selection ?? []), `epoch${padEpoch(epoch)}`].join('__');
 }
 
-function csvField(value: string | number | boolean | undefined): string {
-  const text = value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** A header row, then one row per index of the columns. */
-export function tableCsv(columns: readonly TableColumn[]): string {
-  const length = Math.max(0, ...columns.map((column) => column.values.length));
-  const lines = [columns.map((column) => csvField(column.name)).join(',')];
-  for (let row = 0; row < length; row++) lines.push(columns.map((column) => csvField(column.values[row])).join(','));
-  return lines.join('\n') + '\n';
-}
+/** A header row, then one row per index of the columns (shared/csv.ts). */
+export { tableCsv };
 
 /** The figure's data as a CSV file and its name; null for a placeholder, which has no data. */
 export function csvExport(spec: PlotSpec, context: ExportContext): { filename: string; csv: string } | null {

@@ -14,3 +14,4 @@ export * from './attention.ts';
 export * from './trajectory.ts';
 export * from './dimensionality.ts';
 export * from './flatness.ts';
+export * from './overlays.ts';

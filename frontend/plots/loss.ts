@@ -1,4 +1,5 @@
 /** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
+import { downsampleIndices } from '../../shared/downsample.ts';
 import { formatNumber } from '../../shared/format.ts';
 import { range } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
@@ -8,31 +9,8 @@ import type { PlotSpec, TrainingLosses } from './types.ts';
 /** W&B draws about 1,500 points per line; a few thousand keep Plotly fast at any run length. */
 export const MAX_LINE_POINTS = 2000;
 
-/**
- * Indices of `values` to draw so a line of any length stays at about `maxPoints` points:
- * the values are cut into `maxPoints / 2` buckets and each bucket keeps its minimum and
- * maximum, so spikes and the grokking drop survive. The first, last and every `keep` index
- * are always kept. Returns ascending indices.
- */
-export function downsampleIndices(values: ArrayLike<number>, maxPoints: number, keep: Iterable<number> = []): number[] {
-  const n = values.length;
-  if (n <= maxPoints) return range(n);
-  const kept = new Set<number>([0, n - 1]);
-  for (const i of keep) if (Number.isInteger(i) && i >= 0 && i < n) kept.add(i);
-  const buckets = Math.max(1, Math.floor(maxPoints / 2));
-  for (let b = 0; b < buckets; b++) {
-    const start = Math.floor((b * n) / buckets);
-    const end = Math.floor(((b + 1) * n) / buckets);
-    let lo = start;
-    let hi = start;
-    for (let i = start + 1; i < end; i++) {
-      if (values[i]! < values[lo]!) lo = i;
-      if (values[i]! > values[hi]!) hi = i;
-    }
-    kept.add(lo).add(hi);
-  }
-  return [...kept].sort((a, b) => a - b);
-}
+/** Min/max-bucket thinning, shared with the server's curve downsampling (shared/downsample.ts). */
+export { downsampleIndices };
 
 /**
  * "Training Progress": train (blue) and test (orange) loss on a log axis, green diamonds at

@@ -107,9 +107,14 @@ export function colorBar(title: string): Partial<ColorBar> {
 
 /** The light layout every view's figure starts from: white background, light grey grid, the view's height. */
 export function baseLayout(id: ViewId, title: string): Partial<Layout> {
+  return baseLayoutOf(title, viewInfo(id).height);
+}
+
+/** The light layout with a title and a height (the Reports overlays, which are not VIEWS). */
+export function baseLayoutOf(title: string, height: number): Partial<Layout> {
   return {
     title: { text: title, x: 0.05 },
-    height: viewInfo(id).height,
+    height,
     autosize: true,
     paper_bgcolor: 'white',
     plot_bgcolor: 'white',

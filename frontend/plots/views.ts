@@ -243,8 +243,9 @@ export interface ClickedPoint {
  * epoch in `customdata`, since their x is a PC coordinate. Clusters have neurons on x. The page
  * snaps a clicked epoch to the analyzed ones with `nearestEpoch`.
  */
-export function clickSelection(id: ViewId, point: ClickedPoint): { epoch: number } | { neuron: number } | null {
-  const view = viewInfo(id);
+export function clickSelection(id: string, point: ClickedPoint): { epoch: number } | { neuron: number } | null {
+  const view = viewsById.get(id);
+  if (!view) return null;
   const value = view.kind === 'trajectory' ? point.customdata : point.x;
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   if (view.click === 'epoch') return { epoch: value };

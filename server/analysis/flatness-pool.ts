@@ -4,11 +4,10 @@
  * steps [first_k, first_k + count_k) once, then answers every checkpoint with their losses.
  * Process 0 also computes the baseline L(θ), which keeps the shares even (26 and 25 passes of 51).
  */
-import type { ChildProcess } from 'node:child_process';
 import type { ModularOperation } from '../../shared/modular-operations.ts';
 import type { BackendName } from '../engine/gemm/gemm.ts';
 import type { ModelDims, ModelWeights } from '../engine/weights.ts';
-import { startChild } from '../workers/child-process.ts';
+import { RpcChild } from '../workers/child-rpc.ts';
 import type { FlatnessSettings, PerturbedLosses } from './flatness-passes.ts';
 
 export interface FlatnessWorkerData {
@@ -23,22 +22,17 @@ export interface FlatnessWorkerData {
 }
 
 export interface FlatnessRequest {
-  id: number;
   weights: ModelWeights;
   withBaseline: boolean;
 }
 
-export type FlatnessReply = { id: number; losses: PerturbedLosses } | { id: number; error: string };
-
 interface Helper {
-  child: ChildProcess;
+  child: RpcChild<FlatnessRequest, PerturbedLosses>;
   first: number;
-  pending: Map<number, { resolve: (losses: PerturbedLosses) => void; reject: (error: Error) => void }>;
 }
 
 export class FlatnessPool {
   private readonly helpers: Helper[];
-  private nextId = 1;
 
   constructor(
     dims: ModelDims,
@@ -53,36 +47,18 @@ export class FlatnessPool {
       const first = Math.floor((k * settings.directions) / shares);
       const count = Math.floor(((k + 1) * settings.directions) / shares) - first;
       const data: FlatnessWorkerData = { backend, dims, operation, settings, first, count };
-      const child = startChild(new URL('./flatness-worker.ts', import.meta.url), { data, env: { OPENBLAS_NUM_THREADS: '1' } });
-      const helper: Helper = { child, first, pending: new Map() };
-      child.on('message', (reply: FlatnessReply) => {
-        const waiting = helper.pending.get(reply.id);
-        helper.pending.delete(reply.id);
-        if ('error' in reply) waiting?.reject(new Error(reply.error));
-        else waiting?.resolve(reply.losses);
+      const child = new RpcChild<FlatnessRequest, PerturbedLosses>(new URL('./flatness-worker.ts', import.meta.url), {
+        label: 'a landscape_flatness helper process',
+        data,
+        env: { OPENBLAS_NUM_THREADS: '1' },
       });
-      const fail = (error: Error) => {
-        for (const waiting of helper.pending.values()) waiting.reject(error);
-        helper.pending.clear();
-      };
-      child.on('error', (error) => fail(new Error(`a landscape_flatness helper process failed: ${error.message}`)));
-      child.on('exit', (code, signal) => fail(new Error(`a landscape_flatness helper process exited (${signal ?? `code ${code}`})`)));
-      return helper;
+      return { child, first };
     });
   }
 
   /** L(θ) and L(θ + step_t) for every direction t, the shares computed at the same time. */
   async losses(weights: ModelWeights): Promise<PerturbedLosses> {
-    const id = this.nextId++;
-    const parts = await Promise.all(
-      this.helpers.map(
-        (helper, k) =>
-          new Promise<PerturbedLosses>((resolve, reject) => {
-            helper.pending.set(id, { resolve, reject });
-            helper.child.send({ id, weights, withBaseline: k === 0 } satisfies FlatnessRequest);
-          }),
-      ),
-    );
+    const parts = await Promise.all(this.helpers.map((helper, k) => helper.child.request({ weights, withBaseline: k === 0 })));
     const perturbed = new Float64Array(this.settings.directions);
     parts.forEach((part, k) => perturbed.set(part.perturbed, this.helpers[k]!.first));
     return { baseline: parts[0]!.baseline, perturbed };

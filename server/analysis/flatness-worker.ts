@@ -3,19 +3,14 @@
  * perturbation steps and answers each checkpoint's weights with the grid losses along them.
  */
 import { selectGemm } from '../engine/gemm/gemm.ts';
-import { childData, onParentMessage, toParent } from '../workers/child-process.ts';
-import { perturbationSteps, perturbedLosses } from './flatness-passes.ts';
-import type { FlatnessReply, FlatnessRequest, FlatnessWorkerData } from './flatness-pool.ts';
+import { childData } from '../workers/child-process.ts';
+import { serveRpc } from '../workers/child-rpc.ts';
+import { perturbationSteps, perturbedLosses, type PerturbedLosses } from './flatness-passes.ts';
+import type { FlatnessRequest, FlatnessWorkerData } from './flatness-pool.ts';
 import { gridLoss } from './grid-loss.ts';
 
 const { backend, dims, operation, settings, first, count } = childData<FlatnessWorkerData>();
 const steps = perturbationSteps(dims, settings, first, count);
 const loss = gridLoss(dims, operation, selectGemm(backend));
 
-onParentMessage(({ id, weights, withBaseline }: FlatnessRequest) => {
-  try {
-    toParent({ id, losses: perturbedLosses(weights, steps, loss, withBaseline) } satisfies FlatnessReply);
-  } catch (error) {
-    toParent({ id, error: (error as Error).message } satisfies FlatnessReply);
-  }
-});
+serveRpc<FlatnessRequest, PerturbedLosses>(({ weights, withBaseline }) => perturbedLosses(weights, steps, loss, withBaseline));

@@ -100,7 +100,7 @@ function implemented<T>(registry: ReadonlyMap<string, T>, name: string): T {
 
 /** The variant's folders and sizes, or an AnalysisInputError when it cannot be analyzed. */
 export async function openVariant(resultsDir: string, family: Family, variant: string) {
-  const params = parseVariantName(family, variant);
+  const params = parseVariantName(family, variant)?.params;
   if (!params) throw new AnalysisInputError(`"${variant}" is not a variant name of family ${family.name}`);
   const paths = variantPaths(resultsDir, family.name, variant);
   const checkpointEpochs = await listCheckpointEpochs(paths.checkpointsDir);

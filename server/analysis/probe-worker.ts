@@ -8,7 +8,7 @@ import { selectGemm } from '../engine/gemm/gemm.ts';
 import { neuronActivationGrid, probeAttention } from '../engine/probe-forward.ts';
 import { modelDims } from '../engine/weights.ts';
 import { readCheckpoint } from '../training/variant-files.ts';
-import { onParentMessage, toParent } from '../workers/child-process.ts';
+import { serveRpc } from '../workers/child-rpc.ts';
 import { attentionGrid } from './analyzers/attention-patterns.ts';
 import { ProbeCache } from './probe-cache.ts';
 
@@ -16,28 +16,20 @@ import { ProbeCache } from './probe-cache.ts';
 export type ProbeView = { kind: 'neuron'; neuron: number } | { kind: 'attention'; query: number; key: number };
 
 export interface ProbeRequest {
-  id: number;
   checkpointPath: string;
   arch: Architecture;
   p: number;
   view: ProbeView;
 }
 
-export type ProbeReply = { id: number; values: Float32Array } | { id: number; error: string; code?: string };
-
 const gemm = selectGemm();
 /** 16 checkpoints ≈ 150 MB at p = 113: the epochs around the one on screen, and a few visited ones. */
 const cache = new ProbeCache(16, async (path, arch, p) => probeAttention(await readCheckpoint(path, modelDims(arch, p)), arch, p, gemm));
 
-onParentMessage(async ({ id, checkpointPath, arch, p, view }: ProbeRequest) => {
-  try {
-    const probe = await cache.get(checkpointPath, arch, p);
-    const values =
-      view.kind === 'neuron'
-        ? neuronActivationGrid(probe, arch.d_mlp, view.neuron)
-        : attentionGrid(probe, arch.n_heads, p, view.query, view.key);
-    toParent({ id, values } satisfies ProbeReply);
-  } catch (error) {
-    toParent({ id, error: (error as Error).message, code: (error as NodeJS.ErrnoException).code } satisfies ProbeReply);
-  }
+// A missing checkpoint fails with its errno code (ENOENT), which the read API turns into a 404.
+serveRpc<ProbeRequest, Float32Array>(async ({ checkpointPath, arch, p, view }) => {
+  const probe = await cache.get(checkpointPath, arch, p);
+  return view.kind === 'neuron'
+    ? neuronActivationGrid(probe, arch.d_mlp, view.neuron)
+    : attentionGrid(probe, arch.n_heads, p, view.query, view.key);
 });

@@ -2,17 +2,23 @@
 import { APP_VERSION } from '../../version.ts';
 import { analyzeCommand } from './analyze-command.ts';
 import type { Command } from './command.ts';
+import { reportCommand } from './report-command.ts';
+import { sweepCommand } from './sweep-command.ts';
 import { trainCommand } from './train-command.ts';
+import { workerCommand } from './worker-command.ts';
 
 const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   analyze: analyzeCommand,
+  report: reportCommand,
+  sweep: sweepCommand,
+  worker: workerCommand,
 };
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   return [
-    `workbench ${APP_VERSION}: train and analyze grokking transformers`,
+    `workbench ${APP_VERSION}: train, analyze and compare grokking transformers`,
     '',
     'Usage: workbench <command> [flags]',
     '',

@@ -1,23 +1,26 @@
 /**
- * `workbench train`: trains a variant (or continues one) from the command line. Every input is
- * checked before any file is written; bad input exits with code 2 and a message naming the value
- * and what is allowed.
+ * `workbench train`: trains a variant, resumes an interrupted run of one, or continues a completed
+ * one, from the command line. Every input is checked before any file is written; bad input exits
+ * with code 2 and a message naming the value and what is allowed.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import type { DomainParams, Family } from '../../shared/family-schema.ts';
-import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
+import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { resolvePaths } from '../config.ts';
 import { BACKEND_NAMES, selectGemm, type BackendName } from '../engine/gemm/gemm.ts';
 import { loadFamilies } from '../registry/families.ts';
 import {
   continueVariant,
+  resumePoint,
+  resumeVariant,
   trainVariant,
   TrainingInputError,
   validateTrainRequest,
   type TrainProgress,
   type TrainResult,
 } from '../training/train-variant.ts';
+import type { VariantPaths } from '../registry/variant-paths.ts';
 import type { Command } from './command.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
 import { drawProgressBar } from './progress-bar.ts';
@@ -28,16 +31,22 @@ const DEFAULT_FAMILY = 'modulo_addition_1layer';
 const HELP = `Usage: workbench train [flags]
 
 Trains one variant and writes results/<family>/<variant>/ (checkpoints, config.json, metadata.json).
+The variant's name holds the domain parameters and, when not at their defaults, the data seed,
+fraction, learning rate and weight decay (e.g. modulo_addition_1layer_p113_seed999_dseed1_wd0.3).
 
   --family NAME        model family (default ${DEFAULT_FAMILY})
   --PARAMETER V        each domain parameter of the family's family.json, _ written as -
                        (default: the family's default); e.g. --prime 113 --seed 999
   --data-seed S        seed of the train/test split (default ${TRAINING_DEFAULTS.data_seed})
   --fraction F         training fraction, strictly between 0 and 1 (default ${TRAINING_DEFAULTS.training_fraction})
+  --learning-rate LR   AdamW learning rate, above 0 and at most ${MAX_LEARNING_RATE} (default ${TRAINING_DEFAULTS.learning_rate})
+  --weight-decay WD    AdamW weight decay, 0 to ${MAX_WEIGHT_DECAY} (default ${TRAINING_DEFAULTS.weight_decay})
   --epochs N           number of epochs (default ${TRAINING_DEFAULTS.num_epochs})
   --checkpoints LIST   comma-separated checkpoint epochs (default: the family schedule); the final epoch is always saved
   --results DIR        results folder (default: $WORKBENCH_RESULTS_DIR or ./results)
   --overwrite          replace an existing variant instead of refusing
+  --resume             finish the variant's interrupted run from its latest checkpoint, with the run's own
+                       epochs and checkpoints (--epochs and --checkpoints, if given, must be those)
   --continue-to N      continue a completed variant to N epochs in total (--checkpoints then lists new epochs)
   --init-from FILE     start from the weights in a safetensors file (TransformerLens names) instead of the seeded init
   --backend NAME       matrix multiply: native (OpenBLAS) or portable (default: native when available,
@@ -55,9 +64,9 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
   return Number(text);
 }
 
-/** The training library names its request fields ("pass overwrite"); here they are flags. */
+/** The training library names its request fields ("pass overwrite", "or resume"); here they are flags. */
 function withFlagNames(message: string): string {
-  return message.replace(/\bpass overwrite\b/, 'pass --overwrite');
+  return message.replace(/\bpass overwrite\b/, 'pass --overwrite').replace(/\bor resume\b/, 'or --resume');
 }
 
 /** A one-line bar redrawn in place on a terminal; plain lines every few hundred epochs otherwise. */
@@ -82,10 +91,13 @@ const OPTIONS = {
   family: { type: 'string', default: DEFAULT_FAMILY },
   'data-seed': { type: 'string' },
   fraction: { type: 'string' },
+  'learning-rate': { type: 'string' },
+  'weight-decay': { type: 'string' },
   epochs: { type: 'string' },
   checkpoints: { type: 'string' },
   results: { type: 'string' },
   overwrite: { type: 'boolean', default: false },
+  resume: { type: 'boolean', default: false },
   'continue-to': { type: 'string' },
   'init-from': { type: 'string' },
   backend: { type: 'string' },
@@ -93,6 +105,10 @@ const OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = { [flag in keyof typeof OPTIONS]: (typeof OPTIONS)[flag]['type'] extends 'boolean' ? boolean : string | undefined };
+
+/** A number of epochs the checkpoint list can be checked against, when it is one. */
+const wholeEpochs = (numEpochs: number | undefined) =>
+  numEpochs !== undefined && Number.isSafeInteger(numEpochs) && numEpochs >= 1 ? numEpochs : undefined;
 
 /** `--data-seed` for `data_seed`: a domain parameter's flag. */
 const flagOf = (parameter: string) => parameter.replaceAll('_', '-');
@@ -119,6 +135,23 @@ function domainParams(family: Family, values: Record<string, string | boolean | 
       numberFlag(flagOf(name), values[flagOf(name)] as string | undefined) ?? spec.default,
     ]),
   );
+}
+
+/** The identity settings from their flags; an absent flag is the default. */
+function identityFlags(values: Flags) {
+  return {
+    data_seed: numberFlag('data-seed', values['data-seed']),
+    training_fraction: numberFlag('fraction', values.fraction),
+    learning_rate: numberFlag('learning-rate', values['learning-rate']),
+    weight_decay: numberFlag('weight-decay', values['weight-decay']),
+  };
+}
+
+/** Refuses flags that make no sense with `mode` (--resume, --continue-to). */
+function refuseFlags(values: Flags, mode: string, flags: readonly (keyof Flags)[], why: string): void {
+  for (const flag of flags) {
+    if (values[flag] !== undefined && values[flag] !== false) throw new UsageError(`--${flag} cannot be combined with --${mode}: ${why}`);
+  }
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -157,47 +190,63 @@ async function run(argv: string[]): Promise<number> {
     process.once('SIGINT', onSigint);
     const hooks = { onProgress: progressPrinter(process.stderr), signal: abort.signal };
     let result: TrainResult;
+    /** Where the variant is, once known: said when a run stops early. */
+    let variantFolder: VariantPaths | undefined;
     try {
       if (continueTo !== undefined) {
-        for (const flag of ['data-seed', 'fraction', 'epochs', 'init-from', 'overwrite'] as const) {
-          if (values[flag] !== undefined && values[flag] !== false) {
-            throw new UsageError(`--${flag} cannot be combined with --continue-to: a continued run keeps its settings`);
-          }
-        }
+        refuseFlags(values, 'continue-to', ['epochs', 'init-from', 'overwrite', 'resume'], 'a continued run keeps its settings');
         const parsedList = parseCheckpointList(values.checkpoints ?? '', continueTo);
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
         const request = {
           resultsDir: paths.resultsDir,
           family,
           params,
+          training: identityFlags(values),
           numEpochs: continueTo,
           checkpointEpochs: parsedList.epochs ?? undefined,
           backend,
         };
         console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend (${gemm.description})`);
         result = await continueVariant(request, hooks);
-      } else {
-        const numEpochs = numberFlag('epochs', values.epochs) ?? TRAINING_DEFAULTS.num_epochs;
-        const parsedList = parseCheckpointList(
-          values.checkpoints ?? '',
-          Number.isSafeInteger(numEpochs) && numEpochs >= 1 ? numEpochs : undefined,
-        );
+      } else if (values.resume) {
+        refuseFlags(values, 'resume', ['init-from', 'overwrite'], 'a resumed run goes on from its own files');
+        const numEpochs = numberFlag('epochs', values.epochs);
+        const parsedList = parseCheckpointList(values.checkpoints ?? '', wholeEpochs(numEpochs));
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
         const request = {
           resultsDir: paths.resultsDir,
           family,
           params,
+          // Only the flags given: the run's own epochs and checkpoints otherwise.
           training: {
-            data_seed: numberFlag('data-seed', values['data-seed']),
-            training_fraction: numberFlag('fraction', values.fraction),
+            ...identityFlags(values),
             num_epochs: numEpochs,
-            checkpoint_epochs: parsedList.epochs,
+            ...(values.checkpoints === undefined ? {} : { checkpoint_epochs: parsedList.epochs }),
           },
+          backend,
+        };
+        const resolved = validateTrainRequest(request);
+        variantFolder = resolved.paths;
+        const from = await resumePoint(resolved.paths);
+        console.error(
+          `Resuming ${resolved.name}${from === null ? '' : ` at epoch ${from}`} with the ${gemm.name} matrix-multiply backend (${gemm.description})`,
+        );
+        result = await resumeVariant(request, hooks);
+      } else {
+        const numEpochs = numberFlag('epochs', values.epochs) ?? TRAINING_DEFAULTS.num_epochs;
+        const parsedList = parseCheckpointList(values.checkpoints ?? '', wholeEpochs(numEpochs));
+        if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
+        const request = {
+          resultsDir: paths.resultsDir,
+          family,
+          params,
+          training: { ...identityFlags(values), num_epochs: numEpochs, checkpoint_epochs: parsedList.epochs },
           overwrite: values.overwrite,
           initFrom: values['init-from'],
           backend,
         };
         const resolved = validateTrainRequest(request);
+        variantFolder = resolved.paths;
         console.error(
           `Training ${resolved.name} (${resolved.training.num_epochs} epochs) with the ${gemm.name} matrix-multiply backend (${gemm.description})`,
         );
@@ -208,7 +257,11 @@ async function run(argv: string[]): Promise<number> {
     }
 
     if (result.status === 'incomplete') {
-      console.error(`\nStopped after ${result.epochsCompleted} epochs; the run is incomplete (no metadata.json written).`);
+      const from = variantFolder ? await resumePoint(variantFolder) : null;
+      console.error(
+        `\nStopped after ${result.epochsCompleted} epochs; the run is incomplete (no metadata.json written).` +
+          (from === null ? '' : ` The same command with --resume finishes it from epoch ${from}.`),
+      );
       return 130;
     }
     console.log(
@@ -232,4 +285,7 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-export const trainCommand: Command = { summary: 'train a variant, or continue one (--continue-to)', run };
+export const trainCommand: Command = {
+  summary: 'train a variant, resume an interrupted run (--resume) or continue one (--continue-to)',
+  run,
+};

@@ -1,30 +1,28 @@
 /**
- * The embedded job runner: each job runs in its own child process (see workers/child-process.ts
- * for why not a worker thread) so the HTTP event loop never blocks; progress flows from the
- * worker into the job record (persisted) and out to subscribers (the SSE route). A queue on a distributed engine could replace it behind the same methods.
+ * The job runner: keeps every job's record (persisted in results/.jobs), admits jobs (one per
+ * variant), queues them on a backend (embedded-backend.ts or redis-backend.ts) that runs them in
+ * order, and owns each job's event stream, which the SSE route only forwards. It speaks in domain
+ * errors (errors.ts), never HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
-import type { JobEventMap, JobEventName, JobKind, JobProgress, JobRecord, JobRequest, JobResult, LossPoint } from '../../shared/jobs.ts';
-import { ApiError } from '../http/errors.ts';
+import {
+  ACTIVE_JOB_STATES,
+  RERUNNABLE_JOB_STATES,
+  TERMINAL_EVENTS,
+  type JobEventMap,
+  type JobEventName,
+  type JobKind,
+  type JobProgressEvent,
+  type JobRecord,
+  type JobRequest,
+  type LossPoint,
+} from '../../shared/jobs.ts';
 import type { ActiveJobs } from '../registry/registry.ts';
-import { startChild } from '../workers/child-process.ts';
-import { threadsPerJob } from './cores.ts';
+import { variantPaths } from '../registry/variant-paths.ts';
+import { resumePoint } from '../training/resume-point.ts';
+import { JobError } from './errors.ts';
+import type { JobBackend, JobOutcome } from './job-backend.ts';
 import { JobStore } from './job-store.ts';
-
-/** What a job worker posts to the runner. */
-export type WorkerMessage =
-  | { type: 'progress'; progress: JobProgress; message: string; lossPoint?: LossPoint }
-  | { type: 'done'; result: JobResult; message: string }
-  | { type: 'failed'; message: string }
-  | { type: 'cancelled' };
-
-/** What the runner hands a job worker as its start-up data. */
-export interface JobWorkerData {
-  job: JobRecord;
-  resultsDir: string;
-  familiesDir: string;
-}
 
 export interface JobEvent<Name extends JobEventName = JobEventName> {
   id: number;
@@ -32,96 +30,117 @@ export interface JobEvent<Name extends JobEventName = JobEventName> {
   data: JobEventMap[Name];
 }
 
-type Listener = (event: JobEvent) => void;
-
 export interface JobRunnerOptions {
   resultsDir: string;
-  familiesDir: string;
-  /** Jobs allowed to run at once; more are refused with 409. Each job's OpenBLAS threads follow from it (cores.ts). */
-  maxConcurrent: number;
+  backend: JobBackend;
 }
 
-/** A job slot and its variant, held from a request's check to the start of its job. */
+/** A variant held from a request's checks to the submit of its job (or another use, such as deleting it). */
 export interface Admission {
   readonly id: string;
-  readonly kind: JobKind;
+  readonly purpose: JobKind | 'delete';
   readonly family: string;
   readonly variant: string;
   readonly createdAt: string;
   release(): void;
 }
 
+export interface SubmitOptions {
+  sweepId?: string;
+}
+
 const MAX_LOSS_POINTS = 2000;
 const SAVE_INTERVAL_MS = 2000;
-const JOB_WORKER = new URL('./job-worker.ts', import.meta.url);
 
-interface LiveJob {
-  worker: ChildProcess;
-  listeners: Set<Listener>;
-  nextEventId: number;
-  lastSavedAt: number;
-}
+type Listener = (event: JobEvent) => void;
 
 export class JobRunner implements ActiveJobs {
   private readonly records = new Map<string, JobRecord>();
-  private readonly live = new Map<string, LiveJob>();
   private readonly admissions = new Map<string, Admission>();
-  /** OpenBLAS threads of each job process: its share of the cores. */
-  private readonly jobThreads: number;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly nextEventId = new Map<string, number>();
+  private readonly lastSavedAt = new Map<string, number>();
+  private readonly changeListeners = new Set<(job: JobRecord) => void>();
   private readonly store: JobStore;
+  readonly backend: JobBackend;
 
-  /** Settles once the job history is loaded; the routes wait for it. */
+  /** Settles once the job history is loaded and the backend has taken up unfinished jobs; the routes wait for it. */
   readonly ready: Promise<void>;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.store = new JobStore(options.resultsDir);
-    this.jobThreads = threadsPerJob(options.maxConcurrent);
-    this.ready = this.loadHistory();
+    this.backend = options.backend;
+    this.ready = this.load();
   }
 
-  /** Loads the job history; a job that was running when the server stopped becomes `interrupted`. */
-  private async loadHistory(): Promise<void> {
-    for (const record of await this.store.loadAll()) {
-      if (record.state === 'running') {
-        record.state = 'interrupted';
-        record.finishedAt = new Date().toISOString();
-        record.message = 'Interrupted: the server stopped while this job was running.';
-        await this.store.save(record);
-      }
-      this.records.set(record.id, record);
-    }
+  private async load(): Promise<void> {
+    const records = await this.store.loadAll();
+    for (const record of records) this.records.set(record.id, record);
+    const unfinished = records.filter((record) => ACTIVE_JOB_STATES.includes(record.state)).sort(byQueueOrder);
+    await this.backend.start(
+      {
+        started: (id, worker) => this.onStarted(id, worker),
+        progress: (id, event) => this.onProgress(id, event),
+        finished: (id, outcome) => this.onFinished(id, outcome),
+      },
+      unfinished,
+    );
   }
 
-  activeJobKind(family: string, variant: string): JobKind | undefined {
-    return this.activeJobOn(family, variant)?.kind;
-  }
-
-  /** Newest first. */
+  /** Newest first, with each queued job's place in line. */
   list(): JobRecord[] {
-    return [...this.records.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return [...this.records.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((record) => this.withPosition(record));
   }
 
   get(id: string): JobRecord | undefined {
-    return this.records.get(id);
+    const record = this.records.get(id);
+    return record && this.withPosition(record);
+  }
+
+  /** The job's record, or a `not-found` error. */
+  require(id: string): JobRecord {
+    const record = this.get(id);
+    if (!record) throw new JobError('not-found', `no job ${id}`);
+    return record;
+  }
+
+  activeJobKind(family: string, variant: string): JobKind | undefined {
+    const holder = this.activeJobOn(family, variant);
+    return holder?.state === 'running' ? holder.kind : undefined;
+  }
+
+  /** The queued or running job on a variant, if any. */
+  activeJobOn(family: string, variant: string): JobRecord | undefined {
+    for (const record of this.records.values()) {
+      if (record.family === family && record.variant === variant && ACTIVE_JOB_STATES.includes(record.state)) return record;
+    }
+    return undefined;
+  }
+
+  /** Calls `listener` with every job whose record changed state (queued, running, finished). */
+  onChange(listener: (job: JobRecord) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /**
-   * Holds a job slot and the variant for a request while it is checked, synchronously, so that
-   * concurrent requests cannot both pass: a second job on the same variant, or one beyond the
-   * limit, is refused with 409 at once. The holder then calls `start` or `release`.
+   * Holds the variant for a request while it is checked, synchronously, so concurrent requests
+   * cannot both pass: a second job on a variant that has a queued or running one is a `conflict`.
+   * The holder then calls `submit` or `release`.
    */
-  reserve(family: string, variant: string, kind: JobKind): Admission {
+  reserve(family: string, variant: string, purpose: Admission['purpose']): Admission {
     const holder = this.holderOf(family, variant);
-    if (holder)
-      throw new ApiError(409, `variant ${variant} is busy: job ${holder.id} is ${holder.kind === 'train' ? 'training' : 'analyzing'} it`);
-    const taken = this.live.size + this.admissions.size;
-    if (taken >= this.options.maxConcurrent) {
-      throw new ApiError(409, `${taken} job(s) already running, the limit is ${this.options.maxConcurrent}; wait for one to finish`);
+    if (holder) {
+      const doing = holder.purpose === 'train' ? 'training' : holder.purpose === 'analyze' ? 'analyzing' : 'deleting';
+      throw new JobError(
+        'conflict',
+        `variant ${variant} is busy: job ${holder.id} is ${holder.state === 'queued' ? 'queued for ' : ''}${doing} it`,
+      );
     }
     const now = new Date();
     const admission: Admission = {
       id: `${now.toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 8)}`,
-      kind,
+      purpose,
       family,
       variant,
       createdAt: now.toISOString(),
@@ -131,154 +150,203 @@ export class JobRunner implements ActiveJobs {
     return admission;
   }
 
-  /**
-   * Records the admitted job and starts its process. A process that cannot be created leaves the
-   * job `failed` with the reason, never `running`.
-   */
-  async start(admission: Admission, request: JobRequest): Promise<JobRecord> {
-    const record: JobRecord = {
+  /** Records the admitted job as `queued` and hands it to the backend, which starts it when a slot frees. */
+  async submit(admission: Admission, request: JobRequest, { sweepId }: SubmitOptions = {}): Promise<JobRecord> {
+    const base = {
       id: admission.id,
-      kind: request.kind,
       family: request.family,
       variant: admission.variant,
-      request,
-      state: 'running',
+      state: 'queued' as const,
       progress: { fraction: 0 },
-      message: request.kind === 'train' ? 'Starting training...' : 'Starting analysis...',
-      ...(request.kind === 'train' ? { lossHistory: [] } : {}),
+      message: 'Queued: waits for a free job slot.',
+      attempts: 0,
+      ...(sweepId ? { sweepId } : {}),
       createdAt: admission.createdAt,
-      startedAt: new Date().toISOString(),
+      queuedAt: new Date().toISOString(),
     };
+    const record: JobRecord =
+      request.kind === 'train' ? { ...base, kind: 'train', request, lossHistory: [] } : { ...base, kind: 'analyze', request };
     try {
       await this.store.save(record);
       this.records.set(record.id, record);
-      try {
-        this.startWorker(record);
-      } catch (error) {
-        console.error(`[jobs] job ${record.id} could not start:`, error);
-        Object.assign(record, {
-          state: 'failed',
-          finishedAt: new Date().toISOString(),
-          error: `the job process could not start: ${(error as Error).message}`,
-        });
-        record.message = `Failed: ${record.error}`;
-        await this.persist(record);
-      }
-      return record;
+      await this.backend.submit(record, false);
+      this.changed(record);
+      return this.withPosition(record);
     } finally {
       admission.release();
     }
   }
 
-  /** Asks the worker to stop; the job becomes `cancelled` once the worker has really stopped. */
-  cancel(id: string): JobRecord {
+  /** Cancels a queued job at once, or asks a running one to stop (it becomes `cancelled` once it has). */
+  async cancel(id: string): Promise<JobRecord> {
+    const record = this.require(id);
+    if (!ACTIVE_JOB_STATES.includes(record.state))
+      throw new JobError('conflict', `job ${id} is not queued or running (state ${record.state})`);
+    if (record.state === 'running') this.records.get(id)!.message = 'Cancelling...';
+    await this.backend.cancel(this.records.get(id)!);
+    return this.require(id);
+  }
+
+  /**
+   * Runs a failed, cancelled or interrupted job again, as the same job: training resumes from the
+   * variant's latest checkpoint (or starts over when it saved none); analysis reuses what exists.
+   * With `mustResume`, a training job without a checkpoint to resume from is refused instead.
+   */
+  async rerun(id: string, { mustResume = false } = {}): Promise<JobRecord> {
     const record = this.records.get(id);
-    if (!record) throw new ApiError(404, `no job ${id}`);
-    const live = this.live.get(id);
-    if (!live) throw new ApiError(409, `job ${id} is not running (state ${record.state})`);
-    record.message = 'Cancelling...';
-    live.worker.send({ type: 'cancel' });
-    return record;
-  }
-
-  /** Calls `listener` with every event of a running job until it ends; returns the unsubscribe. */
-  subscribe(id: string, listener: Listener): () => void {
-    const live = this.live.get(id);
-    if (!live) return () => {};
-    live.listeners.add(listener);
-    return () => live.listeners.delete(listener);
-  }
-
-  isRunning(id: string): boolean {
-    return this.live.has(id);
-  }
-
-  /** Stops every worker (server shutdown); their jobs are recorded as interrupted. */
-  async close(): Promise<void> {
-    await Promise.all(
-      [...this.live.keys()].map((id) =>
-        this.finish(id, 'interrupted', { message: 'Interrupted: the server stopped while this job was running.' }),
-      ),
-    );
-  }
-
-  /** The running or admitted job on a variant, if any. */
-  private holderOf(family: string, variant: string): Pick<JobRecord, 'id' | 'kind'> | undefined {
-    for (const admission of this.admissions.values()) if (admission.family === family && admission.variant === variant) return admission;
-    return this.activeJobOn(family, variant);
-  }
-
-  /** The running job on a variant, if any. */
-  activeJobOn(family: string, variant: string): JobRecord | undefined {
-    for (const id of this.live.keys()) {
-      const record = this.records.get(id)!;
-      if (record.family === family && record.variant === variant) return record;
+    if (!record) throw new JobError('not-found', `no job ${id}`);
+    if (!RERUNNABLE_JOB_STATES.includes(record.state)) {
+      throw new JobError('conflict', `job ${id} is ${record.state}; only a failed, cancelled or interrupted job can run again`);
     }
-    return undefined;
+    if (mustResume) {
+      if (record.kind !== 'train') throw new JobError('conflict', `job ${id} is an analysis; resume applies to training (use retry)`);
+      const from = await resumePoint(variantPaths(this.options.resultsDir, record.family, record.variant));
+      if (from === null) throw new JobError('conflict', `variant ${record.variant} has no checkpoint to resume from; retry trains it anew`);
+    }
+    const admission = this.reserve(record.family, record.variant, record.kind);
+    try {
+      Object.assign(record, {
+        state: 'queued',
+        queuedAt: new Date().toISOString(),
+        progress: { fraction: 0 },
+        message: 'Queued to run again.',
+      });
+      delete record.error;
+      delete record.result;
+      delete record.finishedAt;
+      await this.persist(record);
+      await this.backend.submit(record, true);
+      this.emit(record.id, 'update', this.withPosition(record));
+      this.changed(record);
+      return this.withPosition(record);
+    } finally {
+      admission.release();
+    }
   }
 
-  private startWorker(record: JobRecord): void {
-    const data: JobWorkerData = { job: record, resultsDir: this.options.resultsDir, familiesDir: this.options.familiesDir };
-    const worker = startChild(JOB_WORKER, { data, env: { OPENBLAS_NUM_THREADS: String(this.jobThreads) } });
-    this.live.set(record.id, { worker, listeners: new Set(), nextEventId: 1, lastSavedAt: Date.now() });
-    worker.on('message', (message: WorkerMessage) => void this.onWorkerMessage(record.id, message));
-    worker.on('error', (error) => {
-      console.error(`[jobs] job ${record.id} worker crashed:`, error);
-      void this.finish(record.id, 'failed', { error: error.message || 'the job worker crashed' });
-    });
-    worker.on('exit', (code, signal) => {
-      if (this.live.has(record.id))
-        void this.finish(record.id, 'failed', { error: `the job worker exited unexpectedly (${signal ?? `code ${code}`})` });
-    });
-  }
-
-  private async onWorkerMessage(id: string, message: WorkerMessage): Promise<void> {
-    const record = this.records.get(id);
-    const live = this.live.get(id);
-    if (!record || !live) return;
-    switch (message.type) {
-      case 'progress': {
-        record.progress = message.progress;
-        record.message = message.message;
-        if (message.lossPoint && record.lossHistory) appendThinned(record.lossHistory, message.lossPoint);
-        this.emit(live, 'progress', { progress: message.progress, message: message.message, lossPoint: message.lossPoint });
-        if (Date.now() - live.lastSavedAt >= SAVE_INTERVAL_MS) {
-          live.lastSavedAt = Date.now();
-          await this.persist(record);
-        }
+  /**
+   * The job's events: a snapshot of its record first, then (while it is queued or running) its
+   * updates and progress until the final `done`, `failed` or `cancelled`, after which it ends.
+   * A job that has ended gets its snapshot and final event at once.
+   */
+  async *events(id: string, signal?: AbortSignal): AsyncGenerator<JobEvent> {
+    const snapshot = this.require(id);
+    const pending: JobEvent[] = [];
+    let wake: (() => void) | undefined;
+    const listener: Listener = (event) => {
+      pending.push(event);
+      wake?.();
+    };
+    const listeners = this.listeners.get(id) ?? new Set();
+    this.listeners.set(id, listeners);
+    listeners.add(listener);
+    const onAbort = () => wake?.();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      yield { id: 0, name: 'snapshot', data: snapshot };
+      if (!ACTIVE_JOB_STATES.includes(snapshot.state)) {
+        yield { id: 1, name: terminalEventOf(snapshot), data: snapshot };
         return;
       }
-      case 'done':
-        return this.finish(id, 'succeeded', { result: message.result, message: message.message });
-      case 'failed':
-        return this.finish(id, 'failed', { error: message.message });
-      case 'cancelled':
-        return this.finish(id, 'cancelled', { message: 'Cancelled.' });
+      while (!signal?.aborted) {
+        const event = pending.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+          continue;
+        }
+        yield event;
+        if (TERMINAL_EVENTS.includes(event.name)) return;
+      }
+    } finally {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.listeners.delete(id);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private async finish(
-    id: string,
-    state: 'succeeded' | 'failed' | 'cancelled' | 'interrupted',
-    outcome: { result?: JobResult; message?: string; error?: string },
-  ): Promise<void> {
-    const record = this.records.get(id);
-    const live = this.live.get(id);
-    if (!record || !live) return;
-    this.live.delete(id);
-    record.state = state;
-    record.finishedAt = new Date().toISOString();
-    if (outcome.result) record.result = outcome.result;
-    if (outcome.error) record.error = outcome.error;
-    record.message = outcome.message ?? (outcome.error ? `Failed: ${outcome.error}` : record.message);
-    if (state === 'succeeded') record.progress = { ...record.progress, fraction: 1 };
-    await this.persist(record);
-    this.emit(live, state === 'succeeded' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed', record);
-    live.listeners.clear();
-    live.worker.kill();
+  /** Stops the backend (running embedded jobs become `interrupted`; queued ones stay queued for the next start). */
+  async close(): Promise<void> {
+    await this.ready;
+    await this.backend.close();
   }
 
-  /** Saves a record of a started job; a failed write (disk full) is logged, the job goes on in memory. */
+  private onStarted(id: string, worker: string): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    Object.assign(record, {
+      state: 'running',
+      worker,
+      attempts: record.attempts + 1,
+      startedAt: new Date().toISOString(),
+      message: record.kind === 'train' ? 'Starting training...' : 'Starting analysis...',
+    });
+    if (record.kind === 'train' && record.attempts === 1) record.lossHistory = [];
+    this.lastSavedAt.set(id, Date.now());
+    void this.persist(record);
+    this.emit(id, 'update', this.withPosition(record));
+    // Every job behind it moved up one place.
+    for (const queued of this.records.values()) if (queued.state === 'queued') this.emit(queued.id, 'update', this.withPosition(queued));
+    this.changed(record);
+  }
+
+  private onProgress(id: string, event: JobProgressEvent): void {
+    const record = this.records.get(id);
+    if (!record || record.state !== 'running') return;
+    record.progress = event.progress;
+    record.message = event.message;
+    if (event.lossPoint && record.kind === 'train') appendThinned(record.lossHistory, event.lossPoint);
+    this.emit(id, 'progress', event);
+    if (Date.now() - (this.lastSavedAt.get(id) ?? 0) >= SAVE_INTERVAL_MS) {
+      this.lastSavedAt.set(id, Date.now());
+      void this.persist(record);
+    }
+  }
+
+  private async onFinished(id: string, outcome: JobOutcome): Promise<void> {
+    const record = this.records.get(id);
+    if (!record || !ACTIVE_JOB_STATES.includes(record.state)) return;
+    record.state = outcome.state;
+    record.finishedAt = new Date().toISOString();
+    this.lastSavedAt.delete(id);
+    switch (outcome.state) {
+      case 'succeeded':
+        record.result = outcome.result;
+        record.message = outcome.message;
+        record.progress = { ...record.progress, fraction: 1 };
+        break;
+      case 'failed':
+        record.error = outcome.error;
+        record.message = `Failed: ${outcome.error}`;
+        break;
+      default:
+        record.message = outcome.message ?? 'Cancelled.';
+    }
+    await this.persist(record);
+    this.emit(id, terminalEventOf(record), record);
+    for (const queued of this.records.values()) if (queued.state === 'queued') this.emit(queued.id, 'update', this.withPosition(queued));
+    this.changed(record);
+  }
+
+  /** The admitted or queued/running job on a variant, if any. */
+  private holderOf(family: string, variant: string): { id: string; purpose: Admission['purpose']; state?: string } | undefined {
+    for (const admission of this.admissions.values()) if (admission.family === family && admission.variant === variant) return admission;
+    const record = this.activeJobOn(family, variant);
+    return record && { id: record.id, purpose: record.kind, state: record.state };
+  }
+
+  /** A copy of a queued record with its place in line (1 = next to start). */
+  private withPosition(record: JobRecord): JobRecord {
+    if (record.state !== 'queued') return record;
+    const ahead = [...this.records.values()].filter((other) => other.state === 'queued' && byQueueOrder(other, record) < 0).length;
+    return { ...record, queuePosition: ahead + 1 };
+  }
+
+  private changed(record: JobRecord): void {
+    for (const listener of this.changeListeners) listener(record);
+  }
+
+  /** Saves a record; a failed write (disk full) is logged, the job goes on in memory. */
   private async persist(record: JobRecord): Promise<void> {
     try {
       await this.store.save(record);
@@ -287,10 +355,23 @@ export class JobRunner implements ActiveJobs {
     }
   }
 
-  private emit<Name extends JobEventName>(live: LiveJob, name: Name, data: JobEventMap[Name]): void {
-    const event = { id: live.nextEventId++, name, data } as JobEvent;
-    for (const listener of live.listeners) listener(event);
+  private emit<Name extends JobEventName>(id: string, name: Name, data: JobEventMap[Name]): void {
+    const listeners = this.listeners.get(id);
+    const eventId = this.nextEventId.get(id) ?? 2;
+    this.nextEventId.set(id, eventId + 1);
+    if (!listeners) return;
+    const event = { id: eventId, name, data } as JobEvent;
+    for (const listener of listeners) listener(event);
   }
+}
+
+/** The event that ends the stream of a job in a final state (`failed` also covers `interrupted`). */
+function terminalEventOf(record: JobRecord): 'done' | 'failed' | 'cancelled' {
+  return record.state === 'succeeded' ? 'done' : record.state === 'cancelled' ? 'cancelled' : 'failed';
+}
+
+function byQueueOrder(a: JobRecord, b: JobRecord): number {
+  return a.queuedAt.localeCompare(b.queuedAt) || a.id.localeCompare(b.id);
 }
 
 /** Appends a point, halving the history when it grows past the limit (keeps the newest point). */

@@ -1,7 +1,7 @@
 /** Job records on disk: one JSON file per job under results/.jobs/, written atomically. */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobRecord } from '../../shared/jobs.ts';
+import { jobRecordSchema, type JobRecord } from '../../shared/jobs.ts';
 import { writeJsonAtomic } from '../storage/atomic-write.ts';
 
 export class JobStore {
@@ -22,11 +22,23 @@ export class JobStore {
     for (const file of await readdir(this.dir)) {
       if (!file.endsWith('.json') || file.startsWith('.')) continue;
       try {
-        records.push(JSON.parse(await readFile(join(this.dir, file), 'utf8')) as JobRecord);
+        records.push(jobRecordSchema.parse(upgrade(JSON.parse(await readFile(join(this.dir, file), 'utf8')))));
       } catch (error) {
         console.warn(`[jobs] skipped unreadable job record ${file}: ${(error as Error).message}`);
       }
     }
     return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
+}
+
+/** Fills in the fields records written before the queue (0.1.0) lack. */
+function upgrade(raw: Record<string, unknown>): Record<string, unknown> {
+  const record = { ...raw };
+  record.queuedAt ??= record.createdAt;
+  record.attempts ??= record.startedAt ? 1 : 0;
+  if (record.kind === 'train') {
+    record.lossHistory ??= [];
+    record.request = { resume: false, continue_to: null, ...(record.request as object) };
+  }
+  return record;
 }

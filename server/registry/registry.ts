@@ -1,17 +1,24 @@
 /**
  * The registry: families from their family.json files, variants discovered on disk, and each
- * variant's state derived from its files every time it is asked (nothing cached that the disk
- * could contradict).
+ * variant's state (and, when incomplete, whether it can resume) derived from its files every time
+ * it is asked (nothing cached that the disk could contradict).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FamiliesResponse, VariantState, VariantSummary } from '../../shared/api.ts';
 import { defaultDomainParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
-import { parseVariantName } from '../../shared/variant-name.ts';
+import {
+  IDENTITY_SETTING_NAMES,
+  parseVariantName,
+  trainingIdentity,
+  type ParsedVariantName,
+  type TrainingIdentity,
+} from '../../shared/variant-name.ts';
 import type { WorkbenchPaths } from '../config.ts';
 import { loadFamilies } from './families.ts';
 import { CHECKPOINT_FILE, variantPaths } from './variant-paths.ts';
 import { pathExists } from '../storage/path-exists.ts';
+import { resumePoint } from '../training/resume-point.ts';
 
 /** Which variants have a job running on them right now (the job runner answers; none by default). */
 export interface ActiveJobs {
@@ -43,7 +50,7 @@ export class Registry {
     return (await loadFamilies(this.paths.familiesDir)).families.get(name);
   }
 
-  /** Every folder under results/<family>/ whose name is a variant of the family, sorted by params. */
+  /** Every folder under results/<family>/ whose name is a variant of the family, sorted by params, then by training settings. */
   async listVariants(family: Family): Promise<VariantSummary[]> {
     let folders: string[];
     try {
@@ -55,24 +62,24 @@ export class Registry {
     }
     const variants: VariantSummary[] = [];
     for (const folder of folders) {
-      const params = parseVariantName(family, folder);
-      if (params) variants.push(await this.describe(family, folder, params));
+      const parsed = parseVariantName(family, folder);
+      if (parsed) variants.push(await this.describe(family, folder, parsed));
     }
-    return variants.sort((a, b) => compareParams(family, a.params, b.params));
+    return variants.sort((a, b) => compareParams(family, a.params, b.params) || compareTraining(a.training, b.training));
   }
 
   async variant(family: Family, name: string): Promise<VariantSummary | undefined> {
-    const params = parseVariantName(family, name);
-    if (!params) return undefined;
+    const parsed = parseVariantName(family, name);
+    if (!parsed) return undefined;
     try {
       if (!(await stat(variantPaths(this.paths.resultsDir, family.name, name).dir)).isDirectory()) return undefined;
     } catch {
       return undefined;
     }
-    return this.describe(family, name, params);
+    return this.describe(family, name, parsed);
   }
 
-  private async describe(family: Family, name: string, params: DomainParams): Promise<VariantSummary> {
+  private async describe(family: Family, name: string, { params, training }: ParsedVariantName): Promise<VariantSummary> {
     const paths = variantPaths(this.paths.resultsDir, family.name, name);
     const checkpointEpochs = await listCheckpointEpochs(paths.checkpointsDir);
     const files = {
@@ -81,7 +88,12 @@ export class Registry {
       artifacts: await hasArtifacts(paths.artifactsDir),
     };
     const state = deriveVariantState(files, this.activeJobs.activeJobKind(family.name, name));
-    return { name, family: family.name, params, state, checkpointEpochs };
+    const summary: VariantSummary = { name, family: family.name, params, training: trainingIdentity(training), state, checkpointEpochs };
+    if (state === 'incomplete') {
+      const from = await resumePoint(paths);
+      if (from !== null) summary.resumableFromEpoch = from;
+    }
+    return summary;
   }
 }
 
@@ -104,6 +116,15 @@ export function deriveVariantState(
 export function compareParams(family: Pick<Family, 'domain_parameters'>, a: DomainParams, b: DomainParams): number {
   for (const name of Object.keys(family.domain_parameters)) {
     const diff = (a[name] ?? 0) - (b[name] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+/** Variants of the same domain parameters: by each identity setting numerically, in name order. */
+function compareTraining(a: TrainingIdentity, b: TrainingIdentity): number {
+  for (const setting of IDENTITY_SETTING_NAMES) {
+    const diff = a[setting] - b[setting];
     if (diff !== 0) return diff;
   }
   return 0;

@@ -9,8 +9,14 @@ export interface VariantPaths {
   /** Written last by training: its presence means the run completed. */
   metadata: string;
   config: string;
-  /** AdamW moments and step count after the final epoch, for continuing a run. */
+  /**
+   * AdamW moments and step count: after the final epoch of a completed run (for continuing it), or
+   * after the latest checkpoint of a run still training or interrupted, where it is the commit point
+   * that says how far the run got (docs/ARCHITECTURE.md §4.7, §4.12).
+   */
   optimizerState: string;
+  /** training_progress.json: the losses and settings of a run not yet completed, for resuming it (§4.12). */
+  progress: string;
   checkpoint(epoch: number): string;
 }
 
@@ -26,6 +32,7 @@ export function variantPaths(resultsDir: string, familyName: string, variantName
     metadata: join(dir, 'metadata.json'),
     config: join(dir, 'config.json'),
     optimizerState: join(dir, 'optimizer_state.safetensors'),
+    progress: join(dir, 'training_progress.json'),
     checkpoint: (epoch) => join(checkpointsDir, `checkpoint_epoch_${padEpoch(epoch)}.safetensors`),
   };
 }

@@ -2,10 +2,11 @@
  * Examples of GET /api/jobs/:id/events for the OpenAPI document, one per event name, as the stream
  * writes them: a p = 43 training job from start to end. The API contract test parses each one.
  */
-import type { JobRecord } from '../../shared/jobs.ts';
+import type { TrainJobRecord } from '../../shared/jobs.ts';
+import { trainingParamsSchema } from '../../shared/training-params.ts';
 
 const sseExample = (event: string, id: number, data: object) => `event: ${event}\ndata: ${JSON.stringify(data)}\nid: ${id}\n\n`;
-const running: JobRecord = {
+const waiting: TrainJobRecord = {
   id: '20260101120000-1a2b3c4d',
   kind: 'train',
   family: 'modulo_addition_1layer',
@@ -14,20 +15,33 @@ const running: JobRecord = {
     kind: 'train',
     family: 'modulo_addition_1layer',
     params: { prime: 43, seed: 999 },
-    training: { data_seed: 598, training_fraction: 0.5, num_epochs: 2400, checkpoint_epochs: null },
+    training: trainingParamsSchema.parse({ training_fraction: 0.5, num_epochs: 2400 }),
     overwrite: false,
+    resume: false,
+    continue_to: null,
   },
-  state: 'running',
+  state: 'queued',
   progress: { fraction: 0 },
-  message: 'Starting training...',
+  message: 'Queued: waits for a free job slot.',
+  attempts: 0,
   lossHistory: [],
   createdAt: '2026-01-01T12:00:00.000Z',
-  startedAt: '2026-01-01T12:00:00.004Z',
+  queuedAt: '2026-01-01T12:00:00.000Z',
+};
+const queued: TrainJobRecord = { ...waiting, queuePosition: 1 };
+const running: TrainJobRecord = {
+  ...waiting,
+  state: 'running',
+  message: 'Starting training...',
+  attempts: 1,
+  worker: 'server',
+  startedAt: '2026-01-01T12:00:31.004Z',
 };
 const lossPoint = { epoch: 2399, trainLoss: 0.00012, testLoss: 0.00031 };
 const ended = { ...running, progress: { fraction: 1 }, lossHistory: [lossPoint], finishedAt: '2026-01-01T12:02:04.500Z' };
 export const jobEventExamples = {
-  snapshot: { summary: 'The record, first', value: sseExample('snapshot', 0, running) },
+  snapshot: { summary: 'The record, first: here a queued job', value: sseExample('snapshot', 0, queued) },
+  update: { summary: 'The record when its state or place in line changes: here it started', value: sseExample('update', 2, running) },
   progress: {
     summary: 'Progress of a training job',
     value: sseExample('progress', 240, {
@@ -58,8 +72,8 @@ export const jobEventExamples = {
     value: sseExample('failed', 241, {
       ...ended,
       state: 'failed',
-      error: 'the job worker exited unexpectedly (SIGKILL)',
-      message: 'Failed: the job worker exited unexpectedly (SIGKILL)',
+      error: 'the job process exited (SIGKILL)',
+      message: 'Failed: the job process exited (SIGKILL)',
     }),
   },
   cancelled: {

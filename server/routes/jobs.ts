@@ -1,12 +1,12 @@
 /**
- * Jobs: POST /api/jobs (train | analyze) → 202, GET /api/jobs, GET /api/jobs/:id,
- * POST /api/jobs/:id/cancel, GET /api/jobs/:id/events (SSE: snapshot, progress…, done|failed|cancelled).
+ * Jobs: POST /api/jobs (train | analyze) → 202 queued, GET /api/jobs, GET /api/jobs/:id,
+ * POST /api/jobs/:id/cancel | resume | retry, GET /api/jobs/:id/events (SSE: snapshot, update…,
+ * progress…, done|failed|cancelled). The runner does the work and refuses in domain errors, which
+ * app.onError maps to statuses; this file speaks HTTP only.
  */
 import { createRoute } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import {
-  TERMINAL_EVENTS,
   analyzeJobSchema,
   jobEnvelopeSchema,
   jobIdParamsSchema,
@@ -23,27 +23,28 @@ import { fieldErrors, summarizeFieldErrors } from '../../shared/validation.ts';
 import { variantName } from '../../shared/variant-name.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, json, routeGroup } from '../http/openapi.ts';
-import type { JobEvent, JobRunner } from '../jobs/job-runner.ts';
+import { forwardEvents } from '../http/sse.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Registry } from '../registry/registry.ts';
 import { jobEventExamples } from './job-event-examples.ts';
-
-const HEARTBEAT_MS = 15_000;
 
 const submitJob = createRoute({
   method: 'post',
   operationId: 'submitJob',
   path: '/',
   tags: ['jobs'],
-  summary: 'Start a training or analysis job',
+  summary: 'Queue a training or analysis job',
   description:
-    'Only one job per variant runs at a time, and at most WORKBENCH_MAX_JOBS in all. Training over a variant that has files needs `overwrite: true`; ' +
-    'only a trained or analyzed variant can be analyzed. Follow the job on GET /api/jobs/{id}/events.',
+    'The job joins the queue and starts when a slot frees (at most WORKBENCH_MAX_JOBS run at once in the server, or as many as the workers take with Redis). ' +
+    'A variant has at most one queued or running job. Training over a variant that has files needs `overwrite: true`; `resume: true` continues an ' +
+    'interrupted run from its latest checkpoint, and `continue_to` extends a completed one. Only a trained or analyzed variant can be analyzed. ' +
+    'Follow the job on GET /api/jobs/{id}/events.',
   request: { body: { required: true, content: { 'application/json': { schema: jobRequestSchema } } } },
   responses: {
-    202: json(jobRecordSchema, 'Admitted and started: the new record, state `running`.'),
+    202: json(jobRecordSchema, 'Admitted: the new record, state `queued` with its `queuePosition` (or already `running`).'),
     ...errorResponses([400, 404, 409, 413, 415], {
       404: 'Unknown family, or (analyze) unknown variant.',
-      409: 'The variant is busy with another job, the job limit is reached, the variant exists and `overwrite` is not true, or (analyze) it has not finished training.',
+      409: 'The variant has a queued or running job, it exists and `overwrite` is not true, it has no interrupted run (`resume`) or no completed one (`continue_to`), or (analyze) it has not finished training.',
     }),
   },
 });
@@ -73,12 +74,47 @@ const cancelJob = createRoute({
   operationId: 'cancelJob',
   path: '/{id}/cancel',
   tags: ['jobs'],
-  summary: 'Ask a running job to stop',
-  description: 'The job stops between epochs (training) or checkpoints (analysis); its event stream then ends with `cancelled`.',
+  summary: 'Cancel a queued job, or ask a running one to stop',
+  description:
+    'A queued job is cancelled at once. A running one stops between epochs (training, which keeps its latest checkpoint to resume from) or checkpoints (analysis); its event stream then ends with `cancelled`.',
   request: { params: jobIdParamsSchema },
   responses: {
-    202: json(jobRecordSchema, 'Cancelling: the record, still `running`, message "Cancelling...".'),
-    ...errorResponses([400, 404, 409], { 404: 'No such job.', 409: 'The job is not running.' }),
+    202: json(jobRecordSchema, 'The record: `cancelled`, or still `running` with the message "Cancelling...".'),
+    ...errorResponses([400, 404, 409], { 404: 'No such job.', 409: 'The job is not queued or running.' }),
+  },
+});
+
+const resumeJob = createRoute({
+  method: 'post',
+  operationId: 'resumeJob',
+  path: '/{id}/resume',
+  tags: ['jobs'],
+  summary: 'Resume an interrupted, failed or cancelled training from its latest checkpoint',
+  description:
+    'The same job joins the queue again and continues from the checkpoint its run saved last, with the optimizer state saved there: ' +
+    'the finished run is bitwise what an uninterrupted one gives with the same backend and thread count.',
+  request: { params: jobIdParamsSchema },
+  responses: {
+    202: json(jobRecordSchema, 'The record, `queued` again.'),
+    ...errorResponses([400, 404, 409], {
+      404: 'No such job.',
+      409: 'The job is not a failed, cancelled or interrupted training, its variant has no checkpoint, or another job holds the variant.',
+    }),
+  },
+});
+
+const retryJob = createRoute({
+  method: 'post',
+  operationId: 'retryJob',
+  path: '/{id}/retry',
+  tags: ['jobs'],
+  summary: 'Run a failed, cancelled or interrupted job again',
+  description:
+    'Training resumes from its latest checkpoint when it saved one, and starts over otherwise; analysis keeps the results it wrote.',
+  request: { params: jobIdParamsSchema },
+  responses: {
+    202: json(jobRecordSchema, 'The record, `queued` again.'),
+    ...errorResponses([400, 404, 409], { 404: 'No such job.', 409: 'The job has not ended in failure, or another job holds the variant.' }),
   },
 });
 
@@ -91,6 +127,7 @@ const followJob = createRoute({
   description:
     'A `text/event-stream` of `JobStreamEvent`s. Each event has a name, an increasing `id` and JSON `data`:\n\n' +
     '* `snapshot` (id 0): the full `JobRecord`, first on every (re)connection;\n' +
+    '* `update`: the full `JobRecord` when its state or place in the queue changes;\n' +
     '* `progress`: a `JobProgressEvent`, at most every 250 ms while the job runs;\n' +
     '* `done`, `failed` or `cancelled`: the final `JobRecord`; the stream then ends (`failed` also covers `interrupted`).\n\n' +
     'A job that is no longer running gets its snapshot and its final event at once. After 15 s without an event the server sends a `: heartbeat` comment.',
@@ -137,27 +174,34 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
   }
 
   /**
-   * Checks a job request and starts it. The variant and a job slot are reserved synchronously
-   * before any await on the variant's state, so concurrent requests cannot both pass the checks.
+   * Checks a job request against the variant's state and queues it. The variant is reserved
+   * synchronously before any await on its state, so concurrent requests cannot both pass the checks.
    */
-  async function admitAndStart(body: unknown): Promise<JobRecord> {
+  async function admitAndSubmit(body: unknown): Promise<JobRecord> {
     const { family, request } = await checkRequest(body);
-    const variant = request.kind === 'train' ? variantName(family, request.params) : request.variant;
+    const variant = request.kind === 'train' ? variantName(family, request.params, request.training) : request.variant;
 
     const admission = runner.reserve(family.name, variant, request.kind);
     try {
-      const existing = await registry.variant(family, variant);
+      const state = (await registry.variant(family, variant))?.state;
       if (request.kind === 'train') {
-        if (existing && existing.state !== 'untrained' && !request.overwrite) {
-          throw new ApiError(409, `variant ${variant} already exists (${existing.state}); confirm overwrite to replace it`);
+        if (request.continue_to !== null) {
+          if (state !== 'trained' && state !== 'analyzed') {
+            throw new ApiError(409, `variant ${variant} has no completed run to continue (it is ${state ?? 'untrained'})`);
+          }
+        } else if (request.resume) {
+          if (state !== 'incomplete')
+            throw new ApiError(409, `variant ${variant} has no interrupted run to resume (it is ${state ?? 'untrained'})`);
+        } else if (state && state !== 'untrained' && !request.overwrite) {
+          throw new ApiError(409, `variant ${variant} already exists (${state}); confirm overwrite to replace it`);
         }
       } else {
-        if (!existing) throw new ApiError(404, `unknown variant "${variant}" of family ${family.name}`);
-        if (existing.state !== 'trained' && existing.state !== 'analyzed') {
-          throw new ApiError(409, `variant ${variant} cannot be analyzed while it is ${existing.state}; it must finish training first`);
+        if (!state) throw new ApiError(404, `unknown variant "${variant}" of family ${family.name}`);
+        if (state !== 'trained' && state !== 'analyzed') {
+          throw new ApiError(409, `variant ${variant} cannot be analyzed while it is ${state}; it must finish training first`);
         }
       }
-      return await runner.start(admission, request);
+      return await runner.submit(admission, request);
     } finally {
       admission.release();
     }
@@ -176,12 +220,6 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
     throw invalid('job', error);
   }
 
-  function recordOr404(id: string): JobRecord {
-    const record = runner.get(id);
-    if (!record) throw new ApiError(404, `no job ${id}`);
-    return record;
-  }
-
   const routes = routeGroup();
   routes.use(async (_, next) => {
     await runner.ready;
@@ -190,7 +228,7 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
   return routes
     .openapi(
       submitJob,
-      async (c) => c.json(await admitAndStart(c.req.valid('json')), 202),
+      async (c) => c.json(await admitAndSubmit(c.req.valid('json')), 202),
       (result) => (result.success ? undefined : explainRefusal((result as { data?: unknown }).data, result.error)),
     )
     .openapi(listJobs, (c) => {
@@ -206,49 +244,13 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
         );
       return c.json({ jobs }, 200);
     })
-    .openapi(getJob, (c) => c.json(recordOr404(c.req.valid('param').id), 200))
-    .openapi(cancelJob, (c) => c.json(runner.cancel(c.req.valid('param').id), 202))
+    .openapi(getJob, (c) => c.json(runner.require(c.req.valid('param').id), 200))
+    .openapi(cancelJob, async (c) => c.json(await runner.cancel(c.req.valid('param').id), 202))
+    .openapi(resumeJob, async (c) => c.json(await runner.rerun(c.req.valid('param').id, { mustResume: true }), 202))
+    .openapi(retryJob, async (c) => c.json(await runner.rerun(c.req.valid('param').id), 202))
     .openapi(followJob, (c) => {
       const { id } = c.req.valid('param');
-      const snapshot = recordOr404(id);
-      return streamSSE(c, async (stream) => {
-        const queue: JobEvent[] = [];
-        let wake: (() => void) | undefined;
-        const unsubscribe = runner.subscribe(id, (event) => {
-          queue.push(event);
-          wake?.();
-        });
-        stream.onAbort(() => {
-          unsubscribe();
-          wake?.();
-        });
-        // A snapshot first, so a client (re)connecting at any time starts from the full state.
-        await stream.writeSSE({ event: 'snapshot', data: JSON.stringify(snapshot), id: '0' });
-        if (!runner.isRunning(id)) {
-          const terminal = snapshot.state === 'succeeded' ? 'done' : snapshot.state === 'cancelled' ? 'cancelled' : 'failed';
-          await stream.writeSSE({ event: terminal, data: JSON.stringify(snapshot), id: '1' });
-          unsubscribe();
-          return;
-        }
-        while (!stream.aborted) {
-          const event = queue.shift();
-          if (event) {
-            await stream.writeSSE({ event: event.name, data: JSON.stringify(event.data), id: String(event.id) });
-            if (TERMINAL_EVENTS.includes(event.name)) break;
-            continue;
-          }
-          // Sleep until the next event or the heartbeat that keeps proxies from closing the stream.
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, HEARTBEAT_MS);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = undefined;
-          if (queue.length === 0 && !stream.aborted) await stream.write(': heartbeat\n\n');
-        }
-        unsubscribe();
-      });
+      runner.require(id);
+      return forwardEvents(c, (signal) => runner.events(id, signal));
     });
 }

@@ -8,6 +8,7 @@
  *   GET /api/variants/:family/:variant/cross-epoch/:analyzer            CrossEpochResponse
  *   GET /api/variants/:family/:variant/neurons/:neuron/epochs/:epoch    NeuronGridResponse (recomputed)
  *   GET /api/variants/:family/:variant/attention/:epoch?query=2&key=0   AttentionSliceResponse (recomputed)
+ *   DELETE /api/variants/:family/:variant                               VariantDeleted (the folder goes)
  *
  * Stored arrays are JSON numbers; the recomputed grids, the largest responses and the ones an
  * epoch change waits for, are base64 float32 (Float32Payload).
@@ -15,7 +16,9 @@
  * Every path segment is validated (names by `nameSegment`, numbers as plain digits) and analyzer
  * names must be ones the family declares, so no request can reach a file outside the variant folder.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createRoute } from '@hono/zod-openapi';
 import { parseVariantName } from '../../shared/variant-name.ts';
 import {
@@ -30,6 +33,7 @@ import {
   neuronGridParamsSchema,
   neuronGridResponseSchema,
   summaryResponseSchema,
+  variantDeletedSchema,
   variantDetailSchema,
   variantParamsSchema,
   type ArrayMap,
@@ -42,6 +46,7 @@ import { analysisStatus } from '../analysis/pipeline.ts';
 import { ProbeProcess } from '../analysis/probe-process.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, json, routeGroup } from '../http/openapi.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Registry } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
@@ -58,6 +63,20 @@ const getDetail = createRoute({
   responses: {
     200: json(variantDetailSchema, 'From config.json, metadata.json and the files on disk.'),
     ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }),
+  },
+});
+
+const deleteVariant = createRoute({
+  method: 'delete',
+  operationId: 'deleteVariant',
+  path: '/{family}/{variant}',
+  tags: ['variants'],
+  summary: 'Delete a variant: its folder, checkpoints and analysis results',
+  description: 'The folder is first renamed out of sight (atomically), then removed, so no half-deleted variant is ever listed.',
+  request: { params: variantParamsSchema },
+  responses: {
+    200: json(variantDeletedSchema, 'Deleted.'),
+    ...errorResponses([400, 404, 409], { 404: `${NOT_FOUND}.`, 409: 'A job is queued or running on the variant.' }),
   },
 });
 
@@ -138,7 +157,7 @@ const getAttentionSlice = createRoute({
   },
 });
 
-export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
+export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new ProbeProcess()) {
   /** The family and variant named in the path, or a 404. */
   async function resolve(familyName: string, variantName: string) {
     const family = await registry.family(familyName);
@@ -156,7 +175,7 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
   async function locate(familyName: string, variantName: string) {
     const family = await registry.family(familyName);
     if (!family) throw new ApiError(404, `unknown family "${familyName}"`);
-    const params = parseVariantName(family, variantName);
+    const params = parseVariantName(family, variantName)?.params;
     const paths = variantPaths(registry.paths.resultsDir, family.name, variantName);
     if (!params || !(await isDirectory(paths.dir))) throw new ApiError(404, `family ${familyName} has no variant "${variantName}"`);
     return { family, paths, artifacts: artifactPaths(paths.artifactsDir), p: taskParams(family, params).modulus };
@@ -207,6 +226,20 @@ export function variantRoutes(registry: Registry, probes = new ProbeProcess()) {
         analyzers: status.analyzers,
       };
       return c.json(body, 200);
+    })
+    .openapi(deleteVariant, async (c) => {
+      const { family: familyName, variant: variantName } = c.req.valid('param');
+      // Held first, so a job that has just started on the variant (its folder not yet made) refuses with 409, not 404.
+      const admission = jobs.reserve(familyName, variantName, 'delete');
+      try {
+        const { family, variant, paths } = await resolve(familyName, variantName);
+        const doomed = join(dirname(paths.dir), `.deleting-${variant.name}-${randomUUID().slice(0, 8)}`);
+        await rename(paths.dir, doomed);
+        await rm(doomed, { recursive: true, force: true });
+        return c.json({ family: family.name, variant: variant.name, deleted: true as const }, 200);
+      } finally {
+        admission.release();
+      }
     })
     .openapi(getStatus, async (c) => {
       const { family: familyName, variant: variantName } = c.req.valid('param');

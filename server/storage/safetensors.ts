@@ -3,7 +3,7 @@
  * length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
  * little-endian data. Header padded with spaces to an 8-byte boundary, as the Python writer does.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.ts';
 
 export type DType = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL';
@@ -90,6 +90,23 @@ export function decodeSafetensors(file: Uint8Array): { tensors: TensorMap; metad
 
 export async function readSafetensors(path: string) {
   return decodeSafetensors(await readFile(path));
+}
+
+/** The header's `__metadata__` alone, without reading the tensors (e.g. an optimizer state's step count). */
+export async function readSafetensorsMetadata(path: string): Promise<Record<string, string>> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Buffer.alloc(8);
+    await handle.read(length, 0, 8, 0);
+    const headerLength = Number(length.readBigUInt64LE(0));
+    if (size < 8 || 8 + headerLength > size) throw new Error(`${path}: not a safetensors file: its header runs past the end`);
+    const header = Buffer.alloc(headerLength);
+    await handle.read(header, 0, headerLength, 8);
+    return (JSON.parse(header.toString('utf8')) as { __metadata__?: Record<string, string> }).__metadata__ ?? {};
+  } finally {
+    await handle.close();
+  }
 }
 
 export function writeSafetensors(path: string, tensors: TensorMap, metadata?: Record<string, string>) {

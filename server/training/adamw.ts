@@ -9,7 +9,7 @@
  * Moments are stored as float32 like torch's and read back before use; each expression is
  * evaluated in float64 and rounded once when stored.
  */
-import { OPTIMIZER } from '../../shared/training-params.ts';
+import { OPTIMIZER, type TrainingParams } from '../../shared/training-params.ts';
 import { WEIGHT_NAMES, zeroWeights, type ModelDims, type ModelWeights } from '../engine/weights.ts';
 
 export interface AdamState {
@@ -19,13 +19,25 @@ export interface AdamState {
   v: ModelWeights;
 }
 
-export type AdamHyperParams = typeof OPTIMIZER;
+/** As recorded in metadata.json's `optimizer`. */
+export interface AdamHyperParams {
+  learning_rate: number;
+  weight_decay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+/** A run's hyper-parameters: its learning rate and weight decay, and the fixed betas and eps. */
+export function adamHyperParams(training: Pick<TrainingParams, 'learning_rate' | 'weight_decay'>): AdamHyperParams {
+  return { learning_rate: training.learning_rate, weight_decay: training.weight_decay, ...OPTIMIZER };
+}
 
 export function initialAdamState(d: ModelDims): AdamState {
   return { step: 0, m: zeroWeights(d), v: zeroWeights(d) };
 }
 
-export function adamwStep(params: ModelWeights, grads: ModelWeights, state: AdamState, hp: AdamHyperParams = OPTIMIZER): void {
+export function adamwStep(params: ModelWeights, grads: ModelWeights, state: AdamState, hp: AdamHyperParams): void {
   state.step += 1;
   const { learning_rate: lr, weight_decay: wd, beta1, beta2, eps } = hp;
   const decay = 1 - lr * wd;

@@ -20,7 +20,7 @@ import {
   type Tables,
 } from '../engine/model.ts';
 import { zeroWeights, type ModelDims, type ModelWeights } from '../engine/weights.ts';
-import { adamwStep, type AdamState } from './adamw.ts';
+import { adamwStep, type AdamHyperParams, type AdamState } from './adamw.ts';
 
 export interface EpochLosses {
   /** Loss on the training set before this epoch's update. */
@@ -41,6 +41,7 @@ export class TrainingSession {
     readonly gemm: Gemm,
     readonly weights: ModelWeights,
     readonly adam: AdamState,
+    readonly hyperParams: AdamHyperParams,
     private readonly train: Batch,
     private readonly test: Batch,
   ) {
@@ -62,7 +63,7 @@ export class TrainingSession {
     forward(train, dims, tables, gemm, this.trainActivations);
     const trainLoss = crossEntropy(this.trainActivations.logits, train.labels, train.n, dims.p, this.scratch.dLogits);
     backward(train, dims, this.weights, tables, this.trainActivations, gemm, this.scratch, this.grads);
-    adamwStep(this.weights, this.grads, this.adam);
+    adamwStep(this.weights, this.grads, this.adam, this.hyperParams);
     computeTables(this.weights, dims, gemm, tables);
     return { trainLoss, testLoss: this.testLoss() };
   }

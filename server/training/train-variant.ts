@@ -1,9 +1,12 @@
 /**
- * Training a variant end to end, and continuing a completed one: validation, files, the epoch loop,
- * progress and cancellation. A library API with no console output, usable from a job process.
+ * Training a variant end to end, resuming an interrupted run, and continuing a completed one:
+ * validation, files, the epoch loop, progress and cancellation. A library API with no console
+ * output, usable from a job process.
  *
- * File order guarantees "metadata.json exists ⇔ the run completed": checkpoints as their epochs
- * come, then the final checkpoint, the optimizer state, config.json, and metadata.json last.
+ * File order guarantees "metadata.json exists ⇔ the run completed": at each checkpoint epoch E the
+ * checkpoint, then (while the run is resumable) training_progress.json and the optimizer state at
+ * step E + 1, the commit point a resumed run starts from (docs/ARCHITECTURE.md §4.12); after the final
+ * epoch's checkpoint and optimizer state, config.json, metadata.json, and the progress file is removed.
  */
 import { readdir, rm } from 'node:fs/promises';
 import type { z } from 'zod';
@@ -11,16 +14,18 @@ import { APP_VERSION } from '../../version.ts';
 import { checkpointEpochProblem, defaultCheckpointEpochs, withFinalEpoch } from '../../shared/checkpoint-schedule.ts';
 import { domainParamsSchema } from '../../shared/domain-params.ts';
 import { taskParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
-import { OPTIMIZER, trainingParamsSchema, type TrainingParams } from '../../shared/training-params.ts';
+import { trainingParamsSchema, type TrainingParams } from '../../shared/training-params.ts';
 import { fieldErrors, summarizeFieldErrors } from '../../shared/validation.ts';
-import { variantName } from '../../shared/variant-name.ts';
+import { variantName, type TrainingIdentityInput } from '../../shared/variant-name.ts';
 import { selectGemm, type BackendName } from '../engine/gemm/gemm.ts';
 import { modelDims, type ModelDims, type ModelWeights } from '../engine/weights.ts';
+import { listCheckpointEpochs } from '../registry/registry.ts';
 import { variantPaths, type VariantPaths } from '../registry/variant-paths.ts';
-import { initialAdamState, type AdamState } from './adamw.ts';
+import { adamHyperParams, initialAdamState } from './adamw.ts';
 import { batchFromIndices, trainTestSplit } from './data.ts';
 import { initWeights } from './init.ts';
 import { TrainingSession } from './session.ts';
+import { checkResume, resumePoint } from './resume-point.ts';
 import {
   readCheckpoint,
   readMetadata,
@@ -29,16 +34,20 @@ import {
   writeCheckpoint,
   writeMetadata,
   writeOptimizerState,
+  writeProgress,
+  type TrainingSegment,
   type VariantMetadata,
 } from './variant-files.ts';
 import { removeStaleTemporaries, writeJsonAtomic } from '../storage/atomic-write.ts';
+
+export { resumePoint };
 
 export interface TrainVariantRequest {
   resultsDir: string;
   family: Family;
   /** Domain parameters, e.g. { prime: 113, seed: 999 }: every one the family declares. */
   params: DomainParams;
-  /** Training parameters; absent fields take the defaults of spec §3.4. */
+  /** Training parameters; absent fields take the defaults of spec §3.4. Those of `IDENTITY_SETTINGS` are part of the variant's name. */
   training?: z.input<typeof trainingParamsSchema>;
   /** Replace an existing variant folder (removed first) instead of refusing. */
   overwrite?: boolean;
@@ -47,10 +56,25 @@ export interface TrainVariantRequest {
   backend?: BackendName;
 }
 
+/** An interrupted run to finish: the same variant, named by the same fields as the request that started it. */
+export interface ResumeVariantRequest {
+  resultsDir: string;
+  family: Family;
+  params: DomainParams;
+  /**
+   * The identity settings name the variant (absent: defaults). `num_epochs` and `checkpoint_epochs`
+   * may be left out; when given they must be the interrupted run's own (a resumed run keeps its plan).
+   */
+  training?: z.input<typeof trainingParamsSchema>;
+  backend?: BackendName;
+}
+
 export interface ContinueVariantRequest {
   resultsDir: string;
   family: Family;
   params: DomainParams;
+  /** The identity settings of the variant (absent: defaults); other fields are ignored. */
+  training?: TrainingIdentityInput;
   /** The new total number of epochs, more than the variant has. */
   numEpochs: number;
   /**
@@ -83,7 +107,7 @@ export interface TrainResult {
   variant: string;
   dir: string;
   backend: BackendName;
-  /** Epochs trained in total, including earlier segments when continuing. */
+  /** Epochs trained in total, including earlier segments when resuming or continuing. */
   epochsCompleted: number;
   numEpochs: number;
   checkpointEpochs: number[];
@@ -110,21 +134,30 @@ interface ResolvedRequest {
   training: TrainingParams;
 }
 
-function resolveVariant(family: Family, params: DomainParams, resultsDir: string) {
+function checkDomainParams(family: Family, params: DomainParams): DomainParams {
   const parsed = domainParamsSchema(family).safeParse(params);
   if (!parsed.success) throw new TrainingInputError(summarizeFieldErrors(fieldErrors(parsed.error)));
-  const checked = parsed.data as DomainParams;
-  const name = variantName(family, checked);
-  const { modulus, seed } = taskParams(family, checked);
-  return { name, params: checked, seed, paths: variantPaths(resultsDir, family.name, name), dims: modelDims(family.architecture, modulus) };
+  return parsed.data as DomainParams;
+}
+
+function checkTrainingParams(training: z.input<typeof trainingParamsSchema> | undefined): TrainingParams {
+  const parsed = trainingParamsSchema.safeParse(training ?? {});
+  if (!parsed.success) throw new TrainingInputError(summarizeFieldErrors(fieldErrors(parsed.error)));
+  return parsed.data;
+}
+
+/** The variant named by checked domain parameters and identity settings: its name, folder, model seed and sizes. */
+function resolveVariant(family: Family, params: DomainParams, identity: TrainingIdentityInput, resultsDir: string) {
+  const name = variantName(family, params, identity);
+  const { modulus, seed } = taskParams(family, params);
+  return { name, params, seed, paths: variantPaths(resultsDir, family.name, name), dims: modelDims(family.architecture, modulus) };
 }
 
 /** Checks every input of a training request without touching the disk. */
-export function validateTrainRequest(request: TrainVariantRequest): ResolvedRequest {
-  const variant = resolveVariant(request.family, request.params, request.resultsDir);
-  const parsed = trainingParamsSchema.safeParse(request.training ?? {});
-  if (!parsed.success) throw new TrainingInputError(summarizeFieldErrors(fieldErrors(parsed.error)));
-  const training = parsed.data;
+export function validateTrainRequest(request: Pick<TrainVariantRequest, 'family' | 'params' | 'training' | 'resultsDir'>): ResolvedRequest {
+  const params = checkDomainParams(request.family, request.params);
+  const training = checkTrainingParams(request.training);
+  const variant = resolveVariant(request.family, params, training, request.resultsDir);
   const total = variant.dims.p ** 2;
   const trainCount = Math.floor(total * training.training_fraction);
   if (trainCount === 0 || trainCount === total) {
@@ -156,10 +189,12 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
   const gemm = selectGemm(request.backend);
   const weights = request.initFrom ? await readInitWeights(request.initFrom, dims) : initWeights(dims, seed);
   await removeStaleTemporaries(paths.dir);
-  if (await folderHasFiles(paths.dir)) {
-    if (!request.overwrite) {
-      throw new TrainingInputError(`variant ${resolved.name} already has files in ${paths.dir}; pass overwrite to replace it`);
-    }
+  if ((await folderHasFiles(paths.dir)) && !request.overwrite) {
+    const from = await resumePoint(paths);
+    throw new TrainingInputError(
+      `variant ${resolved.name} already has files in ${paths.dir}; pass overwrite to replace it` +
+        (from === null ? '' : `, or resume to finish its interrupted run from epoch ${from}`),
+    );
   }
   // Also a folder of empty folders, so the new run starts from nothing.
   await rm(paths.dir, { recursive: true, force: true });
@@ -182,7 +217,7 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
     training_fraction: training.training_fraction,
     checkpoint_request: training.checkpoint_epochs,
     init_from: request.initFrom ?? null,
-    optimizer: { ...OPTIMIZER },
+    optimizer: adamHyperParams(training),
     backend: gemm.name,
     wall_time_seconds: 0,
     app_version: APP_VERSION,
@@ -193,11 +228,85 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
     gemm,
     weights,
     initialAdamState(dims),
+    metadata.optimizer,
     batchFromIndices(dims.p, request.family.task.operation, split.trainIndices),
     batchFromIndices(dims.p, request.family.task.operation, split.testIndices),
   );
   const config = variantConfig(request.family.architecture, dims, seed, training.data_seed, training.training_fraction);
-  return runSegment(session, resolved.name, paths, metadata, config, 0, new Set(checkpointEpochs), hooks);
+  return runSegment(
+    { session, name: resolved.name, paths, metadata, config, fromEpoch: 0, saveAt: new Set(checkpointEpochs), resumable: true },
+    hooks,
+  );
+}
+
+/**
+ * The segments of an interrupted run up to its commit point `epoch`: the last one was written at a
+ * checkpoint that may lie beyond it (a kill between the progress file and the optimizer state).
+ */
+export function segmentsUpTo(segments: readonly TrainingSegment[], epoch: number): TrainingSegment[] {
+  return segments.filter((s) => s.from_epoch < epoch).map((s) => ({ ...s, to_epoch: Math.min(s.to_epoch, epoch) }));
+}
+
+/**
+ * Finishes an interrupted run (crashed, killed or cancelled) from its latest commit point: the
+ * optimizer state at step S, the checkpoint of epoch S − 1 and the first S losses of
+ * training_progress.json. The result is bitwise what the uninterrupted run gives, when both use the
+ * same backend configuration (`Gemm.description`, recorded per segment in metadata.json).
+ */
+export async function resumeVariant(request: ResumeVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const { name, paths, dims, seed, training } = validateTrainRequest(request);
+  await removeStaleTemporaries(paths.dir);
+  const found = await checkResume(paths);
+  if ('problem' in found) throw new TrainingInputError(`cannot resume variant ${name}: ${found.problem}`);
+  const { epoch: from, progress } = found;
+  if (request.training?.num_epochs !== undefined && training.num_epochs !== progress.num_epochs) {
+    throw new TrainingInputError(
+      `num_epochs: ${training.num_epochs} is not the interrupted run's; allowed: its own ${progress.num_epochs} (continue it to more once it completes)`,
+    );
+  }
+  if (
+    request.training?.checkpoint_epochs !== undefined &&
+    JSON.stringify(training.checkpoint_epochs) !== JSON.stringify(progress.checkpoint_request)
+  ) {
+    throw new TrainingInputError(
+      `checkpoint_epochs: not the interrupted run's; allowed: its own ${progress.checkpoint_request ? `list of ${progress.checkpoint_request.length}` : 'default schedule'}`,
+    );
+  }
+
+  const gemm = selectGemm(request.backend);
+  const weights = await readCheckpoint(paths.checkpoint(from - 1), dims);
+  const adam = await readOptimizerState(paths.optimizerState, dims);
+  if (adam.step !== from) throw new Error(`${paths.optimizerState} changed while resuming (step ${adam.step}, was ${from})`);
+  // Checkpoints past the commit point were written by no committed epoch: the resumed run writes them again.
+  const beyond = (await listCheckpointEpochs(paths.checkpointsDir)).filter((e) => e >= from);
+  await Promise.all(beyond.map((e) => rm(paths.checkpoint(e), { force: true })));
+
+  const split = trainTestSplit(dims.p, progress.training_fraction, progress.data_seed);
+  const { train_losses, test_losses, ...settings } = progress;
+  const metadata: VariantMetadata = {
+    train_losses: train_losses.slice(0, from),
+    test_losses: test_losses.slice(0, from),
+    train_indices: Array.from(split.trainIndices),
+    test_indices: Array.from(split.testIndices),
+    ...settings,
+    backend: gemm.name,
+    app_version: APP_VERSION,
+    segments: segmentsUpTo(settings.segments, from),
+  };
+  const session = new TrainingSession(
+    dims,
+    gemm,
+    weights,
+    adam,
+    metadata.optimizer,
+    batchFromIndices(dims.p, request.family.task.operation, split.trainIndices),
+    batchFromIndices(dims.p, request.family.task.operation, split.testIndices),
+  );
+  const config = variantConfig(request.family.architecture, dims, seed, metadata.data_seed, metadata.training_fraction);
+  return runSegment(
+    { session, name, paths, metadata, config, fromEpoch: from, saveAt: new Set(metadata.checkpoint_epochs), resumable: true },
+    hooks,
+  );
 }
 
 /**
@@ -206,7 +315,12 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
  * configuration (`Gemm.description`, recorded per segment in metadata.json).
  */
 export async function continueVariant(request: ContinueVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const variant = resolveVariant(request.family, request.params, request.resultsDir);
+  const variant = resolveVariant(
+    request.family,
+    checkDomainParams(request.family, request.params),
+    checkTrainingParams(request.training),
+    request.resultsDir,
+  );
   const { paths, dims } = variant;
   await removeStaleTemporaries(paths.dir);
   let metadata: VariantMetadata;
@@ -236,7 +350,7 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
   );
 
   const weights = await readCheckpoint(paths.checkpoint(oldEpochs - 1), dims);
-  const adam: AdamState = await readOptimizerState(paths.optimizerState, dims);
+  const adam = await readOptimizerState(paths.optimizerState, dims);
   if (adam.step !== oldEpochs) {
     throw new Error(`${paths.optimizerState} holds step ${adam.step} but the run has ${oldEpochs} epochs`);
   }
@@ -246,6 +360,7 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
     gemm,
     weights,
     adam,
+    metadata.optimizer,
     batchFromIndices(dims.p, request.family.task.operation, metadata.train_indices),
     batchFromIndices(dims.p, request.family.task.operation, metadata.test_indices),
   );
@@ -257,7 +372,12 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
     app_version: APP_VERSION,
   };
   const config = variantConfig(request.family.architecture, dims, variant.seed, metadata.data_seed, metadata.training_fraction);
-  const result = await runSegment(session, variant.name, paths, extended, config, oldEpochs, new Set(added), hooks);
+  // Not resumable: the completed run's metadata.json stays until the continuation completes, so its
+  // optimizer state must stay at the completed run's step until then too.
+  const result = await runSegment(
+    { session, name: variant.name, paths, metadata: extended, config, fromEpoch: oldEpochs, saveAt: new Set(added), resumable: false },
+    hooks,
+  );
   if (result.status === 'incomplete') {
     // Leave the variant as it was: its metadata still describes the shorter completed run.
     await Promise.all(added.filter((e) => e <= result.epochsCompleted - 1).map((e) => rm(paths.checkpoint(e), { force: true })));
@@ -273,26 +393,43 @@ async function readInitWeights(path: string, dims: ModelDims): Promise<ModelWeig
   }
 }
 
+/** One uninterrupted stretch of epochs and where its files go. */
+interface SegmentPlan {
+  session: TrainingSession;
+  name: string;
+  paths: VariantPaths;
+  /** The run's metadata so far: the losses of earlier segments, `num_epochs` the epoch to stop before. */
+  metadata: VariantMetadata;
+  config: object;
+  fromEpoch: number;
+  /** Epochs to checkpoint; always includes the final epoch. */
+  saveAt: Set<number>;
+  /**
+   * Commit the progress and the optimizer state at every checkpoint, so a killed run can resume.
+   * Off when continuing a completed run, whose files must keep describing it until the end.
+   */
+  resumable: boolean;
+}
+
+/** `metadata` with `segment` appended and the wall time summed over the segments. */
+function withSegment<T extends Pick<VariantMetadata, 'segments' | 'wall_time_seconds'>>(metadata: T, segment: TrainingSegment): T {
+  const segments = [...metadata.segments, segment];
+  return { ...metadata, segments, wall_time_seconds: segments.reduce((total, s) => total + s.wall_time_seconds, 0) };
+}
+
 /**
  * Epochs `fromEpoch … metadata.num_epochs − 1` in the order of spec §3.5, saving the checkpoints in
- * `saveAt`, then the closing files. `metadata` already holds the losses of earlier segments.
+ * `saveAt` (with the commit files of §4.12 when resumable), then the closing files.
  */
-async function runSegment(
-  session: TrainingSession,
-  name: string,
-  paths: VariantPaths,
-  metadata: VariantMetadata,
-  config: object,
-  fromEpoch: number,
-  saveAt: Set<number>,
-  hooks: TrainHooks,
-): Promise<TrainResult> {
+async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainResult> {
+  const { session, name, paths, metadata, fromEpoch, saveAt, resumable } = plan;
   const numEpochs = metadata.num_epochs;
   const started = performance.now();
   let lastReport = started;
   let lastReportEpoch = fromEpoch - 1;
-  let trainLoss = NaN;
-  let testLoss = NaN;
+  // The latest losses: an earlier segment's until this one trains an epoch (a resume at the final epoch trains none).
+  let trainLoss = metadata.train_losses.at(-1) ?? NaN;
+  let testLoss = metadata.test_losses.at(-1) ?? NaN;
   let epoch = fromEpoch;
   const result = (status: TrainResult['status']): TrainResult => ({
     status,
@@ -306,13 +443,31 @@ async function runSegment(
     finalTestLoss: testLoss,
     wallTimeSeconds: (performance.now() - started) / 1000,
   });
+  /** This segment, from `fromEpoch` up to (not including) `toEpoch`. */
+  const segment = (toEpoch: number): TrainingSegment => ({
+    from_epoch: fromEpoch,
+    to_epoch: toEpoch,
+    backend: session.gemm.name,
+    backend_detail: session.gemm.description,
+    wall_time_seconds: (performance.now() - started) / 1000,
+    app_version: APP_VERSION,
+  });
+  /** The checkpoint of epoch `saved`, then the progress, then the optimizer state: the commit point, last. */
+  const save = async (saved: number) => {
+    await writeCheckpoint(paths.checkpoint(saved), session.weights, session.dims);
+    if (resumable) {
+      const { train_indices: _train, test_indices: _test, ...progress } = metadata;
+      await writeProgress(paths.progress, withSegment(progress, segment(saved + 1)));
+    }
+    if (resumable || saved === numEpochs - 1) await writeOptimizerState(paths.optimizerState, session.adam, session.dims);
+  };
 
   for (; epoch < numEpochs; epoch++) {
     if (hooks.signal?.aborted) return result('incomplete');
     ({ trainLoss, testLoss } = session.epoch());
     metadata.train_losses.push(trainLoss);
     metadata.test_losses.push(testLoss);
-    if (saveAt.has(epoch)) await writeCheckpoint(paths.checkpoint(epoch), session.weights, session.dims);
+    if (saveAt.has(epoch)) await save(epoch);
 
     const now = performance.now();
     if (now - lastReport >= PROGRESS_INTERVAL_MS || epoch === numEpochs - 1) {
@@ -325,18 +480,8 @@ async function runSegment(
     }
   }
   epoch = numEpochs;
-  await writeOptimizerState(paths.optimizerState, session.adam, session.dims);
-  await writeJsonAtomic(paths.config, config, 2);
-  const wallTime = (performance.now() - started) / 1000;
-  metadata.segments.push({
-    from_epoch: fromEpoch,
-    to_epoch: numEpochs,
-    backend: session.gemm.name,
-    backend_detail: session.gemm.description,
-    wall_time_seconds: wallTime,
-    app_version: APP_VERSION,
-  });
-  metadata.wall_time_seconds = metadata.segments.reduce((total, s) => total + s.wall_time_seconds, 0);
-  await writeMetadata(paths.metadata, metadata);
+  await writeJsonAtomic(paths.config, plan.config, 2);
+  await writeMetadata(paths.metadata, withSegment(metadata, segment(numEpochs)));
+  await rm(paths.progress, { force: true });
   return result('completed');
 }

@@ -1,14 +1,15 @@
 /**
- * The files of a trained variant (docs/ARCHITECTURE.md §4.1, §4.4–§4.7): checkpoints, config.json, metadata.json and
- * the final optimizer state. Every write is atomic (temporary name, then rename).
+ * The files of a trained variant (docs/ARCHITECTURE.md §4.1, §4.4–§4.7, §4.12): checkpoints, config.json,
+ * metadata.json, the optimizer state and, while a run is not completed, training_progress.json. Every
+ * write is atomic (temporary name, then rename).
  */
 import { readFile } from 'node:fs/promises';
 import type { Architecture } from '../../shared/family-schema.ts';
 import type { BackendName } from '../engine/gemm/gemm.ts';
 import { fromStateDict, STATE_DICT_NAMES, toStateDict, WEIGHT_NAMES, type ModelDims, type ModelWeights } from '../engine/weights.ts';
-import { readSafetensors, writeSafetensors, type TensorMap } from '../storage/safetensors.ts';
+import { readSafetensors, readSafetensorsMetadata, writeSafetensors, type TensorMap } from '../storage/safetensors.ts';
 import { writeJsonAtomic } from '../storage/atomic-write.ts';
-import type { AdamState } from './adamw.ts';
+import type { AdamHyperParams, AdamState } from './adamw.ts';
 
 /** One uninterrupted stretch of training that produced part of a variant. */
 export interface TrainingSegment {
@@ -37,7 +38,7 @@ export interface VariantMetadata {
   checkpoint_request: number[] | null;
   /** Weights file the run started from instead of the seeded init, or null. */
   init_from: string | null;
-  optimizer: { learning_rate: number; weight_decay: number; beta1: number; beta2: number; eps: number };
+  optimizer: AdamHyperParams;
   /** Backend of the latest segment; `segments` lists every one. */
   backend: BackendName;
   /** Sum over segments. */
@@ -85,6 +86,18 @@ export function writeOptimizerState(path: string, state: AdamState, d: ModelDims
   return writeSafetensors(path, tensors, { step: String(state.step) });
 }
 
+/** The header's step count: how many updates the moments include. */
+function stepCount(path: string, metadata: Record<string, string>): number {
+  const step = Number(metadata.step);
+  if (!Number.isSafeInteger(step) || step < 0) throw new Error(`${path}: missing or invalid step count "${metadata.step}"`);
+  return step;
+}
+
+/** The step count alone, from the header (the tensors are not read). */
+export async function readOptimizerStep(path: string): Promise<number> {
+  return stepCount(path, await readSafetensorsMetadata(path));
+}
+
 export async function readOptimizerState(path: string, d: ModelDims): Promise<AdamState> {
   const { tensors, metadata } = await readSafetensors(path);
   const moments = (prefix: string) =>
@@ -94,9 +107,7 @@ export async function readOptimizerState(path: string, d: ModelDims): Promise<Ad
       ),
       d,
     );
-  const step = Number(metadata.step);
-  if (!Number.isSafeInteger(step) || step < 0) throw new Error(`${path}: missing or invalid step count "${metadata.step}"`);
-  return { step, m: moments('m'), v: moments('v') };
+  return { step: stepCount(path, metadata), m: moments('m'), v: moments('v') };
 }
 
 /** metadata.json is written compactly, like the original, and last. */
@@ -106,4 +117,21 @@ export function writeMetadata(path: string, metadata: VariantMetadata): Promise<
 
 export async function readMetadata(path: string): Promise<VariantMetadata> {
   return JSON.parse(await readFile(path, 'utf8')) as VariantMetadata;
+}
+
+/**
+ * training_progress.json (§4.12): what metadata.json would hold at the latest checkpoint of a run not
+ * yet completed, without the data split (derived again from `data_seed` and `training_fraction`).
+ * `segments` ends with the stretch running when it was written. Written just before the optimizer
+ * state, so its losses may run ahead of the state's step (a kill between the two writes): the step
+ * decides how many are kept.
+ */
+export type TrainingProgress = Omit<VariantMetadata, 'train_indices' | 'test_indices'>;
+
+export function writeProgress(path: string, progress: TrainingProgress): Promise<void> {
+  return writeJsonAtomic(path, progress);
+}
+
+export async function readProgress(path: string): Promise<TrainingProgress> {
+  return JSON.parse(await readFile(path, 'utf8')) as TrainingProgress;
 }

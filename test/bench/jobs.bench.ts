@@ -45,7 +45,7 @@ async function trainAll(maxJobs: number | undefined, seeds: number[]): Promise<n
       for (;;) {
         const job = (await (await fetch(`${server.url}/api/jobs/${id}`)).json()) as JobRecord;
         if (job.state === 'succeeded') break;
-        if (job.state !== 'running') throw new Error(`job ${id} ended ${job.state}: ${job.error ?? job.message}`);
+        if (job.state !== 'running' && job.state !== 'queued') throw new Error(`job ${id} ended ${job.state}: ${job.error ?? job.message}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -10,7 +10,7 @@ import { familySchema } from '../../shared/family-schema.ts';
 import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { availableBackends, selectGemm, type BackendName, type Gemm } from '../../server/engine/gemm/gemm.ts';
 import { modelDims } from '../../server/engine/weights.ts';
-import { initialAdamState } from '../../server/training/adamw.ts';
+import { adamHyperParams, initialAdamState } from '../../server/training/adamw.ts';
 import { batchFromIndices, trainTestSplit } from '../../server/training/data.ts';
 import { initWeights } from '../../server/training/init.ts';
 import { TrainingSession } from '../../server/training/session.ts';
@@ -56,7 +56,15 @@ console.log(`p = ${P}: ${train.n} training pairs, ${test.n} test pairs`);
 for (const backend of backends) {
   const gemm = selectGemm(backend);
   const { wrapped, meter } = metered(gemm);
-  const session = new TrainingSession(dims, wrapped, initWeights(dims, 999), initialAdamState(dims), train, test);
+  const session = new TrainingSession(
+    dims,
+    wrapped,
+    initWeights(dims, 999),
+    initialAdamState(dims),
+    adamHyperParams(TRAINING_DEFAULTS),
+    train,
+    test,
+  );
   for (let i = 0; i < Number(values.warmup); i++) session.epoch();
   const times: number[] = [];
   const gflops: number[] = [];

@@ -30,6 +30,7 @@ describe('app-shell', () => {
   it('routes each path to its page, loading page modules on demand', async () => {
     await navigateAndWait(shell, '/training', 'training-page');
     await navigateAndWait(shell, '/analysis-run', 'analysis-run-page');
+    await navigateAndWait(shell, '/jobs', 'jobs-page');
     await navigateAndWait(shell, '/reports', 'reports-page');
     await navigateAndWait(shell, '/viz', 'viz-page');
     await navigateAndWait(shell, '/no/such/page', 'not-found-page');
@@ -40,6 +41,7 @@ describe('app-shell', () => {
     const titles: [string, string, string][] = [
       ['/training', 'training-page', 'Training · Training Dynamics Workbench'],
       ['/analysis-run', 'analysis-run-page', 'Analysis Run · Training Dynamics Workbench'],
+      ['/jobs', 'jobs-page', 'Jobs · Training Dynamics Workbench'],
       ['/reports', 'reports-page', 'Reports · Training Dynamics Workbench'],
       ['/viz', 'viz-page', 'Visualization · Training Dynamics Workbench'],
       ['/no/such/page', 'not-found-page', 'Page not found · Training Dynamics Workbench'],

@@ -3,9 +3,10 @@ import '../../frontend/components/job-status.ts';
 import '../../frontend/components/loss-chart.ts';
 import type { JobStatus } from '../../frontend/components/job-status.ts';
 import type { LossChart } from '../../frontend/components/loss-chart.ts';
-import type { JobRecord } from '../../shared/jobs.ts';
+import type { AnalyzeJobRecord, JobRecord, TrainJobRecord } from '../../shared/jobs.ts';
+import { trainingParamsSchema } from '../../shared/training-params.ts';
 
-const trainJob: JobRecord = {
+const trainJob: TrainJobRecord = {
   id: '20261128000000-abcdef12',
   kind: 'train',
   family: 'modulo_addition_1layer',
@@ -14,15 +15,31 @@ const trainJob: JobRecord = {
     kind: 'train',
     family: 'modulo_addition_1layer',
     params: { prime: 113, seed: 999 },
-    training: { data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null },
+    training: trainingParamsSchema.parse({}),
     overwrite: false,
+    resume: false,
+    continue_to: null,
   },
   state: 'running',
   progress: { fraction: 0.42, epoch: 10499, numEpochs: 25000, trainLoss: 0.0123456, testLoss: 2.5, msPerEpoch: 58.25, etaSeconds: 845 },
   message: 'Epoch 10500/25000',
   lossHistory: [],
+  attempts: 1,
+  worker: 'server',
   createdAt: '2026-11-28T00:00:00.000Z',
+  queuedAt: '2026-11-28T00:00:00.000Z',
 };
+
+/** An analysis of the same variant, in the given state. */
+function analyzeJob(fields: Pick<AnalyzeJobRecord, 'state' | 'progress'> & { error?: string }): AnalyzeJobRecord {
+  const { lossHistory: _, request: __, result: ___, ...common } = trainJob;
+  return {
+    ...common,
+    kind: 'analyze',
+    request: { kind: 'analyze', family: trainJob.family, variant: trainJob.variant, force: false },
+    ...fields,
+  };
+}
 
 const figures = (el: JobStatus) =>
   Object.fromEntries(
@@ -53,13 +70,11 @@ describe('job-status', () => {
   });
 
   it('shows an analysis job by checkpoint and analyzer, and a failure readably', async () => {
-    const job: JobRecord = {
-      ...trainJob,
-      kind: 'analyze',
+    const job = analyzeJob({
       state: 'failed',
       progress: { fraction: 0.1, checkpointIndex: 9, checkpointCount: 95, epoch: 900, analyzer: 'neuron_freq_norm' },
       error: 'checkpoint 900 is unreadable',
-    };
+    });
     const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
     expect(figures(el)).to.deep.equal({ Checkpoint: '10 of 95', Epoch: '900', Analyzer: 'neuron_freq_norm' });
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal('checkpoint 900 is unreadable');
@@ -73,14 +88,17 @@ describe('job-status', () => {
   });
 
   it('shows a finished analysis as finished: no "…" in the figures it no longer reports', async () => {
-    const job: JobRecord = {
-      ...trainJob,
-      kind: 'analyze',
-      state: 'succeeded',
-      progress: { fraction: 1, checkpointIndex: 6, checkpointCount: 6 },
-    };
+    const job = analyzeJob({ state: 'succeeded', progress: { fraction: 1, checkpointIndex: 6, checkpointCount: 6 } });
     const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
     expect(figures(el)).to.deep.equal({ Checkpoint: '6 of 6', Epoch: '–', Analyzer: '–' });
+  });
+
+  it('shows a queued job with its place in line, and lets it be cancelled', async () => {
+    const queued: JobRecord = { ...trainJob, state: 'queued', queuePosition: 3, progress: { fraction: 0 }, message: 'Queued' };
+    const el = await fixture<JobStatus>(html`<job-status .job=${queued}></job-status>`);
+    expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('Queued');
+    expect(el.shadowRoot!.querySelector('.place')!.textContent).to.equal('3rd in line');
+    expect(el.shadowRoot!.querySelector('button')!.textContent).to.equal('Cancel');
   });
 
   it('asks to cancel a running job with a composed event', async () => {

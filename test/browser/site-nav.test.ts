@@ -18,6 +18,7 @@ describe('site-nav', () => {
         links: [
           ['Training', '/training'],
           ['Analysis Run', '/analysis-run'],
+          ['Jobs', '/jobs'],
         ],
       },
       {

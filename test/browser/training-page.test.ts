@@ -39,7 +39,8 @@ async function submitTraining(prime: number, seed: number, numEpochs: number): P
   return (await response.json()) as JobRecord;
 }
 
-const jobState = async (id: string) => ((await (await fetch(`/api/jobs/${id}`)).json()) as JobRecord).state;
+const jobRecord = async (id: string) => (await (await fetch(`/api/jobs/${id}`)).json()) as JobRecord;
+const jobState = async (id: string) => (await jobRecord(id)).state;
 
 async function loadedPage(): Promise<TrainingPage> {
   const page = await fixture<TrainingPage>(html`<training-page></training-page>`);
@@ -166,6 +167,66 @@ describe('training-page', () => {
       await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       await waitUntil(async () => (await jobState(job.id)) !== 'running', 'cancelled', SLOW);
     }
+  });
+
+  it("keeps Start available while a job runs: another job starts or queues, and the server's refusal is shown", async () => {
+    const job = await submitTraining(53, 7, 1_000_000);
+    try {
+      // Past its first checkpoint, the variant is listed as training.
+      await waitUntil(async () => ((await jobRecord(job.id)).progress.epoch ?? 0) > 2, 'training under way', SLOW);
+      const page = await loadedPage();
+      await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Running', 'running job shown', SLOW);
+      await waitUntil(() => value(page, 'prime') === '53', 'form shows the running job', SLOW);
+      await waitUntil(() => deepQuery(page.shadowRoot!, '.exists[role=status]').length === 1, 'busy variant noticed', SLOW);
+      expect(one(page, '.exists').textContent!.trim()).to.equal(
+        'A job is training this variant now: the server refuses another job on it until that one ends (see Jobs).',
+      );
+      expect(startButton(page).disabled).to.equal(false);
+      startButton(page).click();
+      await waitUntil(() => deepQuery(page.shadowRoot!, 'section[aria-label=Parameters] [role=alert]').length === 1, 'refusal shown', SLOW);
+      expect(one(page, 'section[aria-label=Parameters] [role=alert]').textContent).to.equal(
+        `variant ${job.variant} is busy: job ${job.id} is training it`,
+      );
+
+      await type(page, 'seed', '8');
+      await type(page, 'num_epochs', '20');
+      expect(startButton(page).disabled).to.equal(false);
+      startButton(page).click();
+      await waitUntil(
+        () => statusRoot(page).querySelector('.variant')?.textContent === 'modulo_addition_1layer_p53_seed8',
+        'new job shown',
+        SLOW,
+      );
+      await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Complete', 'second job done', SLOW);
+    } finally {
+      await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await waitUntil(async () => (await jobState(job.id)) !== 'running', 'cancelled', SLOW);
+    }
+  });
+
+  it('continues a finished run to more epochs in all', async () => {
+    const job = await submitTraining(7, 22, 20);
+    await waitUntil(async () => (await jobState(job.id)) === 'succeeded', 'training finished', SLOW);
+    const page = await loadedPage();
+    await type(page, 'prime', '7');
+    await type(page, 'seed', '22');
+    await waitUntil(() => deepQuery(page.shadowRoot!, 'input[name=continue_to]').length === 1, 'continue offered', SLOW);
+    const continueButton = () => deepQuery<HTMLButtonElement>(page.shadowRoot!, '.continue button')[0]!;
+    expect(value(page, 'continue_to')).to.equal('25000');
+    expect(one(page, '.continue label').textContent!.trim()).to.equal('Or continue this run of 20 epochs to (epochs in all)');
+    await type(page, 'continue_to', '15');
+    expect(one(page, '.continue .error').textContent).to.equal(
+      '15 does not extend the run; allowed: a whole number of epochs above 20 and at most 1,000,000',
+    );
+    expect(continueButton().disabled).to.equal(true);
+    await type(page, 'continue_to', '40');
+    expect(continueButton().textContent!.trim()).to.equal('Continue to 40 epochs');
+    continueButton().click();
+    const shown = () => one<JobStatus>(page, 'job-status').job;
+    await waitUntil(() => shown()?.id !== job.id && shown()?.state === 'succeeded', 'continued run done', SLOW);
+    expect(shown()!.request).to.include({ continue_to: 40 });
+    const detail = (await (await fetch(`/api/variants/${FAMILY}/${job.variant}`)).json()) as { numEpochs: number };
+    expect(detail.numEpochs).to.equal(40);
   });
 
   it('says "Ready to train" while it shows no job (the test server has run jobs by now)', async () => {

@@ -11,6 +11,7 @@ const VARIANTS: VariantSummary[] = [1, 2].map((i) => ({
   name: `modulo_addition_1layer_p113_seed${1_000_000_000 + i}`,
   family: 'modulo_addition_1layer',
   params: { prime: 113, seed: 1_000_000_000 + i, a_long_parameter_name: 123_456_789 },
+  training: { data_seed: 598, training_fraction: 0.3, learning_rate: 0.001, weight_decay: 1 },
   state: 'analyzed',
   checkpointEpochs: [0],
 }));

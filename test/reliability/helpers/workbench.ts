@@ -67,12 +67,12 @@ export function getJob(base: string, id: string): Promise<JobRecord> {
   return json<JobRecord>(base, `/api/jobs/${id}`);
 }
 
-/** Polls until the job is no longer running. */
+/** Polls until the job is no longer queued or running. */
 export async function waitForJob(base: string, id: string, timeoutMs = 180_000): Promise<JobRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await getJob(base, id);
-    if (job.state !== 'running') return job;
+    if (job.state !== 'running' && job.state !== 'queued') return job;
     if (Date.now() > deadline) throw new Error(`job ${id} still running after ${timeoutMs / 1000} s: ${job.message}`);
     await new Promise((resolve) => setTimeout(resolve, 40));
   }

@@ -1,11 +1,13 @@
 /** The CLI: bad input exits with code 2 and a message naming the value or flag, writing nothing; output reads like the pages. */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../../../shared/format.ts';
+import { variantPaths } from '../../../server/registry/variant-paths.ts';
+import { resumePoint } from '../../../server/training/train-variant.ts';
 
 const run = promisify(execFile);
 const MAIN = new URL('../../../server/cli/main.ts', import.meta.url).pathname;
@@ -41,6 +43,11 @@ describe('workbench train', () => {
     [['--seed', 'abc'], '--seed "abc" is not a number'],
     [['--backend', 'gpu'], '--backend "gpu" is not a backend; allowed: native, portable'],
     [['--prime', '7', '--continue-to', '20'], 'has no completed run to continue'],
+    [['--learning-rate', '0'], '0 is too small; allowed: a number above 0 and at most 1'],
+    [['--weight-decay', '1e3'], '1000 is too large; allowed: a number from 0 to 100'],
+    [['--weight-decay', 'lots'], '--weight-decay "lots" is not a number'],
+    [['--resume', '--overwrite'], '--overwrite cannot be combined with --resume'],
+    [['--prime', '7', '--resume'], 'cannot resume variant modulo_addition_1layer_p7_seed999: it saved no resumable checkpoint'],
   ])('rejects %j', async (args, message) => {
     const { code, stderr } = await workbench('train', ...args);
     expect(code).toBe(2);
@@ -63,6 +70,60 @@ describe('workbench train', () => {
     const { code, stderr } = await workbench('train', '--prime', '5', '--epochs', '3', '--backend', 'portable');
     expect(code).toBe(2);
     expect(stderr).toContain('pass --overwrite to replace it');
+  });
+});
+
+describe('workbench train --resume after a SIGKILL', () => {
+  const variant = 'modulo_addition_1layer_p23_seed999_dseed3_wd0.5';
+  const flags = ['--prime', '23', '--data-seed', '3', '--weight-decay', '0.5', '--epochs', '150', '--checkpoints', '0,10,20,40,80,120'];
+  const run = (root: string, ...extra: string[]) => workbench('train', ...flags, '--backend', 'portable', '--results', root, ...extra);
+
+  it('finishes the killed run bit for bit as a clean run', { timeout: 120_000 }, async () => {
+    const clean = await mkdtemp(join(tmpdir(), 'cli-test-'));
+    const killed = await mkdtemp(join(tmpdir(), 'cli-test-'));
+    try {
+      expect((await run(clean)).code).toBe(0);
+
+      const paths = variantPaths(killed, 'modulo_addition_1layer', variant);
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'train', ...flags, '--backend', 'portable', '--results', killed], {
+        stdio: 'ignore',
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      // Kill it once a commit point beyond the first checkpoint is on disk, before it completes.
+      for (;;) {
+        const from = await resumePoint(paths);
+        if (from !== null && from > 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      expect(await readdir(paths.dir)).not.toContain('metadata.json');
+      const from = (await resumePoint(paths))!;
+      expect(from).toBeGreaterThan(1);
+      expect(from).toBeLessThan(150);
+
+      const resumed = await run(killed, '--resume');
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr).toContain(`Resuming ${variant} at epoch`);
+      expect(resumed.stdout).toContain('Training complete!');
+
+      const cleanPaths = variantPaths(clean, 'modulo_addition_1layer', variant);
+      const [a, b] = await Promise.all(
+        [readFile(cleanPaths.metadata, 'utf8'), readFile(paths.metadata, 'utf8')].map(async (text) => JSON.parse(await text)),
+      );
+      expect(b.train_losses).toEqual(a.train_losses);
+      expect(b.test_losses).toEqual(a.test_losses);
+      expect(b.segments).toHaveLength(2);
+      const checkpoints = await readdir(cleanPaths.checkpointsDir);
+      expect((await readdir(paths.checkpointsDir)).sort()).toEqual(checkpoints.sort());
+      for (const file of [...checkpoints.map((name) => join('checkpoints', name)), 'optimizer_state.safetensors', 'config.json']) {
+        expect((await readFile(join(paths.dir, file))).equals(await readFile(join(cleanPaths.dir, file))), file).toBe(true);
+      }
+      expect((await readdir(paths.dir)).sort()).toEqual(['checkpoints', 'config.json', 'metadata.json', 'optimizer_state.safetensors']);
+    } finally {
+      await rm(clean, { recursive: true, force: true });
+      await rm(killed, { recursive: true, force: true });
+    }
   });
 });
 

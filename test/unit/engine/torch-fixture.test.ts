@@ -11,8 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import { availableBackends, selectGemm } from '../../../server/engine/gemm/gemm.ts';
 import { modelDims, STATE_DICT_NAMES, WEIGHT_NAMES, weightShapes, zeroWeights, type ModelWeights } from '../../../server/engine/weights.ts';
+import { TRAINING_DEFAULTS } from '../../../shared/training-params.ts';
 import { readSafetensors } from '../../../server/storage/safetensors.ts';
-import { adamwStep, initialAdamState } from '../../../server/training/adamw.ts';
+import { adamHyperParams, adamwStep, initialAdamState } from '../../../server/training/adamw.ts';
 import { batchFromIndices } from '../../../server/training/data.ts';
 import { lossAndGradients, newGradients, realFamily, relativeError } from './helpers.ts';
 
@@ -64,7 +65,7 @@ describe.each(availableBackends())('PyTorch fixture, %s backend', (backend) => {
     for (let step = 0; step < referenceLosses.length; step++) {
       const loss = lossAndGradients(weights, d, batch, gemm, grads);
       expect(Math.abs(loss - referenceLosses[step]!) / referenceLosses[step]!, `step ${step}`).toBeLessThan(1e-5);
-      adamwStep(weights, grads, adam);
+      adamwStep(weights, grads, adam, adamHyperParams(TRAINING_DEFAULTS));
     }
     for (const name of WEIGHT_NAMES) {
       const reference = tensors[`after.${STATE_DICT_NAMES[name]}`]!.data as Float32Array;

@@ -8,7 +8,16 @@ import { selectGemm } from '../../../server/engine/gemm/gemm.ts';
 import { readSafetensors } from '../../../server/storage/safetensors.ts';
 import { batchFromIndices, trainTestSplit } from '../../../server/training/data.ts';
 import { initWeights } from '../../../server/training/init.ts';
-import { continueVariant, trainVariant, TrainingInputError } from '../../../server/training/train-variant.ts';
+import { variantPaths } from '../../../server/registry/variant-paths.ts';
+import { writeJsonAtomic } from '../../../server/storage/atomic-write.ts';
+import {
+  continueVariant,
+  resumePoint,
+  resumeVariant,
+  segmentsUpTo,
+  trainVariant,
+  TrainingInputError,
+} from '../../../server/training/train-variant.ts';
 import { lossAndGradients, realFamily, tinyFamily } from './helpers.ts';
 
 let results: string;
@@ -187,6 +196,43 @@ describe('trainVariant', () => {
     }
   });
 
+  it('names a variant by every setting that changes the result, so such runs never overwrite each other', async () => {
+    const family = await tinyFamily();
+    const params = { prime: 7, seed: 1 };
+    const settings = [{}, { data_seed: 1 }, { training_fraction: 0.5 }, { learning_rate: 0.01 }, { weight_decay: 0 }];
+    const runs = [];
+    for (const training of settings)
+      runs.push(await trainVariant({ resultsDir: results, family, params, training: { ...training, num_epochs: 5 } }));
+    expect(runs.map((run) => run.variant.replace('modulo_addition_1layer_p7_seed1', ''))).toEqual([
+      '',
+      '_dseed1',
+      '_frac0.5',
+      '_lr0.01',
+      '_wd0',
+    ]);
+    const metadata = await Promise.all(runs.map(async (run) => JSON.parse(await readFile(join(run.dir, 'metadata.json'), 'utf8'))));
+    for (const other of metadata.slice(1)) expect(other.train_losses.slice(1)).not.toEqual(metadata[0].train_losses.slice(1));
+    expect(metadata[3].optimizer).toEqual({ learning_rate: 0.01, weight_decay: 1, beta1: 0.9, beta2: 0.98, eps: 1e-8 });
+    expect(metadata[4].optimizer).toMatchObject({ learning_rate: 0.001, weight_decay: 0 });
+  });
+
+  it('continues a variant of non-default settings with its own learning rate and weight decay', async () => {
+    const family = await tinyFamily();
+    const params = { prime: 7, seed: 1 };
+    const identity = { learning_rate: 0.01, weight_decay: 0.2 };
+    const single = await mkdtemp(join(tmpdir(), 'engine-test-'));
+    try {
+      const one = await trainVariant({ resultsDir: single, family, params, training: { ...identity, num_epochs: 8 } });
+      await trainVariant({ resultsDir: results, family, params, training: { ...identity, num_epochs: 5 } });
+      const two = await continueVariant({ resultsDir: results, family, params, training: identity, numEpochs: 8 });
+      expect(two.variant).toBe('modulo_addition_1layer_p7_seed1_lr0.01_wd0.2');
+      const [a, b] = await Promise.all([one, two].map(async (run) => JSON.parse(await readFile(join(run.dir, 'metadata.json'), 'utf8'))));
+      expect(b.train_losses).toEqual(a.train_losses);
+    } finally {
+      await rm(single, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an existing variant unless overwrite is set', async () => {
     const family = await tinyFamily();
     const request = { resultsDir: results, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 2 } };
@@ -207,7 +253,7 @@ describe('trainVariant', () => {
     expect(await readdir(checkpoints)).toEqual(['checkpoint_epoch_00000.safetensors', 'checkpoint_epoch_00001.safetensors']);
   });
 
-  it('stops cleanly when aborted: checkpoints so far, no metadata', async () => {
+  it('stops cleanly when aborted: checkpoints so far and what resuming needs, no metadata', async () => {
     const family = await tinyFamily();
     const controller = new AbortController();
     const result = await trainVariant(
@@ -216,8 +262,13 @@ describe('trainVariant', () => {
     );
     expect(result.status).toBe('incomplete');
     expect(result.epochsCompleted).toBeLessThan(1_000_000);
-    expect(await readdir(variantDir(results, 7, 1))).toEqual(['checkpoints']);
+    expect((await readdir(variantDir(results, 7, 1))).sort()).toEqual([
+      'checkpoints',
+      'optimizer_state.safetensors',
+      'training_progress.json',
+    ]);
     expect(await readdir(join(variantDir(results, 7, 1), 'checkpoints'))).toEqual(['checkpoint_epoch_00000.safetensors']);
+    expect(await resumePoint(variantPaths(results, 'modulo_addition_1layer', 'modulo_addition_1layer_p7_seed1'))).toBe(1);
   });
 
   it('starts from given weights with --init-from', async () => {
@@ -260,5 +311,170 @@ describe('trainVariant', () => {
       await expect(trainVariant({ resultsDir: results, family, params, training })).rejects.toThrow(message);
     }
     expect(await readdir(results)).toEqual([]);
+  });
+});
+
+describe('resumeVariant', () => {
+  const params = { prime: 11, seed: 5 };
+  const training = { num_epochs: 60, checkpoint_epochs: [0, 10, 20, 30, 45] };
+  const name = 'modulo_addition_1layer_p11_seed5';
+  const pathsIn = (root: string) => variantPaths(root, 'modulo_addition_1layer', name);
+  /**
+   * Hooks that stop the run before epoch `epoch`: a signal that reads as aborted from its (epoch + 1)-th
+   * look on, since the loop looks once before each epoch. Deterministic, unlike an abort from onProgress,
+   * which is called at most every 250 ms.
+   */
+  const stopBefore = (epoch: number) => {
+    let looks = 0;
+    return {
+      signal: {
+        get aborted() {
+          return looks++ >= epoch;
+        },
+      } as AbortSignal,
+    };
+  };
+
+  /** Every file the two runs must share, byte for byte, and the losses of their metadata. */
+  async function expectSameRun(one: string, two: string) {
+    const a = JSON.parse(await readFile(pathsIn(one).metadata, 'utf8'));
+    const b = JSON.parse(await readFile(pathsIn(two).metadata, 'utf8'));
+    expect(b.train_losses).toEqual(a.train_losses);
+    expect(b.test_losses).toEqual(a.test_losses);
+    expect(b.checkpoint_epochs).toEqual(a.checkpoint_epochs);
+    const files = (await readdir(pathsIn(one).checkpointsDir)).sort();
+    expect((await readdir(pathsIn(two).checkpointsDir)).sort()).toEqual(files);
+    for (const file of [...files.map((f) => join('checkpoints', f)), 'optimizer_state.safetensors', 'config.json']) {
+      const bytesA = await readFile(join(pathsIn(one).dir, file));
+      const bytesB = await readFile(join(pathsIn(two).dir, file));
+      expect(bytesB.equals(bytesA), file).toBe(true);
+    }
+    expect(await readdir(pathsIn(two).dir)).not.toContain('training_progress.json');
+  }
+
+  it('finishes an aborted run bit for bit as the uninterrupted one, and records both segments', async () => {
+    const family = await tinyFamily();
+    const clean = await mkdtemp(join(tmpdir(), 'engine-test-'));
+    try {
+      await trainVariant({ resultsDir: clean, family, params, training });
+      const stopped = await trainVariant({ resultsDir: results, family, params, training }, stopBefore(26));
+      expect(stopped).toMatchObject({ status: 'incomplete', epochsCompleted: 26 });
+      // The latest commit point is the checkpoint of epoch 20: the run resumes with epoch 21.
+      const from = 21;
+      expect(await resumePoint(pathsIn(results))).toBe(from);
+      const resumed = await resumeVariant({ resultsDir: results, family, params, training: {} });
+      expect(resumed).toMatchObject({ status: 'completed', epochsCompleted: 60 });
+      await expectSameRun(clean, results);
+      const metadata = JSON.parse(await readFile(pathsIn(results).metadata, 'utf8'));
+      expect(metadata.segments.map((s: { from_epoch: number; to_epoch: number }) => [s.from_epoch, s.to_epoch])).toEqual([
+        [0, from],
+        [from, 60],
+      ]);
+      expect(await resumePoint(pathsIn(results))).toBeNull();
+    } finally {
+      await rm(clean, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes from the optimizer state when the progress file and a checkpoint ran ahead of it', async () => {
+    const family = await tinyFamily();
+    const clean = await mkdtemp(join(tmpdir(), 'engine-test-'));
+    try {
+      await trainVariant({ resultsDir: clean, family, params, training });
+      await trainVariant({ resultsDir: results, family, params, training }, stopBefore(13));
+      const paths = pathsIn(results);
+      expect(await resumePoint(paths)).toBe(11);
+      // A kill between the writes of epoch 20: its checkpoint and progress are there, the optimizer state is not.
+      // (Its losses past the commit point are made wrong, to show they are not used.)
+      const progress = JSON.parse(await readFile(paths.progress, 'utf8'));
+      const ahead = JSON.parse(await readFile(pathsIn(clean).metadata, 'utf8'));
+      await writeJsonAtomic(paths.progress, {
+        ...progress,
+        train_losses: [...progress.train_losses.slice(0, 11), ...ahead.train_losses.slice(11, 21).map((x: number) => x + 1)],
+        test_losses: [...progress.test_losses.slice(0, 11), ...ahead.test_losses.slice(11, 21).map((x: number) => x + 1)],
+      });
+      await writeFile(paths.checkpoint(20), await readFile(pathsIn(clean).checkpoint(20)));
+      expect(await resumePoint(paths)).toBe(11);
+      await resumeVariant({ resultsDir: results, family, params, training });
+      await expectSameRun(clean, results);
+    } finally {
+      await rm(clean, { recursive: true, force: true });
+    }
+  });
+
+  it('finishes a run killed after its final optimizer state but before metadata.json', async () => {
+    const family = await tinyFamily();
+    const clean = await mkdtemp(join(tmpdir(), 'engine-test-'));
+    try {
+      await trainVariant({ resultsDir: clean, family, params, training });
+      await trainVariant({ resultsDir: results, family, params, training });
+      const paths = pathsIn(results);
+      const metadata = JSON.parse(await readFile(paths.metadata, 'utf8'));
+      const { train_indices: _train, test_indices: _test, ...progress } = metadata;
+      await writeJsonAtomic(paths.progress, progress);
+      await rm(paths.metadata);
+      await rm(paths.config);
+      expect(await resumePoint(paths)).toBe(60);
+      const resumed = await resumeVariant({ resultsDir: results, family, params });
+      expect(resumed).toMatchObject({ status: 'completed', epochsCompleted: 60, finalTrainLoss: metadata.train_losses[59] });
+      await expectSameRun(clean, results);
+    } finally {
+      await rm(clean, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes a variant named by non-default settings, with its learning rate and weight decay', async () => {
+    const family = await tinyFamily();
+    const settings = { data_seed: 3, training_fraction: 0.5, learning_rate: 0.003, weight_decay: 0.3 };
+    const named = 'modulo_addition_1layer_p11_seed5_dseed3_frac0.5_lr0.003_wd0.3';
+    const stopped = await trainVariant({ resultsDir: results, family, params, training: { ...settings, ...training } }, stopBefore(13));
+    expect(stopped.variant).toBe(named);
+    await expect(resumeVariant({ resultsDir: results, family, params, training: {} })).rejects.toThrow(
+      /cannot resume variant modulo_addition_1layer_p11_seed5: it saved no resumable checkpoint/,
+    );
+    await resumeVariant({ resultsDir: results, family, params, training: settings });
+    const metadata = JSON.parse(await readFile(join(results, 'modulo_addition_1layer', named, 'metadata.json'), 'utf8'));
+    expect(metadata).toMatchObject({
+      data_seed: 3,
+      training_fraction: 0.5,
+      optimizer: { learning_rate: 0.003, weight_decay: 0.3, beta1: 0.9, beta2: 0.98 },
+    });
+    expect(metadata.train_losses).toHaveLength(60);
+  });
+
+  it('refuses clearly what it cannot resume', async () => {
+    const family = await tinyFamily();
+    const request = { resultsDir: results, family, params, training };
+    await expect(resumeVariant(request)).rejects.toThrow(/cannot resume variant .*: it saved no resumable checkpoint/);
+    await trainVariant(request, stopBefore(13));
+    await expect(trainVariant(request)).rejects.toThrow(
+      /pass overwrite to replace it, or resume to finish its interrupted run from epoch 11/,
+    );
+    await expect(resumeVariant({ ...request, training: { num_epochs: 80 } })).rejects.toThrow(
+      /num_epochs: 80 is not the interrupted run's; allowed: its own 60/,
+    );
+    await expect(resumeVariant({ ...request, training: { num_epochs: 60, checkpoint_epochs: [0] } })).rejects.toThrow(
+      /checkpoint_epochs: not the interrupted run's/,
+    );
+    await rm(pathsIn(results).checkpoint(10));
+    expect(await resumePoint(pathsIn(results))).toBeNull();
+    await expect(resumeVariant(request)).rejects.toThrow(
+      /optimizer state is at step 11 but .*checkpoint_epoch_00010.safetensors is missing/,
+    );
+    await trainVariant({ ...request, overwrite: true });
+    await expect(resumeVariant(request)).rejects.toThrow(/it completed \(metadata.json exists\); continue it/);
+  });
+
+  it('keeps only the segments up to the commit point', () => {
+    const segment = (from_epoch: number, to_epoch: number) => ({
+      from_epoch,
+      to_epoch,
+      backend: 'portable' as const,
+      backend_detail: '',
+      wall_time_seconds: 1,
+      app_version: '',
+    });
+    expect(segmentsUpTo([segment(0, 21), segment(21, 46)], 31)).toEqual([segment(0, 21), segment(21, 31)]);
+    expect(segmentsUpTo([segment(0, 21), segment(21, 46)], 21)).toEqual([segment(0, 21)]);
   });
 });

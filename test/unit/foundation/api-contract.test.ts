@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ZodType } from 'zod';
 import type { FamiliesResponse, VariantsResponse } from '../../../shared/api.ts';
 import { jobStreamEventSchema, type JobRecord } from '../../../shared/jobs.ts';
+import type { SweepRecord } from '../../../shared/sweeps.ts';
 import { API_TITLE } from '../../../server/api.ts';
 import { createApp } from '../../../server/app.ts';
 import { APP_VERSION } from '../../../version.ts';
@@ -40,6 +41,11 @@ const answers: Answer[] = [];
 let trained: JobRecord;
 let analyzed: JobRecord;
 let cancelled: JobRecord;
+/** A second variant, trained to be deleted. */
+let spare: JobRecord;
+/** A training cancelled while queued (it never started), to be retried. */
+let neverStarted: JobRecord;
+let sweep: SweepRecord;
 let analyzers: string[];
 let crossEpochAnalyzers: string[];
 
@@ -80,7 +86,12 @@ beforeAll(async () => {
     training: { num_epochs: 60, checkpoint_epochs: [0, 30] },
   });
   analyzed = await runJob({ kind: 'analyze', family: FAMILY, variant: trained.variant });
-  expect([trained.state, analyzed.state]).toEqual(['succeeded', 'succeeded']);
+  spare = await runJob({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 4 }, training: { num_epochs: 10 } });
+  expect([trained.state, analyzed.state, spare.state]).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  // A sweep of variants that all exist: it queues nothing and is done at once.
+  sweep = (await (
+    await workbench.app.request('/api/sweeps', postJson({ family: FAMILY, params: { prime: [11], seed: [1, 4] } }))
+  ).json()) as SweepRecord;
 
   // A job cancelled while it runs, for the cancel route's 202.
   const long = await call(
@@ -93,6 +104,21 @@ beforeAll(async () => {
     const { variants } = (await (await workbench.app.request(`/api/families/${FAMILY}/variants`)).json()) as VariantsResponse;
     expect(variants.find((v) => v.params.seed === 2)?.checkpointEpochs).toEqual([0]);
   }, 20_000);
+  // Behind two running jobs, this one waits in the queue, and is cancelled there.
+  const blocker = await workbench.app.request(
+    '/api/jobs',
+    postJson({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 5 }, training: { num_epochs: 50_000 } }),
+  );
+  const queued = await call(
+    'POST /api/jobs',
+    '/api/jobs',
+    postJson({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 3 }, training: { num_epochs: 50_000 } }),
+  );
+  expect((queued.body as JobRecord).state).toBe('queued');
+  neverStarted = (await call('POST /api/jobs/{id}/cancel', `/api/jobs/${(queued.body as JobRecord).id}/cancel`, { method: 'POST' }))
+    .body as JobRecord;
+  expect(neverStarted.state).toBe('cancelled');
+  await workbench.app.request(`/api/jobs/${((await blocker.json()) as JobRecord).id}/cancel`, { method: 'POST' });
   expect((await call('POST /api/jobs/{id}/cancel', `/api/jobs/${id}/cancel`, { method: 'POST' })).status).toBe(202);
   const { events } = await call('GET /api/jobs/{id}/events', `/api/jobs/${id}/events`);
   cancelled = (events!.at(-1) as { data: JobRecord }).data;
@@ -141,6 +167,31 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
       ['/api/jobs/20260101000000-deadbeef/cancel', { method: 'POST' }],
     ],
     'GET /api/jobs/{id}/events': [[`/api/jobs/${trained.id}/events`], ['/api/jobs/20260101000000-deadbeef/events']],
+    // Resumed from its checkpoint, then cancelled again by the next call; retried, then cancelled.
+    'POST /api/jobs/{id}/resume': [
+      [`/api/jobs/${cancelled.id}/resume`, { method: 'POST' }],
+      [`/api/jobs/${neverStarted.id}/resume`, { method: 'POST' }],
+      [`/api/jobs/${trained.id}/resume`, { method: 'POST' }],
+      ['/api/jobs/20260101000000-deadbeef/resume', { method: 'POST' }],
+    ],
+    'POST /api/jobs/{id}/retry': [
+      [`/api/jobs/${neverStarted.id}/retry`, { method: 'POST' }],
+      [`/api/jobs/${analyzed.id}/retry`, { method: 'POST' }],
+      ['/api/jobs/x/retry', { method: 'POST' }],
+    ],
+    'POST /api/sweeps': [
+      ['/api/sweeps', postJson({ family: FAMILY, params: { prime: [11], seed: [1] } })],
+      ['/api/sweeps', postJson({ family: FAMILY, params: { prime: [12], seed: [1] } })],
+      ['/api/sweeps', postJson({ family: 'no_such_family', params: {} })],
+      ['/api/sweeps', postJson({ family: FAMILY })],
+    ],
+    'GET /api/sweeps': [['/api/sweeps']],
+    'GET /api/sweeps/{id}': [[`/api/sweeps/${sweep.id}`], ['/api/sweeps/20260101000000-deadbeef'], ['/api/sweeps/..']],
+    'POST /api/sweeps/{id}/cancel': [
+      [`/api/sweeps/${sweep.id}/cancel`, { method: 'POST' }],
+      ['/api/sweeps/20260101000000-deadbeef/cancel', { method: 'POST' }],
+    ],
+    'GET /api/sweeps/{id}/events': [[`/api/sweeps/${sweep.id}/events`], ['/api/sweeps/20260101000000-deadbeef/events']],
     'GET /api/variants/{family}/{variant}': [
       [variant],
       [`/api/variants/${FAMILY}/modulo_addition_1layer_p13_seed1`],
@@ -168,6 +219,18 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
       [`${variant}/attention/${epoch}?query=2&key=1`],
       [`${variant}/attention/${epoch}?query=3`],
       [`${variant}/attention/7`],
+    ],
+    'GET /api/reports/{family}': [[`/api/reports/${FAMILY}`], ['/api/reports/no_such_family'], ['/api/reports/.hidden']],
+    'GET /api/reports/{family}/curves': [
+      [`/api/reports/${FAMILY}/curves?variants=${trained.variant}&width=200`],
+      [`/api/reports/${FAMILY}/curves?variants=${trained.variant}&series=test_loss,velocity`],
+      [`/api/reports/${FAMILY}/curves?variants=${FAMILY}_p13_seed1`],
+      [`/api/reports/${FAMILY}/curves?variants=${trained.variant}&width=3`],
+    ],
+    'DELETE /api/variants/{family}/{variant}': [
+      [`/api/variants/${FAMILY}/${spare.variant}`, { method: 'DELETE' }],
+      [`/api/variants/${FAMILY}/${cancelled.variant}`, { method: 'DELETE' }],
+      [`/api/variants/${FAMILY}/${spare.variant}`, { method: 'DELETE' }],
     ],
     'GET /api/openapi.json': [['/api/openapi.json']],
   };
@@ -258,7 +321,7 @@ describe('GET /api/openapi.json', () => {
       'text/event-stream'
     ]!;
     const examples = (media as { examples: Record<string, { value: string }> }).examples;
-    expect(Object.keys(examples).sort()).toEqual(['cancelled', 'done', 'failed', 'progress', 'snapshot']);
+    expect(Object.keys(examples).sort()).toEqual(['cancelled', 'done', 'failed', 'progress', 'snapshot', 'update']);
     for (const [name, example] of Object.entries(examples)) {
       const [event] = await readSse(new Response(example.value));
       expect(event?.event).toBe(name);
@@ -274,7 +337,15 @@ describe('every route', () => {
     const byName = new Map(operations(document));
     const table = calls();
     expect(Object.keys(table).sort(), 'calls for exactly the documented operations').toEqual([...byName.keys()].sort());
-    for (const [operation, requests] of Object.entries(table)) for (const [path, init] of requests) await call(operation, path, init);
+    for (const [operation, requests] of Object.entries(table)) {
+      for (const [path, init] of requests) {
+        await call(operation, path, init);
+        // A job a call started again is stopped, so it holds neither a core nor its variant.
+        const started = answers.at(-1)!;
+        if (/\/(resume|retry)$/.test(path) && started.status === 202)
+          await workbench.app.request(`/api/jobs/${(started.body as JobRecord).id}/cancel`, { method: 'POST' });
+      }
+    }
 
     const schemas = declaredSchemas();
     for (const [name, operation] of byName) {

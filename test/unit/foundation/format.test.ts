@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatNumber } from '../../../shared/format.ts';
+import { formatDuration, formatNumber, queuePlace } from '../../../shared/format.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -38,4 +38,17 @@ describe('formatNumber', () => {
     [NaN, 'NaN'],
     [-Infinity, '-Infinity'],
   ])('%s → %s', (value, text) => expect(formatNumber(value)).toBe(text));
+});
+
+describe('queuePlace', () => {
+  it.each([
+    [1, 'next in line'],
+    [2, '2nd in line'],
+    [3, '3rd in line'],
+    [4, '4th in line'],
+    [11, '11th in line'],
+    [12, '12th in line'],
+    [21, '21st in line'],
+    [112, '112th in line'],
+  ])('%s → %s', (position, text) => expect(queuePlace(position)).toBe(text));
 });

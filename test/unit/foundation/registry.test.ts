@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadFamilies } from '../../../server/registry/families.ts';
 import { Registry, deriveVariantState } from '../../../server/registry/registry.ts';
+import { encodeSafetensors } from '../../../server/storage/safetensors.ts';
 import { makeTempWorkbench, touch, type TempWorkbench } from '../../helpers/temp-workbench.ts';
 
 const FAMILY = 'modulo_addition_1layer';
@@ -82,11 +83,14 @@ describe('family loading', () => {
 describe('variant discovery and state', () => {
   const variantDir = (name: string) => join(wb.resultsDir, FAMILY, name);
 
-  it('finds variant folders, ignores other folders, and sorts by parameters (p97 before p113)', async () => {
+  it('finds variant folders, ignores other folders, and sorts by parameters (p97 before p113), then by training settings', async () => {
     for (const name of [
       'modulo_addition_1layer_p113_seed999',
       'modulo_addition_1layer_p97_seed1',
       'modulo_addition_1layer_p97_seed0',
+      'modulo_addition_1layer_p97_seed0_wd0.3',
+      'modulo_addition_1layer_p97_seed0_dseed1_frac0.5',
+      'modulo_addition_1layer_p97_seed0_dseed598',
       'notes',
       'modulo_addition_1layer_p113',
     ]) {
@@ -96,11 +100,18 @@ describe('variant discovery and state', () => {
     const family = (await registry.family(FAMILY))!;
     const variants = await registry.listVariants(family);
     expect(variants.map((v) => v.name)).toEqual([
+      // Same domain parameters: by data seed, fraction, learning rate, weight decay.
+      'modulo_addition_1layer_p97_seed0_dseed1_frac0.5',
+      'modulo_addition_1layer_p97_seed0_wd0.3',
       'modulo_addition_1layer_p97_seed0',
       'modulo_addition_1layer_p97_seed1',
       'modulo_addition_1layer_p113_seed999',
     ]);
     expect(variants.every((v) => v.state === 'untrained')).toBe(true);
+    expect(variants[0]).toMatchObject({
+      params: { prime: 97, seed: 0 },
+      training: { data_seed: 1, training_fraction: 0.5, learning_rate: 0.001, weight_decay: 1 },
+    });
   });
 
   it('derives untrained → incomplete → trained → analyzed from the files', async () => {
@@ -118,9 +129,18 @@ describe('variant discovery and state', () => {
       'checkpoints/notes.txt',
     ]);
     expect(await stateNow()).toMatchObject({ state: 'incomplete', checkpointEpochs: [0, 100] });
+    expect((await stateNow()).resumableFromEpoch).toBeUndefined();
+
+    // What an interrupted run leaves at its commit point after epoch 100 (§4.12): resumable with epoch 101.
+    await writeFile(join(variantDir(name), 'optimizer_state.safetensors'), encodeSafetensors({}, { step: '101' }));
+    await touch(variantDir(name), {
+      'training_progress.json': JSON.stringify({ num_epochs: 500, train_losses: Array(101).fill(1), test_losses: Array(101).fill(1) }),
+    });
+    expect(await stateNow()).toMatchObject({ state: 'incomplete', resumableFromEpoch: 101 });
 
     await touch(variantDir(name), { 'metadata.json': '{}' });
     expect((await stateNow()).state).toBe('trained');
+    expect((await stateNow()).resumableFromEpoch).toBeUndefined();
 
     await touch(variantDir(name), ['artifacts/dominant_frequencies/.epoch_00000.safetensors.123.tmp']);
     expect((await stateNow()).state).toBe('trained');

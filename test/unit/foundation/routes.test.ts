@@ -40,6 +40,7 @@ describe('registry routes', () => {
         name: 'modulo_addition_1layer_p113_seed999',
         family: 'modulo_addition_1layer',
         params: { prime: 113, seed: 999 },
+        training: { data_seed: 598, training_fraction: 0.3, learning_rate: 0.001, weight_decay: 1 },
         state: 'untrained',
         checkpointEpochs: [],
       },

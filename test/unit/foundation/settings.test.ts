@@ -28,6 +28,7 @@ describe('parseSettings', () => {
       corsOrigins: [],
       allowedHosts: ['127.0.0.1'],
       maxConcurrentJobs: defaultMaxJobs(),
+      queue: { kind: 'embedded' },
     });
   });
 
@@ -42,6 +43,7 @@ describe('parseSettings', () => {
         WORKBENCH_ALLOWED_HOSTS: 'Workbench.LAN,10.0.0.7,fe80::1',
         WORKBENCH_MAX_JOBS: '64',
         WORKBENCH_GEMM: 'portable',
+        WORKBENCH_QUEUE: 'redis://redis.lan:6379/2',
       }),
     ).toEqual({
       host: '192.168.1.20',
@@ -50,6 +52,7 @@ describe('parseSettings', () => {
       corsOrigins: ['http://localhost:5173', 'https://notebook.example'],
       allowedHosts: ['workbench.lan', '10.0.0.7', '[fe80::1]', '192.168.1.20'],
       maxConcurrentJobs: 64,
+      queue: { kind: 'redis', url: 'redis://redis.lan:6379/2' },
     });
   });
 
@@ -73,6 +76,8 @@ describe('parseSettings', () => {
     ['WORKBENCH_MAX_JOBS', '65', 'must be a whole number from 1 to 64'],
     ['WORKBENCH_MAX_JOBS', '1e1', 'must be a whole number from 1 to 64'],
     ['WORKBENCH_GEMM', 'gpu', 'must be native or portable'],
+    ['WORKBENCH_QUEUE', 'redis', 'must be embedded or a Redis URL such as redis://host:6379'],
+    ['WORKBENCH_QUEUE', 'http://redis:6379', 'must be embedded or a Redis URL such as redis://host:6379'],
     ['WORKBENCH_GEMM', '', 'must be native or portable'],
     ['HOST', 'two words', 'must be a host name or IP address to listen on'],
     ['HOST', '', 'must be a host name or IP address to listen on'],

@@ -52,7 +52,14 @@ describe('domain parameters', () => {
 
 describe('training parameters', () => {
   it('fills the family defaults', () => {
-    expect(trainingParamsSchema.parse({})).toEqual({ data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null });
+    expect(trainingParamsSchema.parse({})).toEqual({
+      data_seed: 598,
+      training_fraction: 0.3,
+      learning_rate: 0.001,
+      weight_decay: 1,
+      num_epochs: 25000,
+      checkpoint_epochs: null,
+    });
   });
   it.each([
     [{ training_fraction: 0 }, 'training_fraction', 'strictly between 0 and 1'],
@@ -63,6 +70,12 @@ describe('training parameters', () => {
     [{ checkpoint_epochs: [1.5] }, 'checkpoint_epochs.0', '1.5 is not a whole non-negative epoch'],
     [{ checkpoint_epochs: 'all' }, 'checkpoint_epochs', 'must be a list of epoch numbers'],
     [{ data_seed: 'x' }, 'data_seed', '"x" is not a number'],
+    [{ learning_rate: 0 }, 'learning_rate', '0 is too small; allowed: a number above 0 and at most 1'],
+    [{ learning_rate: 1.5 }, 'learning_rate', '1.5 is too large; allowed: a number above 0 and at most 1'],
+    [{ learning_rate: null }, 'learning_rate', 'a value is required; allowed: a number above 0 and at most 1'],
+    [{ weight_decay: -1 }, 'weight_decay', '-1 is too small; allowed: a number from 0 to 100'],
+    [{ weight_decay: 1e6 }, 'weight_decay', '1000000 is too large; allowed: a number from 0 to 100'],
+    [{ weight_decay: '1' }, 'weight_decay', '"1" is not a number; allowed: a number from 0 to 100'],
   ])('rejects %j naming %s', (value, field, message) => {
     const errors = errorsOf(trainingParamsSchema, value);
     expect(errors.map((e) => e.field)).toContain(field);

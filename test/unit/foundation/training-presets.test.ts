@@ -20,13 +20,18 @@ const trainJob = (prime: number, msPerEpoch?: number): JobRecord => ({
     kind: 'train',
     family: family.name,
     params: { prime, seed: 1 },
-    training: { data_seed: 598, training_fraction: 0.3, num_epochs: 100, checkpoint_epochs: null },
+    training: { data_seed: 598, training_fraction: 0.3, learning_rate: 0.001, weight_decay: 1, num_epochs: 100, checkpoint_epochs: null },
     overwrite: false,
+    resume: false,
+    continue_to: null,
   },
   state: 'succeeded',
   progress: { fraction: 1, ...(msPerEpoch === undefined ? {} : { msPerEpoch }) },
   message: '',
+  lossHistory: [],
+  attempts: 1,
   createdAt: '2026-11-30T00:00:00.000Z',
+  queuedAt: '2026-11-30T00:00:00.000Z',
 });
 
 describe('training presets', () => {

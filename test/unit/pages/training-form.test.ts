@@ -27,6 +27,8 @@ describe('training form', () => {
       params: { prime: '113', seed: '999' },
       data_seed: '598',
       training_fraction: '0.3',
+      learning_rate: '0.001',
+      weight_decay: '1',
       num_epochs: '25000',
       checkpoints: '',
     });
@@ -37,12 +39,33 @@ describe('training form', () => {
       kind: 'train',
       family: 'modulo_addition_1layer',
       params: { prime: 113, seed: 999 },
-      training: { data_seed: 598, training_fraction: 0.3, num_epochs: 25000, checkpoint_epochs: null },
+      training: {
+        data_seed: 598,
+        training_fraction: 0.3,
+        learning_rate: 0.001,
+        weight_decay: 1,
+        num_epochs: 25000,
+        checkpoint_epochs: null,
+      },
+      resume: false,
+      continue_to: null,
     });
   });
 
   it('previews the variant name from the current domain parameters', () => {
     expect(checkTrainingForm(family, withValues({ prime: '97' })).variant).toBe('modulo_addition_1layer_p97_seed999');
+  });
+
+  it('previews the settings of the identity that differ from the defaults, and not the epochs', () => {
+    const check = checkTrainingForm(
+      family,
+      withValues({ data_seed: '1', training_fraction: '0.5', weight_decay: '0.3', learning_rate: '0.001', num_epochs: '10' }),
+    );
+    expect(check.variant).toBe('modulo_addition_1layer_p113_seed999_dseed1_frac0.5_wd0.3');
+    expect(checkTrainingForm(family, withValues({ learning_rate: '3e-4' })).variant).toBe('modulo_addition_1layer_p113_seed999_lr0.0003');
+    // A bad identity setting leaves no name to preview; a bad epoch count still names the variant.
+    expect(checkTrainingForm(family, withValues({ weight_decay: '-1' })).variant).toBeUndefined();
+    expect(checkTrainingForm(family, withValues({ num_epochs: '0' })).variant).toBe('modulo_addition_1layer_p113_seed999');
   });
 
   it('says "invalid" (no preview, no request) while a domain parameter is wrong', () => {
@@ -57,6 +80,11 @@ describe('training form', () => {
     [{ prime: 'abc' }, 'params.prime', '"abc" is not a number; allowed: a prime from 3 to 257'],
     [{ data_seed: '-1' }, 'data_seed', '-1 is too small'],
     [{ training_fraction: '1' }, 'training_fraction', '1 is not allowed; allowed: a fraction strictly between 0 and 1'],
+    [{ learning_rate: '0' }, 'learning_rate', '0 is too small; allowed: a number above 0 and at most 1'],
+    [{ learning_rate: '2' }, 'learning_rate', '2 is too large; allowed: a number above 0 and at most 1'],
+    [{ learning_rate: 'fast' }, 'learning_rate', '"fast" is not a number; allowed: a number above 0 and at most 1'],
+    [{ weight_decay: '-0.5' }, 'weight_decay', '-0.5 is too small; allowed: a number from 0 to 100'],
+    [{ weight_decay: '101' }, 'weight_decay', '101 is too large; allowed: a number from 0 to 100'],
     [{ num_epochs: '2000000' }, 'num_epochs', '2000000 is too large'],
     [{ num_epochs: '100', checkpoints: '0, 50, 101' }, 'checkpoints', '101 is beyond the run; allowed: epochs 0 to 99'],
     [{ checkpoints: '0, ten' }, 'checkpoints', '"ten" is not a whole number'],
@@ -97,12 +125,21 @@ describe('training form values from given settings', () => {
     expect(
       trainingValues(
         { prime: 47, seed: 5 },
-        { data_seed: 1, training_fraction: 0.5, num_epochs: 2400, checkpoint_epochs: [0, 1200, 2399] },
+        {
+          data_seed: 1,
+          training_fraction: 0.5,
+          learning_rate: 0.003,
+          weight_decay: 0.5,
+          num_epochs: 2400,
+          checkpoint_epochs: [0, 1200, 2399],
+        },
       ),
     ).toEqual({
       params: { prime: '47', seed: '5' },
       data_seed: '1',
       training_fraction: '0.5',
+      learning_rate: '0.003',
+      weight_decay: '0.5',
       num_epochs: '2400',
       checkpoints: '0, 1200, 2399',
     });

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jobRecordSchema, type JobRecord } from '../../../shared/jobs.ts';
+import { jobRecordSchema, trainJobRecordSchema, type JobRecord } from '../../../shared/jobs.ts';
 import { ApiClient, ApiRequestError } from '../../../frontend/api/client.ts';
 import { createApp } from '../../../server/app.ts';
 import { makeTempWorkbench, type TempWorkbench } from '../../helpers/temp-workbench.ts';
@@ -61,7 +61,7 @@ describe('ApiClient', () => {
   });
 
   it('names the path and the problem when an answer does not match the schema', async () => {
-    const error = await client.get('/version?x=1', jobRecordSchema).catch((e: unknown) => e);
+    const error = await client.get('/version?x=1', trainJobRecordSchema).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiRequestError);
     expect((error as ApiRequestError).message).toMatch(
       /^the server's answer to \/version\?x=1 does not match the API: id: .+ \(and \d+ more\)$/,

@@ -1,0 +1,89 @@
+/**
+ * `workbench worker`: takes jobs from the Redis queue a server was started with
+ * (WORKBENCH_QUEUE=redis://…) and runs them on this machine, until stopped (Ctrl-C, SIGTERM).
+ */
+import { parseArgs } from 'node:util';
+import { resolvePaths } from '../config.ts';
+import { defaultMaxJobs } from '../jobs/cores.ts';
+import { startWorker } from '../jobs/redis-worker.ts';
+import type { Command } from './command.ts';
+
+const HELP = `Usage: workbench worker --queue redis://HOST:6379 [flags]
+
+Runs jobs from the Redis queue of a workbench server started with WORKBENCH_QUEUE set to the same
+address. Every worker and the server must see the same results folder (a shared disk).
+
+  --queue URL          the Redis address (default: $WORKBENCH_QUEUE)
+  --concurrency N      jobs run at once (default: $WORKBENCH_MAX_JOBS or one per core);
+                       each gets an equal share of the cores as OpenBLAS threads
+  --threads N          OpenBLAS threads of each job (default: cores / concurrency); lower it
+                       when several workers share one machine
+  --name NAME          how the worker appears in the job records (default: host:pid)
+  --lock-seconds S     how soon a job of a worker that died is taken up by another (default 30)
+  --results DIR        results folder (default: $WORKBENCH_RESULTS_DIR or ./results)
+  --families DIR       families folder (default: $WORKBENCH_FAMILIES_DIR or the shipped ones)
+  -h, --help           this text`;
+
+const REDIS_URL = /^rediss?:\/\/[^\s/]+(\/\d+)?$/;
+
+async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        queue: { type: 'string' },
+        concurrency: { type: 'string' },
+        threads: { type: 'string' },
+        name: { type: 'string' },
+        'lock-seconds': { type: 'string', default: '30' },
+        results: { type: 'string' },
+        families: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const url = values.queue ?? process.env.WORKBENCH_QUEUE;
+  if (!url || !REDIS_URL.test(url)) {
+    console.error(
+      `error: --queue ${JSON.stringify(url ?? '')} is not a Redis address; allowed: redis://host:port, e.g. redis://localhost:6379`,
+    );
+    return 2;
+  }
+  const concurrencyText = values.concurrency ?? process.env.WORKBENCH_MAX_JOBS;
+  const concurrency = concurrencyText === undefined ? defaultMaxJobs() : Number(concurrencyText);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    console.error(`error: --concurrency ${JSON.stringify(concurrencyText)} is not allowed; allowed: a whole number from 1 to 64`);
+    return 2;
+  }
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
+    console.error(`error: --threads ${JSON.stringify(values.threads)} is not allowed; allowed: a whole number from 1 to 256`);
+    return 2;
+  }
+  const lockSeconds = Number(values['lock-seconds']);
+  if (!Number.isFinite(lockSeconds) || lockSeconds < 1 || lockSeconds > 3600) {
+    console.error(`error: --lock-seconds ${JSON.stringify(values['lock-seconds'])} is not allowed; allowed: 1 to 3600 seconds`);
+    return 2;
+  }
+  const paths = resolvePaths({ resultsDir: values.results, familiesDir: values.families });
+  const worker = await startWorker({ url, ...paths, concurrency, threads, name: values.name, lockMs: lockSeconds * 1000 });
+  console.log(`workbench worker ${worker.name}: ${concurrency} job(s) at once from ${url}; results in ${paths.resultsDir}`);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  console.log(`workbench worker ${worker.name}: stopping; its running jobs are taken up by another worker`);
+  await worker.close();
+  return 0;
+}
+
+export const workerCommand: Command = { summary: 'run jobs from a Redis queue (WORKBENCH_QUEUE)', run };
