@@ -177,6 +177,7 @@ export class JobsPage extends WithApi(LitElement) {
     const { id, kind, action } = event.detail;
     this.actionError = '';
     try {
+      // A sweep offers Cancel only.
       if (kind === 'sweep') await this.api.cancelSweep(id);
       else if (action === 'cancel') await this.api.cancelJob(id);
       else if (action === 'resume') await this.api.resumeJob(id);

@@ -6,6 +6,7 @@ export * from './types.ts';
 export * from './style.ts';
 export * from './epoch-marker.ts';
 export * from './views.ts';
+export * from './view-figure.ts';
 export * from './export.ts';
 export * from './loss.ts';
 export * from './fourier.ts';

@@ -1,5 +1,6 @@
 /**
- * The 18 views of the Visualization page, in page order, and how each reacts to the epoch:
+ * The 18 views of the Visualization page, in page order, with everything the page knows of each:
+ * its section, where its data comes from, and how it reacts to the epoch:
  * - 'marker': a time series with the epoch marker as `shapes[0]`; an epoch change swaps the
  *   marker (`withEpochMarker`) and Plotly.react redraws only it;
  * - 'per-epoch': drawn from one epoch's file; an epoch change re-renders it;
@@ -8,6 +9,14 @@
  */
 
 export type ViewKind = 'marker' | 'per-epoch' | 'trajectory';
+
+/**
+ * Where a view's data comes from (docs/ARCHITECTURE.md §7.4). Loaded once per variant: 'detail'
+ * (the training losses), its analyzer's 'summary' or 'cross-epoch' file. Loaded per epoch: its
+ * analyzer's 'epoch-file', or a payload the server recomputes from the checkpoint for the selected
+ * neuron ('neuron-grid') or position pair ('attention-slice').
+ */
+export type ViewSource = 'detail' | 'summary' | 'cross-epoch' | 'epoch-file' | 'neuron-grid' | 'attention-slice';
 
 /** Sidebar controls other than the epoch that change a view's figure. */
 export type ViewControl = 'neuron' | 'positionPair' | 'trajectoryGroup' | 'svMatrix' | 'flatnessMetric';
@@ -20,10 +29,13 @@ export interface ViewInfo {
   readonly id: string;
   /** Its name in a family's family.json `visualizations`: the page shows the views the family declares. */
   readonly name: string;
+  /** The page section it is shown under; a section's views are consecutive. */
+  readonly section: string;
   readonly title: string;
   readonly kind: ViewKind;
   /** The analyzer whose artifacts the view draws; 'metadata' is the training losses. */
   readonly feeds: string;
+  readonly source: ViewSource;
   /** Figure height in px; the builders use it, so the page can size containers before drawing. */
   readonly height: number;
   readonly controls: readonly ViewControl[];
@@ -34,9 +46,11 @@ export const VIEWS = [
   {
     id: 'loss',
     name: 'loss_curves',
+    section: 'Training Progress',
     title: 'Train/Test Loss',
     kind: 'marker',
     feeds: 'metadata',
+    source: 'detail',
     height: 300,
     controls: [],
     click: 'epoch',
@@ -44,9 +58,11 @@ export const VIEWS = [
   {
     id: 'freq',
     name: 'dominant_frequencies_bar',
+    section: 'Embedding and Neurons',
     title: 'Dominant Frequencies',
     kind: 'per-epoch',
     feeds: 'dominant_frequencies',
+    source: 'epoch-file',
     height: 400,
     controls: [],
     click: null,
@@ -54,9 +70,11 @@ export const VIEWS = [
   {
     id: 'activation',
     name: 'neuron_activation_heatmap',
+    section: 'Embedding and Neurons',
     title: 'Neuron Activation Heatmap',
     kind: 'per-epoch',
     feeds: 'neuron_activations',
+    source: 'neuron-grid',
     height: 600,
     controls: ['neuron'],
     click: null,
@@ -64,9 +82,11 @@ export const VIEWS = [
   {
     id: 'clusters',
     name: 'frequency_clusters_heatmap',
+    section: 'Embedding and Neurons',
     title: 'Neuron Frequency Clusters',
     kind: 'per-epoch',
     feeds: 'neuron_freq_norm',
+    source: 'epoch-file',
     height: 400,
     controls: [],
     click: 'neuron',
@@ -74,9 +94,11 @@ export const VIEWS = [
   {
     id: 'spec-trajectory',
     name: 'specialization_trajectory',
+    section: 'Neuron Frequency Specialization',
     title: 'Neuron Specialization Trajectory',
     kind: 'marker',
     feeds: 'neuron_freq_norm',
+    source: 'summary',
     height: 300,
     controls: [],
     click: 'epoch',
@@ -84,9 +106,11 @@ export const VIEWS = [
   {
     id: 'spec-freq',
     name: 'specialization_by_frequency',
+    section: 'Neuron Frequency Specialization',
     title: 'Specialization by Frequency',
     kind: 'marker',
     feeds: 'neuron_freq_norm',
+    source: 'summary',
     height: 400,
     controls: [],
     click: 'epoch',
@@ -94,9 +118,11 @@ export const VIEWS = [
   {
     id: 'attention',
     name: 'attention_heads_grid',
+    section: 'Attention Patterns',
     title: 'Attention Head Patterns',
     kind: 'per-epoch',
     feeds: 'attention_patterns',
+    source: 'attention-slice',
     height: 350,
     controls: ['positionPair'],
     click: null,
@@ -104,9 +130,11 @@ export const VIEWS = [
   {
     id: 'attn-freq',
     name: 'attention_freq_heatmap',
+    section: 'Attention Head Frequency Specialization',
     title: 'Attention Head Frequency Decomposition',
     kind: 'per-epoch',
     feeds: 'attention_freq',
+    source: 'epoch-file',
     height: 670 /* p = 113's 56 frequency rows, see attentionFrequencySpec */,
     controls: [],
     click: null,
@@ -114,9 +142,11 @@ export const VIEWS = [
   {
     id: 'attn-spec',
     name: 'attention_specialization_trajectory',
+    section: 'Attention Head Frequency Specialization',
     title: 'Head Specialization Trajectory',
     kind: 'marker',
     feeds: 'attention_freq',
+    source: 'summary',
     height: 300,
     controls: [],
     click: 'epoch',
@@ -124,9 +154,11 @@ export const VIEWS = [
   {
     id: 'trajectory',
     name: 'parameter_trajectory',
+    section: 'Parameter Space Trajectory',
     title: 'Parameter Trajectory (PCA)',
     kind: 'trajectory',
     feeds: 'parameter_trajectory',
+    source: 'cross-epoch',
     height: 450,
     controls: ['trajectoryGroup'],
     click: 'epoch',
@@ -134,9 +166,11 @@ export const VIEWS = [
   {
     id: 'trajectory-3d',
     name: 'parameter_trajectory_3d',
+    section: 'Parameter Space Trajectory',
     title: 'Parameter Trajectory 3D',
     kind: 'trajectory',
     feeds: 'parameter_trajectory',
+    source: 'cross-epoch',
     height: 550,
     controls: ['trajectoryGroup'],
     click: 'epoch',
@@ -144,9 +178,11 @@ export const VIEWS = [
   {
     id: 'trajectory-pc1-pc3',
     name: 'parameter_trajectory_pc1_pc3',
+    section: 'Parameter Space Trajectory',
     title: 'Parameter Trajectory PC1 vs PC3',
     kind: 'trajectory',
     feeds: 'parameter_trajectory',
+    source: 'cross-epoch',
     height: 450,
     controls: ['trajectoryGroup'],
     click: 'epoch',
@@ -154,9 +190,11 @@ export const VIEWS = [
   {
     id: 'trajectory-pc2-pc3',
     name: 'parameter_trajectory_pc2_pc3',
+    section: 'Parameter Space Trajectory',
     title: 'Parameter Trajectory PC2 vs PC3',
     kind: 'trajectory',
     feeds: 'parameter_trajectory',
+    source: 'cross-epoch',
     height: 450,
     controls: ['trajectoryGroup'],
     click: 'epoch',
@@ -164,9 +202,11 @@ export const VIEWS = [
   {
     id: 'velocity',
     name: 'component_velocity',
+    section: 'Parameter Space Trajectory',
     title: 'Component Velocity',
     kind: 'marker',
     feeds: 'parameter_trajectory',
+    source: 'cross-epoch',
     height: 350,
     controls: [],
     click: 'epoch',
@@ -174,9 +214,11 @@ export const VIEWS = [
   {
     id: 'dim-trajectory',
     name: 'dimensionality_trajectory',
+    section: 'Weight Matrix Effective Dimensionality',
     title: 'Dimensionality Trajectory',
     kind: 'marker',
     feeds: 'effective_dimensionality',
+    source: 'summary',
     height: 400,
     controls: [],
     click: 'epoch',
@@ -184,9 +226,11 @@ export const VIEWS = [
   {
     id: 'sv-spectrum',
     name: 'singular_value_spectrum',
+    section: 'Weight Matrix Effective Dimensionality',
     title: 'Singular Value Spectrum',
     kind: 'per-epoch',
     feeds: 'effective_dimensionality',
+    source: 'epoch-file',
     height: 350,
     controls: ['svMatrix'],
     click: null,
@@ -194,9 +238,11 @@ export const VIEWS = [
   {
     id: 'flatness-trajectory',
     name: 'flatness_trajectory',
+    section: 'Loss Landscape Flatness',
     title: 'Flatness Trajectory',
     kind: 'marker',
     feeds: 'landscape_flatness',
+    source: 'summary',
     height: 400,
     controls: ['flatnessMetric'],
     click: 'epoch',
@@ -204,9 +250,11 @@ export const VIEWS = [
   {
     id: 'perturbation',
     name: 'perturbation_distribution',
+    section: 'Loss Landscape Flatness',
     title: 'Perturbation Distribution',
     kind: 'per-epoch',
     feeds: 'landscape_flatness',
+    source: 'epoch-file',
     height: 350,
     controls: [],
     click: null,
@@ -221,16 +269,46 @@ export function viewInfo(id: ViewId): ViewInfo {
   return viewsById.get(id)!;
 }
 
-function idsOfKind(kind: ViewKind): ViewId[] {
-  return VIEWS.filter((view) => view.kind === kind).map((view) => view.id);
+function idsWhere(test: (view: ViewInfo) => boolean): ViewId[] {
+  return VIEWS.filter(test).map((view) => view.id);
 }
 
 /** Time series whose epoch marker moves with `withEpochMarker`. */
-export const MARKER_VIEW_IDS: readonly ViewId[] = idsOfKind('marker');
+export const MARKER_VIEW_IDS: readonly ViewId[] = idsWhere((view) => view.kind === 'marker');
 /** Views re-rendered from the new epoch's file on every epoch change. */
-export const PER_EPOCH_VIEW_IDS: readonly ViewId[] = idsOfKind('per-epoch');
+export const PER_EPOCH_VIEW_IDS: readonly ViewId[] = idsWhere((view) => view.kind === 'per-epoch');
 /** PCA views whose current-epoch star trace moves with `trajectoryMarkerRestyle`. */
-export const TRAJECTORY_VIEW_IDS: readonly ViewId[] = idsOfKind('trajectory');
+export const TRAJECTORY_VIEW_IDS: readonly ViewId[] = idsWhere((view) => view.kind === 'trajectory');
+/** Per-epoch views whose payload the server recomputes from the checkpoint rather than reads. */
+export const RECOMPUTED_VIEW_IDS: readonly ViewId[] = idsWhere(
+  (view) => view.source === 'neuron-grid' || view.source === 'attention-slice',
+);
+
+/** The views drawn from `analyzer`'s file of `source`. */
+export function viewsFedBy(source: ViewSource, analyzer: string): ViewId[] {
+  return idsWhere((view) => view.source === source && view.feeds === analyzer);
+}
+
+/** The views whose figure depends on `control`. */
+export function viewsFollowing(control: ViewControl): ViewId[] {
+  return idsWhere((view) => view.controls.includes(control));
+}
+
+/** The analyzers whose files of `source` some view draws. */
+export function analyzersOf(source: ViewSource): string[] {
+  return [...new Set(VIEWS.filter((view) => view.source === source).map((view) => view.feeds))];
+}
+
+export interface ViewSection {
+  readonly title: string;
+  readonly views: readonly ViewId[];
+}
+
+/** The page's sections in page order, each with its views (docs/ARCHITECTURE.md §7.1). */
+export const VIEW_SECTIONS: readonly ViewSection[] = [...new Set(VIEWS.map((view) => view.section))].map((title) => ({
+  title,
+  views: idsWhere((view) => view.section === title),
+}));
 
 /** The clicked point of a `plotly_click` event, reduced to the fields the views use. */
 export interface ClickedPoint {

@@ -131,7 +131,7 @@ describe('training-page', () => {
       value(page, 'num_epochs'),
       value(page, 'checkpoints'),
     ]).to.deep.equal(['43', '999', '0.5', '2400', '']);
-    expect(preview(page)).to.equal('Variant: modulo_addition_1layer_p43_seed999');
+    expect(preview(page)).to.equal('Variant: modulo_addition_1layer_p43_seed999_frac0.5');
   });
 
   it('says which epochs a run has, and takes the run length as its final checkpoint', async () => {
