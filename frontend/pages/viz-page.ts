@@ -7,7 +7,7 @@ import { WithApi } from '../api/with-api.ts';
 import type { EpochChangeEvent } from '../components/epoch-control.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
 import '../components/plot-panel.ts';
-import { loadPlotly, type PlotClickEvent, type PlotPanel, type PlotVisibleEvent } from '../components/plot-panel.ts';
+import { loadPlotly, type PlotClickEvent, type PlotVisibleEvent } from '../components/plot-panel.ts';
 import type { VariantChangeEvent } from '../components/variant-select.ts';
 import '../components/viz-sidebar.ts';
 import type { VizControlChangeEvent, VizControlDetail } from '../components/viz-sidebar.ts';
@@ -16,23 +16,18 @@ import {
   nearestEpoch,
   PER_EPOCH_VIEW_IDS,
   PLACEHOLDER,
-  placeholderSpec,
   RECOMPUTED_VIEW_IDS,
-  TRAJECTORY_VIEW_IDS,
   VIEW_SECTIONS,
-  viewFigure,
   viewInfo,
-  VIEWS,
   viewsFollowing,
-  type PlotSpec,
-  type ViewControl,
   type ViewId,
 } from '../plots/index.ts';
 import { theme } from '../styles/theme.ts';
-import { EpochMarkers } from './epoch-markers.ts';
+import { EpochViews } from './epoch-views.ts';
 import { PageTitle } from './page-title.ts';
 import { QuerySync } from './query-sync.ts';
-import { DEFAULT_SELECTION, formatVizQuery, parseVizQuery, type VizSelection } from './viz-query.ts';
+import { VizFigures } from './viz-figures.ts';
+import { DEFAULT_SELECTION, fitToVariant, formatVizQuery, parseVizQuery, type VizSelection } from './viz-query.ts';
 
 /**
  * How long the selection must stay put before the URL follows it. Each history.replaceState is a
@@ -45,16 +40,6 @@ const URL_WRITE_DELAY_MS = 250;
 const LOADING = 'Loading…';
 /** Why no variant is shown when the family has none: the page then says how to make one. */
 const NO_VARIANTS = 'No variants yet';
-
-/** The views' control (VIEWS `controls`) each sidebar control sets; the head belongs to the SV matrix's figure. */
-const VIEW_CONTROL: Record<VizControlDetail['name'], ViewControl> = {
-  neuron: 'neuron',
-  pair: 'positionPair',
-  group: 'trajectoryGroup',
-  sv: 'svMatrix',
-  head: 'svMatrix',
-  metric: 'flatnessMetric',
-};
 
 /** The sidebar's status line: the variant with its state and checkpoints, or why none is shown. */
 function statusText(variant: string, missing: string, detail: VariantDetail | null, variants: readonly VariantSummary[]): string {
@@ -73,10 +58,10 @@ function analysisHref(family: string, variant: string): string {
 
 /**
  * Visualization: the sidebar and the 18 linked plots of one analyzed variant (docs/ARCHITECTURE.md
- * §7). The selection lives in the URL query (QuerySync); the data comes through VariantData, which
- * loads, caches, aborts and prefetches; EpochMarkers moves the markers on an epoch change. The page
- * turns data into figures (viewFigure) and decides what loads when: the per-epoch plots on screen
- * first, once an epoch change is committed.
+ * §7). The page holds the selection and turns events into changes of it; its controllers do the
+ * rest: QuerySync keeps the URL query in step, VariantData loads (caching, aborting, prefetching),
+ * VizFigures holds the figures built from the data, and EpochViews follows an epoch change (markers
+ * at once, per-epoch plots on screen first).
  */
 @customElement('viz-page')
 export class VizPage extends WithApi(LitElement) {
@@ -133,7 +118,6 @@ export class VizPage extends WithApi(LitElement) {
   @state() private selection: VizSelection = { ...DEFAULT_SELECTION };
   /** Why no variant is shown ("Select a variant", "Variant not found", …), when none is. */
   @state() private missing: string = LOADING;
-  @state() private specs: Partial<Record<ViewId, PlotSpec>> = {};
   @state() private error = '';
 
   protected readonly tabTitle = new PageTitle(this, () =>
@@ -146,19 +130,11 @@ export class VizPage extends WithApi(LitElement) {
   });
   private readonly data = new VariantData(this, {
     api: () => this.api,
-    onViews: (views) => this.rebuild(views),
+    onViews: (views) => this.figures.rebuild(views),
     onError: (message) => (this.error = message),
   });
-  private readonly markers = new EpochMarkers(this, {
-    selection: () => this.selection,
-    trajectory: () => this.data.trajectory,
-    panel: (id) => this.panel(id),
-    spec: (id) => this.specs[id],
-    setSpec: (id, spec) => this.setSpec(id, spec),
-  });
-  /** One placeholder figure per view and message, so re-rendering the page hands panels the same object. */
-  private readonly placeholders = new Map<string, PlotSpec>();
-  private readonly panels = new Map<ViewId, PlotPanel>();
+  private readonly figures = new VizFigures(this, this.data, () => this.selection);
+  private readonly epochViews = new EpochViews(this, this.data, this.figures, () => this.selection);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -235,7 +211,7 @@ export class VizPage extends WithApi(LitElement) {
                   variant=${variant}
                   analysis-href=${analysisHref(family, variant)}
                   .epoch=${this.data.epochData.get(id)?.epoch ?? this.selection.epoch}
-                  .spec=${this.specs[id] ?? this.placeholder(id, this.missing)}
+                  .spec=${this.figures.get(id) ?? this.figures.placeholder(id, this.missing)}
                   ?busy=${this.data.isLoading(id)}
                 ></plot-panel>`,
             )}
@@ -282,8 +258,8 @@ export class VizPage extends WithApi(LitElement) {
   }
 
   private clearFigures() {
-    this.markers.reset();
-    this.specs = {};
+    this.epochViews.reset();
+    this.figures.clear();
     this.error = '';
   }
 
@@ -296,88 +272,14 @@ export class VizPage extends WithApi(LitElement) {
     if (outcome === 'not-found') return this.showNoVariant(PLACEHOLDER.variantNotFound);
     const { detail } = this.data;
     if (outcome !== 'opened' || !detail) return;
-    const epochs = detail.analyzedEpochs;
-    const wanted = this.selection.epoch;
-    this.selection = {
-      ...this.selection,
-      epoch: (wanted === null ? undefined : nearestEpoch(epochs, wanted)) ?? epochs[0] ?? null,
-      neuron: Math.min(this.selection.neuron, detail.config.d_mlp - 1),
-      head: Math.min(this.selection.head, detail.config.n_heads - 1),
-    };
+    this.selection = fitToVariant(this.selection, detail);
     this.url.write({ now: true });
-    this.specs = Object.fromEntries(
-      VIEWS.map((view) => [view.id, this.placeholder(view.id, this.data.analyzed(view.feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst)]),
-    );
-    this.rebuild(['loss']);
+    this.figures.showPlaceholders((id) => (this.data.analyzed(viewInfo(id).feeds) ? LOADING : PLACEHOLDER.runAnalysisFirst));
+    this.figures.rebuild(['loss']);
     this.data.loadSeries();
     // The panels must exist to say whether they are in view.
     await this.updateComplete;
-    if (this.data.detail === detail) void this.loadEpochViews();
-  }
-
-  /**
-   * Brings the per-epoch views in view (of the given ones) to the current selection; the others
-   * follow when they scroll into view. All are requested at once, the recomputed ones first: their
-   * forward pass is the longest wait, and the server runs it off its event loop, so the artifact
-   * reads are not held up behind it.
-   */
-  private async loadEpochViews(ids: readonly ViewId[] = PER_EPOCH_VIEW_IDS) {
-    const due = ids.filter((id) => this.data.analyzed(viewInfo(id).feeds) && this.panel(id)?.inViewport);
-    const recomputed = (id: ViewId) => RECOMPUTED_VIEW_IDS.includes(id);
-    const epoch = this.selection.epoch;
-    // Panels only near the screen come after those on it, and so do the off-screen marker moves.
-    const onScreen = due.filter((id) => this.panel(id)!.onScreen);
-    await Promise.all([...onScreen.filter(recomputed), ...onScreen.filter((id) => !recomputed(id))].map((id) => this.loadEpochView(id)));
-    await this.updateComplete; // the panels have their new specs and have started drawing them
-    await Promise.all(
-      onScreen.map(async (id) => {
-        const panel = this.panel(id);
-        await panel?.updateComplete;
-        await panel?.whenSettled();
-      }),
-    );
-    // After the next paint, so the marker moves on screen (scheduled for this frame) come first.
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-    if (epoch === null || epoch !== this.selection.epoch) return;
-    this.markers.settled(epoch);
-    await Promise.all(due.filter((id) => !onScreen.includes(id)).map((id) => this.loadEpochView(id)));
-    if (epoch === this.selection.epoch) this.data.prefetchNeighbours(due, { ...this.selection, epoch });
-  }
-
-  /** Loads a per-epoch view's payload at the selection as it is now (an earlier one's load is superseded). */
-  private async loadEpochView(id: ViewId) {
-    const { epoch } = this.selection;
-    if (epoch === null) return this.setSpec(id, this.placeholder(id, PLACEHOLDER.runAnalysisFirst));
-    await this.data.loadEpochView(id, { ...this.selection, epoch });
-  }
-
-  // ---- figures ---------------------------------------------------------------------------------
-
-  private rebuild(views: readonly ViewId[]) {
-    for (const id of views) this.setSpec(id, viewFigure(id, this.data, this.selection));
-  }
-
-  private placeholder(id: ViewId, message: string): PlotSpec {
-    const key = `${id}:${message}`;
-    if (!this.placeholders.has(key)) this.placeholders.set(key, placeholderSpec(message));
-    return this.placeholders.get(key)!;
-  }
-
-  /** Hands a figure to its panel, keeping the user's zoom across updates of the same variant and view. */
-  private setSpec(id: ViewId, spec: PlotSpec) {
-    const trajectory = TRAJECTORY_VIEW_IDS.includes(id);
-    // Each trajectory group is its own PCA space, so its zoom is its own.
-    spec.layout.uirevision = `${this.selection.variant}:${id}${trajectory ? `:${this.selection.group}` : ''}`;
-    this.specs = { ...this.specs, [id]: spec };
-  }
-
-  /** The view's panel; looked up once (panels are rendered once per page and keep their view). */
-  private panel(id: ViewId): PlotPanel | null {
-    const known = this.panels.get(id);
-    if (known?.isConnected) return known;
-    const found = this.renderRoot.querySelector<PlotPanel>(`plot-panel[view="${id}"]`);
-    if (found) this.panels.set(id, found);
-    return found;
+    if (this.data.detail === detail) void this.epochViews.load();
   }
 
   // ---- selection -------------------------------------------------------------------------------
@@ -391,18 +293,18 @@ export class VizPage extends WithApi(LitElement) {
     if (epoch !== this.selection.epoch) {
       this.select({ epoch });
       this.data.abortPrefetches(epoch);
-      this.markers.schedule();
+      this.epochViews.scheduleMarkers();
     }
-    if (committed) void this.loadEpochViews();
+    if (committed) void this.epochViews.load();
   }
 
   /** Sets a plot control: the recomputed views following it reload, the others are rebuilt from the data they have. */
   private setControl(change: VizControlDetail) {
     this.select({ [change.name]: change.value });
-    const views = viewsFollowing(VIEW_CONTROL[change.name]);
+    const views = viewsFollowing(change.name);
     const reloaded = views.filter((id) => RECOMPUTED_VIEW_IDS.includes(id));
-    if (reloaded.length > 0) void this.loadEpochViews(reloaded);
-    this.rebuild(views.filter((id) => !reloaded.includes(id) && this.data.hasData(id)));
+    if (reloaded.length > 0) void this.epochViews.load(reloaded);
+    this.figures.rebuild(views.filter((id) => !reloaded.includes(id) && this.data.hasData(id)));
   }
 
   // ---- handlers --------------------------------------------------------------------------------
@@ -439,7 +341,7 @@ export class VizPage extends WithApi(LitElement) {
 
   private onPlotVisible(event: PlotVisibleEvent) {
     const view = event.detail.view as ViewId;
-    if (PER_EPOCH_VIEW_IDS.includes(view)) void this.loadEpochViews([view]);
+    if (PER_EPOCH_VIEW_IDS.includes(view)) void this.epochViews.load([view]);
   }
 }
 

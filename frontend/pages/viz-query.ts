@@ -3,9 +3,17 @@
  * `?family=…&variant=…&epoch=12400&neuron=7&pair=2,0&group=all&sv=W_in&head=0&metric=mean_delta_loss`.
  * Parsing never throws: a missing or malformed value takes its default, so any pasted link opens.
  * Range checks that need the variant (epoch among the analyzed ones, neuron below d_mlp, head below
- * n_heads) are the page's, once the variant is loaded.
+ * n_heads) wait until it is loaded (`fitToVariant`).
  */
-import { DEFAULT_SV_MATRIX, FLATNESS_METRICS, POSITION_PAIRS, TRAJECTORY_GROUPS, WEIGHT_MATRIX_NAMES } from '../plots/index.ts';
+import type { VariantDetail } from '../../shared/artifacts.ts';
+import {
+  DEFAULT_SV_MATRIX,
+  FLATNESS_METRICS,
+  nearestEpoch,
+  POSITION_PAIRS,
+  TRAJECTORY_GROUPS,
+  WEIGHT_MATRIX_NAMES,
+} from '../plots/index.ts';
 import type { FlatnessMetric, TrajectoryGroup, WeightMatrixName } from '../plots/index.ts';
 
 export interface VizSelection {
@@ -90,4 +98,16 @@ export function formatVizQuery(selection: VizSelection): string {
   // URLSearchParams would escape the comma of "pair=2,0"; names and values here never need it.
   const text = entries.map(([key, value]) => `${key}=${encodeURIComponent(value).replaceAll('%2C', ',')}`).join('&');
   return text ? `?${text}` : '';
+}
+
+/** The selection within what the variant has: the epoch snapped to the nearest analyzed one (else the first), neuron and head in range. */
+export function fitToVariant(selection: VizSelection, detail: VariantDetail): VizSelection {
+  const epochs = detail.analyzedEpochs;
+  const wanted = selection.epoch;
+  return {
+    ...selection,
+    epoch: (wanted === null ? undefined : nearestEpoch(epochs, wanted)) ?? epochs[0] ?? null,
+    neuron: Math.min(selection.neuron, detail.config.d_mlp - 1),
+    head: Math.min(selection.head, detail.config.n_heads - 1),
+  };
 }

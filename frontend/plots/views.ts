@@ -18,8 +18,8 @@ export type ViewKind = 'marker' | 'per-epoch' | 'trajectory';
  */
 export type ViewSource = 'detail' | 'summary' | 'cross-epoch' | 'epoch-file' | 'neuron-grid' | 'attention-slice';
 
-/** Sidebar controls other than the epoch that change a view's figure. */
-export type ViewControl = 'neuron' | 'positionPair' | 'trajectoryGroup' | 'svMatrix' | 'flatnessMetric';
+/** Sidebar controls other than the epoch that change a view's figure, by their name in the selection (the URL query). */
+export type ViewControl = 'neuron' | 'pair' | 'group' | 'sv' | 'head' | 'metric';
 
 /** What a click on a point selects: an analyzed epoch, a neuron, or nothing. */
 export type ClickTarget = 'epoch' | 'neuron' | null;
@@ -124,7 +124,7 @@ export const VIEWS = [
     feeds: 'attention_patterns',
     source: 'attention-slice',
     height: 350,
-    controls: ['positionPair'],
+    controls: ['pair'],
     click: null,
   },
   {
@@ -160,7 +160,7 @@ export const VIEWS = [
     feeds: 'parameter_trajectory',
     source: 'cross-epoch',
     height: 450,
-    controls: ['trajectoryGroup'],
+    controls: ['group'],
     click: 'epoch',
   },
   {
@@ -172,7 +172,7 @@ export const VIEWS = [
     feeds: 'parameter_trajectory',
     source: 'cross-epoch',
     height: 550,
-    controls: ['trajectoryGroup'],
+    controls: ['group'],
     click: 'epoch',
   },
   {
@@ -184,7 +184,7 @@ export const VIEWS = [
     feeds: 'parameter_trajectory',
     source: 'cross-epoch',
     height: 450,
-    controls: ['trajectoryGroup'],
+    controls: ['group'],
     click: 'epoch',
   },
   {
@@ -196,7 +196,7 @@ export const VIEWS = [
     feeds: 'parameter_trajectory',
     source: 'cross-epoch',
     height: 450,
-    controls: ['trajectoryGroup'],
+    controls: ['group'],
     click: 'epoch',
   },
   {
@@ -232,7 +232,7 @@ export const VIEWS = [
     feeds: 'effective_dimensionality',
     source: 'epoch-file',
     height: 350,
-    controls: ['svMatrix'],
+    controls: ['sv', 'head'],
     click: null,
   },
   {
@@ -244,7 +244,7 @@ export const VIEWS = [
     feeds: 'landscape_flatness',
     source: 'summary',
     height: 400,
-    controls: ['flatnessMetric'],
+    controls: ['metric'],
     click: 'epoch',
   },
   {

@@ -1,0 +1,192 @@
+/**
+ * The Visualization page's data layer against the real app over HTTP (a synthetic p = 11 variant
+ * with three checkpoints, some analyzers run): a deep link's preload is used rather than asked
+ * again, each view's payloads are cached and fetched once, a superseded request never lands,
+ * neighbours are prefetched, a missing result is null, and another variant aborts the first's.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../../frontend/api/client.ts';
+import { VariantData } from '../../../frontend/api/variant-data.ts';
+import { POSITION_PAIRS, type ViewId } from '../../../frontend/plots/index.ts';
+import { analyzeVariant } from '../../../server/analysis/pipeline.ts';
+import { createApp } from '../../../server/app.ts';
+import { resolvePaths } from '../../../server/config.ts';
+import { moduloFamily, tempDir, writeSyntheticVariant } from '../analysis/fixtures.ts';
+
+const EPOCHS = [0, 10, 20];
+let family: string;
+let variant: string;
+let server: ReturnType<typeof serve>;
+let client: ApiClient;
+/** Paths (with query) the server was asked for, in order. */
+const asked: string[] = [];
+
+beforeAll(async () => {
+  const modulo = await moduloFamily();
+  const resultsDir = await tempDir('variant-data-');
+  const synthetic = await writeSyntheticVariant(resultsDir, modulo, 11, EPOCHS);
+  await writeFile(
+    synthetic.paths.metadata,
+    JSON.stringify({
+      train_losses: [2.4, 2.3, 2.2],
+      test_losses: [2.5, 2.45, 2.4],
+      num_epochs: 21,
+      checkpoint_epochs: EPOCHS,
+      data_seed: 598,
+      training_fraction: 0.5,
+      backend: 'native',
+    }),
+  );
+  await analyzeVariant({
+    resultsDir,
+    family: modulo,
+    variant: synthetic.variant,
+    analyzers: ['dominant_frequencies', 'neuron_freq_norm', 'parameter_trajectory'],
+  });
+  family = modulo.name;
+  variant = synthetic.variant;
+  const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
+  const counted = (request: Request) => {
+    const url = new URL(request.url);
+    asked.push(`${url.pathname}${url.search}`);
+    return app.fetch(request);
+  };
+  server = await new Promise((resolve) => {
+    const started = serve({ fetch: counted, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+  });
+  client = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** The page's part: it renders, and is told which views' data arrived and what failed. */
+class PageHost implements ReactiveControllerHost {
+  updates = 0;
+  readonly changed: ViewId[] = [];
+  readonly errors: string[] = [];
+  readonly updateComplete = Promise.resolve(true);
+  addController(_controller: ReactiveController): void {}
+  removeController(_controller: ReactiveController): void {}
+  requestUpdate(): void {
+    this.updates++;
+  }
+}
+
+let host: PageHost;
+let data: VariantData;
+const base = () => `/api/variants/${family}/${variant}`;
+const times = (path: string) => asked.filter((p) => p === path).length;
+const at = (epoch: number, neuron = 0, pair = 0) => ({ epoch, neuron, pair });
+
+beforeEach(() => {
+  asked.length = 0;
+  host = new PageHost();
+  data = new VariantData(host, {
+    api: () => client,
+    onViews: (views) => host.changed.push(...views),
+    onError: (message) => host.errors.push(message),
+  });
+});
+
+describe('VariantData', () => {
+  it('opens a variant from its deep-link preload, then loads only the analyzed summaries and the trajectory', async () => {
+    data.preload(family, variant);
+    expect(await data.open(family, variant)).toBe('opened');
+    expect(data.detail?.analyzedEpochs).toEqual(EPOCHS);
+    data.loadSeries();
+    await expect.poll(() => host.changed.length).toBe(7);
+    expect(new Set(host.changed)).toEqual(
+      new Set(['spec-trajectory', 'spec-freq', 'trajectory', 'trajectory-3d', 'trajectory-pc1-pc3', 'trajectory-pc2-pc3', 'velocity']),
+    );
+    expect(data.summaries.get('neuron_freq_norm')?.epochs).toEqual(EPOCHS);
+    expect(data.trajectory?.epochs).toEqual(EPOCHS);
+    // Every request went out once, at preload time; the analyzers not run were asked (404) but never again.
+    expect(times(base())).toBe(1);
+    expect(times(`${base()}/summaries/neuron_freq_norm`)).toBe(1);
+    expect(times(`${base()}/cross-epoch/parameter_trajectory`)).toBe(1);
+    expect([data.hasData('spec-freq'), data.hasData('dim-trajectory'), data.hasData('freq')]).toEqual([true, false, false]);
+    expect(host.errors).toEqual([]);
+  });
+
+  it('says when the variant does not exist, and drops a preload of another variant', async () => {
+    data.preload(family, variant);
+    expect(await data.open(family, `${family}_p11_seed404`)).toBe('not-found');
+    expect(data.detail).toBeNull();
+    expect(times(`/api/variants/${family}/${family}_p11_seed404`)).toBe(1);
+  });
+
+  it('caches each payload: a second load of the same view and point asks nothing, another neuron asks again', async () => {
+    await data.open(family, variant);
+    await data.loadEpochView('freq', at(10));
+    expect(data.epochData.get('freq')?.epoch).toBe(10);
+    expect(data.isLoading('freq')).toBe(false);
+    await data.loadEpochView('freq', at(10));
+    expect(times(`${base()}/artifacts/dominant_frequencies/epochs/10`)).toBe(1);
+
+    await data.loadEpochView('activation', at(10, 3));
+    await data.loadEpochView('activation', at(10, 4));
+    await data.loadEpochView('activation', at(10, 3));
+    expect(times(`${base()}/neurons/3/epochs/10`)).toBe(1);
+    expect(times(`${base()}/neurons/4/epochs/10`)).toBe(1);
+    expect(data.epochData.get('activation')?.payload).toMatchObject({ neuron: 3 });
+    expect(host.changed.filter((id) => id === 'activation')).toHaveLength(3);
+  });
+
+  it('a later request for a view supersedes an earlier one, which never lands', async () => {
+    await data.open(family, variant);
+    const first = data.loadEpochView('attention', at(0, 0, 0));
+    expect(data.isLoading('attention')).toBe(true);
+    const second = data.loadEpochView('attention', at(20, 0, 1));
+    await Promise.all([first, second]);
+    const { to, from } = POSITION_PAIRS[1]!;
+    expect(data.epochData.get('attention')).toMatchObject({ epoch: 20, payload: { query: to, key: from } });
+    expect(host.changed.filter((id) => id === 'attention')).toHaveLength(1);
+    expect(data.isLoading('attention')).toBe(false);
+    expect(host.errors).toEqual([]);
+  });
+
+  it('a result that does not exist is null, and cached as such', async () => {
+    await data.open(family, variant);
+    await data.loadEpochView('perturbation', at(10));
+    await data.loadEpochView('perturbation', at(0));
+    await data.loadEpochView('perturbation', at(10));
+    expect(data.epochData.get('perturbation')).toEqual({ epoch: 10, payload: null });
+    expect(times(`${base()}/artifacts/landscape_flatness/epochs/10`)).toBe(1);
+    expect(host.errors).toEqual([]);
+  });
+
+  it('prefetches the neighbouring checkpoints, the recomputed ones once the epoch stays put', async () => {
+    await data.open(family, variant);
+    await data.loadEpochView('freq', at(10));
+    await data.loadEpochView('activation', at(10));
+    data.prefetchNeighbours(['freq', 'activation'], at(10));
+    await expect.poll(() => [0, 20].map((epoch) => times(`${base()}/neurons/0/epochs/${epoch}`))).toEqual([1, 1]);
+    expect([0, 20].map((epoch) => times(`${base()}/artifacts/dominant_frequencies/epochs/${epoch}`))).toEqual([1, 1]);
+    await data.loadEpochView('freq', at(20));
+    await data.loadEpochView('activation', at(20));
+    expect(times(`${base()}/artifacts/dominant_frequencies/epochs/20`)).toBe(1);
+    expect(times(`${base()}/neurons/0/epochs/20`)).toBe(1);
+  });
+
+  it('an epoch change before the delay cancels the recomputed prefetch', async () => {
+    await data.open(family, variant);
+    await data.loadEpochView('activation', at(10));
+    data.prefetchNeighbours(['activation'], at(10));
+    data.abortPrefetches(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(asked.filter((path) => path.includes('/neurons/'))).toEqual([`${base()}/neurons/0/epochs/10`]);
+  });
+
+  it('opening another variant aborts the first: its detail never lands', async () => {
+    const first = data.open(family, variant);
+    data.close();
+    expect(await first).toBe('superseded');
+    expect(data.detail).toBeNull();
+  });
+});
