@@ -61,6 +61,8 @@ export class JobRunner implements ActiveJobs {
   private readonly nextEventId = new Map<string, number>();
   private readonly lastSavedAt = new Map<string, number>();
   private readonly changeListeners = new Set<(job: JobRecord) => void>();
+  /** The last queuedAt handed out, in ms: each is later than the one before, so queuedAt orders the queue even within a millisecond. */
+  private lastQueuedAt = 0;
   private readonly store: JobStore;
   readonly backend: JobBackend;
 
@@ -162,14 +164,16 @@ export class JobRunner implements ActiveJobs {
       attempts: 0,
       ...(sweepId ? { sweepId } : {}),
       createdAt: admission.createdAt,
-      queuedAt: new Date().toISOString(),
+      queuedAt: this.nextQueuedAt(),
     };
     const record: JobRecord =
       request.kind === 'train' ? { ...base, kind: 'train', request, lossHistory: [] } : { ...base, kind: 'analyze', request };
     try {
-      await this.store.save(record);
       this.records.set(record.id, record);
-      await this.backend.submit(record, false);
+      // Handed over in the same tick as its queuedAt was taken, so the queue's order is queuedAt's order.
+      const queued = this.backend.submit(record, false);
+      await this.persist(record);
+      await queued;
       this.changed(record);
       return this.withPosition(record);
     } finally {
@@ -207,15 +211,16 @@ export class JobRunner implements ActiveJobs {
     try {
       Object.assign(record, {
         state: 'queued',
-        queuedAt: new Date().toISOString(),
+        queuedAt: this.nextQueuedAt(),
         progress: { fraction: 0 },
         message: 'Queued to run again.',
       });
       delete record.error;
       delete record.result;
       delete record.finishedAt;
+      const queued = this.backend.submit(record, true);
       await this.persist(record);
-      await this.backend.submit(record, true);
+      await queued;
       this.emit(record.id, 'update', this.withPosition(record));
       this.changed(record);
       return this.withPosition(record);
@@ -326,6 +331,11 @@ export class JobRunner implements ActiveJobs {
     this.emit(id, terminalEventOf(record), record);
     for (const queued of this.records.values()) if (queued.state === 'queued') this.emit(queued.id, 'update', this.withPosition(queued));
     this.changed(record);
+  }
+
+  private nextQueuedAt(): string {
+    this.lastQueuedAt = Math.max(Date.now(), this.lastQueuedAt + 1);
+    return new Date(this.lastQueuedAt).toISOString();
   }
 
   /** The admitted or queued/running job on a variant, if any. */
