@@ -16,14 +16,13 @@ import {
   jobStreamEventSchema,
   jobsResponseSchema,
   trainJobSchema,
-  type JobRecord,
   type JobRequest,
 } from '../../shared/jobs.ts';
 import { fieldErrors, summarizeFieldErrors } from '../../shared/validation.ts';
-import { variantName } from '../../shared/variant-name.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses, json, routeGroup } from '../http/openapi.ts';
 import { forwardEvents } from '../http/sse.ts';
+import { admitJob } from '../jobs/admission.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Registry } from '../registry/registry.ts';
 import { jobEventExamples } from './job-event-examples.ts';
@@ -174,40 +173,6 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
   }
 
   /**
-   * Checks a job request against the variant's state and queues it. The variant is reserved
-   * synchronously before any await on its state, so concurrent requests cannot both pass the checks.
-   */
-  async function admitAndSubmit(body: unknown): Promise<JobRecord> {
-    const { family, request } = await checkRequest(body);
-    const variant = request.kind === 'train' ? variantName(family, request.params, request.training) : request.variant;
-
-    const admission = runner.reserve(family.name, variant, request.kind);
-    try {
-      const state = (await registry.variant(family, variant))?.state;
-      if (request.kind === 'train') {
-        if (request.continue_to !== null) {
-          if (state !== 'trained' && state !== 'analyzed') {
-            throw new ApiError(409, `variant ${variant} has no completed run to continue (it is ${state ?? 'untrained'})`);
-          }
-        } else if (request.resume) {
-          if (state !== 'incomplete')
-            throw new ApiError(409, `variant ${variant} has no interrupted run to resume (it is ${state ?? 'untrained'})`);
-        } else if (state && state !== 'untrained' && !request.overwrite) {
-          throw new ApiError(409, `variant ${variant} already exists (${state}); confirm overwrite to replace it`);
-        }
-      } else {
-        if (!state) throw new ApiError(404, `unknown variant "${variant}" of family ${family.name}`);
-        if (state !== 'trained' && state !== 'analyzed') {
-          throw new ApiError(409, `variant ${variant} cannot be analyzed while it is ${state}; it must finish training first`);
-        }
-      }
-      return await runner.submit(admission, request);
-    } finally {
-      admission.release();
-    }
-  }
-
-  /**
    * A body that fails the shape every family shares also fails its family's schema, whose messages
    * (the ones the pages show) are the answer. The hook is handed the input even on a failure (see
    * @hono/zod-validator's Hook type).
@@ -228,7 +193,10 @@ export function jobRoutes(registry: Registry, runner: JobRunner) {
   return routes
     .openapi(
       submitJob,
-      async (c) => c.json(await admitAndSubmit(c.req.valid('json')), 202),
+      async (c) => {
+        const { family, request } = await checkRequest(c.req.valid('json'));
+        return c.json(await admitJob(runner, registry, family, request), 202);
+      },
       (result) => (result.success ? undefined : explainRefusal((result as { data?: unknown }).data, result.error)),
     )
     .openapi(listJobs, (c) => {
