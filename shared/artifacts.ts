@@ -144,6 +144,9 @@ export const variantDetailSchema = z
     /** One value per training epoch (empty until training has written metadata.json). */
     trainLosses: z.array(z.number()),
     testLosses: z.array(z.number()),
+    /** One share 0…1 per epoch, as the losses: examples whose argmax logit is the label. Absent for variants trained before accuracies were recorded. */
+    trainAccuracies: z.array(z.number()).optional(),
+    testAccuracies: z.array(z.number()).optional(),
     /** Epochs with at least one per-epoch artifact, ascending: the viz page's epoch slider. */
     analyzedEpochs: z.array(z.number().int()),
     analyzers: z.array(analyzerStatusSchema),

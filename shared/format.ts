@@ -30,6 +30,16 @@ export function formatNumber(value: number): string {
   return String(rounded);
 }
 
+/**
+ * A share 0…1 (an accuracy) as a percentage to one decimal, rounded down so that "100 %" means every
+ * example: "100 %", "99.9 %", "12.5 %", "0 %".
+ */
+export function formatPercent(share: number): string {
+  if (!Number.isFinite(share)) return String(share);
+  // The nudge keeps a share like 57/100, whose product with 1000 lands just below 570, at 57 %.
+  return `${Math.floor(share * 1000 + 1e-9) / 10} %`;
+}
+
 /** A queued job's place: "next in line", "2nd in line", "11th in line". */
 export function queuePlace(position: number): string {
   if (position === 1) return 'next in line';

@@ -142,6 +142,9 @@ export const jobProgressSchema = z
     numEpochs: z.number().int().optional(),
     trainLoss: z.number().optional(),
     testLoss: z.number().optional(),
+    /** Share of training examples predicted right (argmax of the logits) before the update, of test examples after it. */
+    trainAccuracy: z.number().optional(),
+    testAccuracy: z.number().optional(),
     msPerEpoch: z.number().optional(),
     etaSeconds: z.number().optional(),
     checkpointIndex: z.number().int().optional(),
@@ -151,8 +154,16 @@ export const jobProgressSchema = z
   .meta({ id: 'JobProgress' });
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 
-/** One point of the loss curves drawn live while a training job runs. */
-export const lossPointSchema = z.object({ epoch: z.number().int(), trainLoss: z.number(), testLoss: z.number() }).meta({ id: 'LossPoint' });
+/** One point of the loss and accuracy curves drawn live while a training job runs; records written before accuracies have none. */
+export const lossPointSchema = z
+  .object({
+    epoch: z.number().int(),
+    trainLoss: z.number(),
+    testLoss: z.number(),
+    trainAccuracy: z.number().optional(),
+    testAccuracy: z.number().optional(),
+  })
+  .meta({ id: 'LossPoint' });
 export type LossPoint = z.infer<typeof lossPointSchema>;
 
 export const trainResultSchema = z

@@ -82,6 +82,12 @@ export const trainingParamsSchema = z
       })
       .nullable()
       .default(null),
+    /** Also save extra checkpoints while the test loss falls fast (shared/adaptive-checkpoints.ts); not part of the variant's name. */
+    adaptive_checkpoints: z
+      .boolean({
+        error: (iss) => `${showInput(iss.input)} is not allowed; allowed: true (extra checkpoints while the test loss falls fast) or false`,
+      })
+      .default(true),
   })
   .superRefine((params, ctx) => {
     let bad = 0;

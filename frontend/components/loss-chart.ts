@@ -1,12 +1,14 @@
 import { LitElement, css, svg, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { formatNumber } from '../../shared/format.ts';
+import { formatNumber, formatPercent } from '../../shared/format.ts';
 import type { LossPoint } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
 const WIDTH = 560;
 const HEIGHT = 220;
-const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 48, right: 40, top: 12, bottom: 28 };
+/** Accuracy ticks on the right axis (shares). */
+const ACCURACY_TICKS = [0, 0.5, 1];
 
 /** Decade ticks 10^k covering [min, max]. */
 function decades(min: number, max: number): number[] {
@@ -23,12 +25,17 @@ export function roundTicks(max: number, intervals = 5): number[] {
   return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
 }
 
-/** The point whose epoch is nearest to `epoch` (points ascending by epoch). */
-/** The hover read-out: "Epoch 1,200: train 1.65e-7, test 3.54". */
-function readout({ epoch, trainLoss, testLoss }: LossPoint): string {
-  return `Epoch ${epoch.toLocaleString('en-US')}: train ${formatNumber(trainLoss)}, test ${formatNumber(testLoss)}`;
+/** A loss with its accuracy in brackets when the point has one: "3.54 (12.5 %)". */
+function figure(loss: number, accuracy: number | undefined): string {
+  return accuracy === undefined ? formatNumber(loss) : `${formatNumber(loss)} (${formatPercent(accuracy)})`;
 }
 
+/** The hover read-out: "Epoch 1,200: train 1.65e-7 (100 %), test 3.54 (12.5 %)"; without accuracies, the losses alone. */
+export function readout({ epoch, trainLoss, testLoss, trainAccuracy, testAccuracy }: LossPoint): string {
+  return `Epoch ${epoch.toLocaleString('en-US')}: train ${figure(trainLoss, trainAccuracy)}, test ${figure(testLoss, testAccuracy)}`;
+}
+
+/** The point whose epoch is nearest to `epoch` (points ascending by epoch). */
 function nearestPoint(points: readonly LossPoint[], epoch: number): LossPoint | undefined {
   let best = points[0];
   for (const point of points) if (Math.abs(point.epoch - epoch) < Math.abs(best!.epoch - epoch)) best = point;
@@ -37,8 +44,9 @@ function nearestPoint(points: readonly LossPoint[], epoch: number): LossPoint | 
 
 /**
  * Train and test loss against epoch on a log scale, drawn as SVG so the job pages stay light
- * (Plotly loads only with the Visualization page). Redrawn as points arrive; hovering reads out
- * the epoch and both losses under the pointer.
+ * (Plotly loads only with the Visualization page), and, when the points carry them, train and test
+ * accuracy dashed on a second axis (0–100 %, right). Redrawn as points arrive; hovering reads out
+ * the epoch, both losses and both accuracies under the pointer.
  */
 @customElement('loss-chart')
 export class LossChart extends LitElement {
@@ -82,6 +90,14 @@ export class LossChart extends LitElement {
       circle.test {
         fill: #ff7f0e;
       }
+      polyline.accuracy {
+        stroke-width: 1.2;
+        stroke-dasharray: 4 3;
+      }
+      circle.accuracy {
+        fill: var(--wb-surface);
+        stroke-width: 1.5;
+      }
       .legend {
         display: flex;
         gap: 14px;
@@ -124,14 +140,21 @@ export class LossChart extends LitElement {
     const y = (value: number) =>
       PAD.top + ((logMax - Math.log10(Math.max(value, 10 ** logMin))) / (logMax - logMin)) * (HEIGHT - PAD.top - PAD.bottom);
     const line = (key: 'trainLoss' | 'testLoss') => this.points.map((p) => `${x(p.epoch).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
+    // Accuracy, a share 0…1, on the right axis: 1 at the top, 0 at the bottom.
+    const yAccuracy = (share: number) => PAD.top + (1 - share) * (HEIGHT - PAD.top - PAD.bottom);
+    const withAccuracy = this.points.filter((p) => p.trainAccuracy !== undefined && p.testAccuracy !== undefined);
+    const accuracyLine = (key: 'trainAccuracy' | 'testAccuracy') =>
+      withAccuracy.map((p) => `${x(p.epoch).toFixed(1)},${yAccuracy(p[key]!).toFixed(1)}`).join(' ');
     const hovered = this.hovered;
+    const hoveredAccuracy = hovered?.trainAccuracy !== undefined && hovered.testAccuracy !== undefined;
     return html`
       <div class="legend">
         <span><span class="swatch" style="background:#1f77b4"></span>Train loss</span>
         <span><span class="swatch" style="background:#ff7f0e"></span>Test loss</span>
+        ${withAccuracy.length > 0 ? html`<span>${accuracyLegend()}</span>` : nothing}
         ${hovered ? html`<span class="readout">${readout(hovered)}</span>` : nothing}
       </div>
-      <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Train and test loss (log scale) by epoch">
+      <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label=${chartLabel(withAccuracy.length > 0)}>
         ${decades(10 ** logMin, 10 ** logMax).map(
           (tick) => svg`<line class="grid" x1=${PAD.left} x2=${WIDTH - PAD.right} y1=${y(tick)} y2=${y(tick)}></line>
             <text class="axis" x=${PAD.left - 6} y=${y(tick) + 3} text-anchor="end">${formatNumber(tick)}</text>`,
@@ -144,10 +167,26 @@ export class LossChart extends LitElement {
         <polyline class="train" points=${line('trainLoss')}></polyline>
         <polyline class="test" points=${line('testLoss')}></polyline>
         ${
+          withAccuracy.length > 0
+            ? svg`${ACCURACY_TICKS.map(
+                (tick) =>
+                  svg`<text class="axis accuracy-tick" x=${WIDTH - PAD.right + 6} y=${yAccuracy(tick) + 3} text-anchor="start">${formatPercent(tick)}</text>`,
+              )}
+              <polyline class="train accuracy" points=${accuracyLine('trainAccuracy')}></polyline>
+              <polyline class="test accuracy" points=${accuracyLine('testAccuracy')}></polyline>`
+            : nothing
+        }
+        ${
           hovered
             ? svg`<line class="guide" x1=${x(hovered.epoch)} x2=${x(hovered.epoch)} y1=${PAD.top} y2=${HEIGHT - PAD.bottom}></line>
             <circle class="train" cx=${x(hovered.epoch)} cy=${y(hovered.trainLoss)} r="3"></circle>
             <circle class="test" cx=${x(hovered.epoch)} cy=${y(hovered.testLoss)} r="3"></circle>`
+            : nothing
+        }
+        ${
+          hovered && hoveredAccuracy
+            ? svg`<circle class="train accuracy" cx=${x(hovered.epoch)} cy=${yAccuracy(hovered.trainAccuracy!)} r="3"></circle>
+            <circle class="test accuracy" cx=${x(hovered.epoch)} cy=${yAccuracy(hovered.testAccuracy!)} r="3"></circle>`
             : nothing
         }
         <rect
@@ -178,6 +217,15 @@ export class LossChart extends LitElement {
   private onPointerLeave() {
     this.hovered = undefined;
   }
+}
+
+/** The legend entry of the accuracy lines. */
+function accuracyLegend(): string {
+  return 'Dashed: accuracy (right axis)';
+}
+
+function chartLabel(withAccuracy: boolean): string {
+  return withAccuracy ? 'Train and test loss (log scale) and accuracy (right axis) by epoch' : 'Train and test loss (log scale) by epoch';
 }
 
 declare global {

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import { taskParams } from '../../shared/family-schema.ts';
+import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
 import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
 import type { JobRecord, JobRequestInput, TrainResult } from '../../shared/jobs.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
@@ -333,7 +334,8 @@ export class TrainingPage extends WithApi(LitElement) {
         label: 'Checkpoint epochs (comma-separated)',
         description:
           `Leave empty for the default schedule: ${DEFAULT_SCHEDULE_DESCRIPTION}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. ` +
-          `The final epoch${validEpochs ? `, ${last},` : ''} is always saved; ${validEpochs ? epochs.toLocaleString('en-US') : 'the number of epochs'} in the list also means it.`,
+          `The final epoch${validEpochs ? `, ${last},` : ''} is always saved; ${validEpochs ? epochs.toLocaleString('en-US') : 'the number of epochs'} in the list also means it. ` +
+          adaptiveCheckpointDescription(),
         kind: 'text',
         placeholder: 'Leave empty for default schedule',
         value: values.checkpoints,

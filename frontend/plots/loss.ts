@@ -1,6 +1,6 @@
 /** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
 import { downsampleIndices } from '../../shared/downsample.ts';
-import { formatNumber } from '../../shared/format.ts';
+import { formatNumber, formatPercent } from '../../shared/format.ts';
 import { range } from './arrays.ts';
 import { epochLine, timeSeriesLayout } from './series.ts';
 import { axis, COLORS, PLACEHOLDER, placeholderSpec } from './style.ts';
@@ -15,7 +15,9 @@ export { downsampleIndices };
 /**
  * "Training Progress": train (blue) and test (orange) loss on a log axis, green diamonds at
  * the analyzed epochs at their train loss, and the epoch marker (shown only for an epoch that
- * has a loss).
+ * has a loss). When the variant recorded accuracies, train and test accuracy in the same colours,
+ * dotted, on a second axis (0–100 %, right): grokking as it is usually shown, train accuracy at
+ * 100 % early and test accuracy jumping late.
  */
 export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly number[], epoch: number | null): PlotSpec {
   const train = losses?.trainLosses;
@@ -29,6 +31,7 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
     return epochLine(epochs, drawn, name, color, 1.5);
   };
   const data: PlotSpec['data'] = [lineTrace(train, 'Train Loss', COLORS.blue), lineTrace(test, 'Test Loss', COLORS.orange)];
+  const accuracies = recordedAccuracies(losses, train.length);
   if (checkpoints.length > 0) {
     const y = checkpoints.map((e) => train[e]!);
     data.push({
@@ -41,6 +44,23 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
       marker: { color: COLORS.green, symbol: 'diamond', size: 8 },
       hovertemplate: 'Checkpoint<br>Epoch: %{x}<br>Loss: %{text}<extra></extra>',
     });
+  }
+
+  if (accuracies) {
+    const accuracyTrace = (values: ArrayLike<number>, name: string, color: string): PlotSpec['data'][number] => {
+      const epochs = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
+      const drawn = epochs.map((e) => values[e]!);
+      return {
+        ...epochLine(epochs, drawn, name, color, 1.5),
+        text: drawn.map(formatPercent),
+        line: { color, width: 1.5, dash: 'dot' },
+        yaxis: 'y2',
+      };
+    };
+    data.push(
+      accuracyTrace(accuracies.train, 'Train Accuracy', COLORS.blue),
+      accuracyTrace(accuracies.test, 'Test Accuracy', COLORS.orange),
+    );
   }
 
   const markerEpoch = epoch !== null && epoch >= 0 && epoch < train.length ? epoch : null;
@@ -56,6 +76,12 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
           { name: 'epoch', values: epochs },
           { name: 'train_loss', values: train },
           { name: 'test_loss', values: test },
+          ...(accuracies
+            ? [
+                { name: 'train_accuracy', values: accuracies.train },
+                { name: 'test_accuracy', values: accuracies.test },
+              ]
+            : []),
           { name: 'analyzed', values: epochs.map((e) => analyzed.has(e)) },
         ];
       },
@@ -66,7 +92,17 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
         0,
         train.length - 1,
       ]),
+      ...(accuracies && {
+        // On the right, over the loss axis; a share, drawn as 0–100 %.
+        yaxis2: axis('Accuracy', { overlaying: 'y', side: 'right', range: [0, 1.02], tickformat: '.0%', showgrid: false }),
+      }),
       hovermode: 'x unified',
     },
   };
+}
+
+/** The variant's accuracies, one per epoch like its losses, or null when it has none (trained before they were recorded). */
+function recordedAccuracies(losses: TrainingLosses, epochs: number): { train: ArrayLike<number>; test: ArrayLike<number> } | null {
+  const { trainAccuracies: train, testAccuracies: test } = losses;
+  return train && test && train.length === epochs && test.length === epochs ? { train, test } : null;
 }

@@ -58,10 +58,13 @@ export function isAttentionMatrix(name: WeightMatrixName): name is AttentionMatr
 export const TRAJECTORY_GROUPS = ['all', 'embedding', 'attention', 'mlp'] as const;
 export type TrajectoryGroup = (typeof TRAJECTORY_GROUPS)[number];
 
-/** The losses of `metadata.json`, one per training epoch (`VariantDetail` carries them). */
+/** The losses of `metadata.json`, one per training epoch, and the accuracies when recorded (`VariantDetail` carries them). */
 export interface TrainingLosses {
   trainLosses: ArrayLike<number>;
   testLosses: ArrayLike<number>;
+  /** Shares 0…1 per epoch; absent for variants trained before accuracies were recorded. */
+  trainAccuracies?: ArrayLike<number>;
+  testAccuracies?: ArrayLike<number>;
 }
 
 /** `dominant_frequencies` epoch: `coefficients` (p,), one norm per Fourier basis row. */

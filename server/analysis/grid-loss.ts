@@ -16,6 +16,6 @@ export function gridLoss(dims: ModelDims, operation: ModularOperation, gemm: Gem
   const scratch = createLossScratch(dims);
   return (weights) => {
     computeTables(weights, dims, gemm, tables);
-    return forwardLoss(grid, dims, tables, gemm, scratch);
+    return forwardLoss(grid, dims, tables, gemm, scratch).loss;
   };
 }

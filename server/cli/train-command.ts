@@ -4,6 +4,7 @@
  * with code 2 and a message naming the value and what is allowed.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ADAPTIVE_CHECKPOINT_RULE } from '../../shared/adaptive-checkpoints.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import type { DomainParams, Family } from '../../shared/family-schema.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
@@ -22,7 +23,7 @@ import {
 } from '../training/train-variant.ts';
 import type { VariantPaths } from '../registry/variant-paths.ts';
 import type { Command } from './command.ts';
-import { formatDuration, formatNumber } from '../../shared/format.ts';
+import { formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
 import { drawProgressBar } from './progress-bar.ts';
 
 /** The family trained when --family is absent, so the original's commands keep working. */
@@ -43,6 +44,9 @@ fraction, learning rate and weight decay (e.g. modulo_addition_1layer_p113_seed9
   --weight-decay WD    AdamW weight decay, 0 to ${MAX_WEIGHT_DECAY} (default ${TRAINING_DEFAULTS.weight_decay})
   --epochs N           number of epochs (default ${TRAINING_DEFAULTS.num_epochs})
   --checkpoints LIST   comma-separated checkpoint epochs (default: the family schedule); the final epoch is always saved
+  --no-adaptive-checkpoints
+                       save only the listed (or scheduled) checkpoints; by default training also saves extra ones
+                       while the test loss falls fast (${ADAPTIVE_CHECKPOINT_RULE.loss_factor}× since the latest, ≥ ${ADAPTIVE_CHECKPOINT_RULE.min_spacing} epochs after it, ≤ ${ADAPTIVE_CHECKPOINT_RULE.max_added} per run)
   --results DIR        results folder (default: $WORKBENCH_RESULTS_DIR or ./results)
   --overwrite          replace an existing variant instead of refusing
   --resume             finish the variant's interrupted run from its latest checkpoint, with the run's own
@@ -73,10 +77,11 @@ function withFlagNames(message: string): string {
 function progressPrinter(stream: NodeJS.WriteStream): (progress: TrainProgress) => void {
   let lastLineEpoch = -Infinity;
   return (progress) => {
-    const { epoch, numEpochs, trainLoss, testLoss, msPerEpoch, etaSeconds } = progress;
+    const { epoch, numEpochs, trainLoss, testLoss, trainAccuracy, testAccuracy, msPerEpoch, etaSeconds } = progress;
     const done = epoch + 1;
     const text =
-      `epoch ${done}/${numEpochs}  train ${formatNumber(trainLoss)}  test ${formatNumber(testLoss)}  ` +
+      `epoch ${done}/${numEpochs}  train ${formatNumber(trainLoss)} (${formatPercent(trainAccuracy)})  ` +
+      `test ${formatNumber(testLoss)} (${formatPercent(testAccuracy)})  ` +
       `${msPerEpoch.toFixed(1)} ms/epoch  ETA ${formatDuration(etaSeconds)}`;
     if (stream.isTTY) {
       drawProgressBar(stream, done / numEpochs, text, done === numEpochs);
@@ -95,6 +100,7 @@ const OPTIONS = {
   'weight-decay': { type: 'string' },
   epochs: { type: 'string' },
   checkpoints: { type: 'string' },
+  'no-adaptive-checkpoints': { type: 'boolean', default: false },
   results: { type: 'string' },
   overwrite: { type: 'boolean', default: false },
   resume: { type: 'boolean', default: false },
@@ -194,7 +200,12 @@ async function run(argv: string[]): Promise<number> {
     let variantFolder: VariantPaths | undefined;
     try {
       if (continueTo !== undefined) {
-        refuseFlags(values, 'continue-to', ['epochs', 'init-from', 'overwrite', 'resume'], 'a continued run keeps its settings');
+        refuseFlags(
+          values,
+          'continue-to',
+          ['epochs', 'init-from', 'overwrite', 'resume', 'no-adaptive-checkpoints'],
+          'a continued run keeps its settings',
+        );
         const parsedList = parseCheckpointList(values.checkpoints ?? '', continueTo);
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
         const request = {
@@ -209,7 +220,7 @@ async function run(argv: string[]): Promise<number> {
         console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend (${gemm.description})`);
         result = await continueVariant(request, hooks);
       } else if (values.resume) {
-        refuseFlags(values, 'resume', ['init-from', 'overwrite'], 'a resumed run goes on from its own files');
+        refuseFlags(values, 'resume', ['init-from', 'overwrite', 'no-adaptive-checkpoints'], 'a resumed run goes on from its own files');
         const numEpochs = numberFlag('epochs', values.epochs);
         const parsedList = parseCheckpointList(values.checkpoints ?? '', wholeEpochs(numEpochs));
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
@@ -240,7 +251,12 @@ async function run(argv: string[]): Promise<number> {
           resultsDir: paths.resultsDir,
           family,
           params,
-          training: { ...identityFlags(values), num_epochs: numEpochs, checkpoint_epochs: parsedList.epochs },
+          training: {
+            ...identityFlags(values),
+            num_epochs: numEpochs,
+            checkpoint_epochs: parsedList.epochs,
+            adaptive_checkpoints: !values['no-adaptive-checkpoints'],
+          },
           overwrite: values.overwrite,
           initFrom: values['init-from'],
           backend,

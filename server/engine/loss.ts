@@ -8,6 +8,9 @@
  *   loss_n = log Σ_c exp(logits[n][c] − logits[n][label_n])
  * in one pass (no max pass). The sum is ≥ 1 (the label's term is 1), so it cannot underflow; if it
  * overflows (some logit exceeds the label's by > 709), that example is redone shifted by its max.
+ *
+ * Also the accuracy's count of correct predictions (argmax of the logits = label), read from the same
+ * logits: `correctPredictions`.
  */
 
 // fastExp(x) = e^x to within a few float64 ulps (max relative error ≈ 1e-15 on |x| < 700).
@@ -100,4 +103,28 @@ export function crossEntropySum(
     }
   }
   return total;
+}
+
+/**
+ * Correct predictions among examples i < count: the prediction is argmax_c logits[i][c], the first
+ * index of the largest logit on a tie (as torch.argmax and NumPy's argmax), and it is correct when it
+ * equals labels[labelOffset + i]. Accuracy = correct / N. (A diverged run's NaN logits never compare
+ * larger, so its predictions are arbitrary but still deterministic; its loss says NaN.)
+ */
+export function correctPredictions(logits: Float32Array, labels: Int32Array, labelOffset: number, count: number, p: number): number {
+  let correct = 0;
+  for (let i = 0; i < count; i++) {
+    const base = i * p;
+    let predicted = 0;
+    let largest = logits[base]!;
+    for (let c = 1; c < p; c++) {
+      const logit = logits[base + c]!;
+      if (logit > largest) {
+        largest = logit;
+        predicted = c;
+      }
+    }
+    if (predicted === labels[labelOffset + i]) correct++;
+  }
+  return correct;
 }

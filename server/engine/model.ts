@@ -21,7 +21,7 @@
  * Activations are float32; the cross-entropy is float64 (see loss.ts).
  */
 import type { Gemm } from './gemm/gemm.ts';
-import { crossEntropySum, fastExp } from './loss.ts';
+import { correctPredictions, crossEntropySum, fastExp } from './loss.ts';
 import { simdFloat32Array, simdRelu } from './relu-simd.ts';
 import type { ModelDims, ModelWeights } from './weights.ts';
 
@@ -338,20 +338,31 @@ export function createLossScratch(d: ModelDims): LossScratch {
   };
 }
 
+/** What a loss-only forward pass measures on a batch of N examples. */
+export interface LossAndAccuracy {
+  /** Mean cross-entropy, (1/N) Σ_n −log_softmax(logits[n])[label_n], in float64. */
+  loss: number;
+  /** (1/N) · #{n : argmax_c logits[n][c] = label_n}, the first index of the largest logit on a tie. */
+  accuracy: number;
+}
+
 /**
- * Mean cross-entropy of the batch (as crossEntropy of forward's logits), keeping no activations:
- * each chunk of examples goes through attention, MLP, unembedding and loss in cache-sized buffers.
+ * Mean cross-entropy and accuracy of the batch (as crossEntropy and correctPredictions of forward's
+ * logits), keeping no activations: each chunk of examples goes through attention, MLP, unembedding,
+ * loss and argmax in cache-sized buffers.
  */
-export function forwardLoss(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, s: LossScratch): number {
+export function forwardLoss(batch: Batch, d: ModelDims, t: Tables, gemm: Gemm, s: LossScratch): LossAndAccuracy {
   const N = batch.n;
   let total = 0;
+  let correct = 0;
   for (let first = 0; first < N; first += FORWARD_CHUNK) {
     const count = Math.min(FORWARD_CHUNK, N - first);
     attend(batch, first, count, d, t, s.z1, null);
     mlpAndUnembed(count, d, t, gemm, s.z1, s.post, s.logits);
     total += crossEntropySum(s.logits, batch.labels, first, count, d.p, N);
+    correct += correctPredictions(s.logits, batch.labels, first, count, d.p);
   }
-  return total / N;
+  return { loss: total / N, accuracy: correct / N };
 }
 
 /**

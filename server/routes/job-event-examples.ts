@@ -37,7 +37,7 @@ const running: TrainJobRecord = {
   worker: 'server',
   startedAt: '2026-01-01T12:00:31.004Z',
 };
-const lossPoint = { epoch: 2399, trainLoss: 0.00012, testLoss: 0.00031 };
+const lossPoint = { epoch: 2399, trainLoss: 0.00012, testLoss: 0.00031, trainAccuracy: 1, testAccuracy: 0.9998 };
 const ended = { ...running, progress: { fraction: 1 }, lossHistory: [lossPoint], finishedAt: '2026-01-01T12:02:04.500Z' };
 export const jobEventExamples = {
   snapshot: { summary: 'The record, first: here a queued job', value: sseExample('snapshot', 0, queued) },
@@ -45,8 +45,18 @@ export const jobEventExamples = {
   progress: {
     summary: 'Progress of a training job',
     value: sseExample('progress', 240, {
-      progress: { fraction: 1, epoch: 2399, numEpochs: 2400, trainLoss: 0.00012, testLoss: 0.00031, msPerEpoch: 51.2, etaSeconds: 0 },
-      message: 'Epoch 2400/2400 - Train: 0.000120, Test: 0.000310 · 51.2 ms/epoch · ETA 0s',
+      progress: {
+        fraction: 1,
+        epoch: 2399,
+        numEpochs: 2400,
+        trainLoss: 0.00012,
+        testLoss: 0.00031,
+        trainAccuracy: 1,
+        testAccuracy: 0.9998,
+        msPerEpoch: 51.2,
+        etaSeconds: 0,
+      },
+      message: 'Epoch 2400/2400 - Train: 1.2e-4 (100 %), Test: 3.1e-4 (99.9 %) · 51.2 ms/epoch · ETA 0 s',
       lossPoint,
     }),
   },

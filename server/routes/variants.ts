@@ -222,6 +222,7 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
         checkpointEpochs: variant.checkpointEpochs,
         trainLosses: numbersOr(metadata?.train_losses),
         testLosses: numbersOr(metadata?.test_losses),
+        ...accuracies(metadata),
         analyzedEpochs: [...analyzed].sort((a, b) => a - b),
         analyzers: status.analyzers,
       };
@@ -328,6 +329,12 @@ function runSettings(metadata: Record<string, unknown> | undefined): VariantDeta
   const { data_seed: dataSeed, training_fraction: trainingFraction, backend } = metadata ?? {};
   if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number' || typeof backend !== 'string') return null;
   return { dataSeed, trainingFraction, backend };
+}
+
+/** The per-epoch accuracies metadata.json records, or nothing for a variant trained before they were. */
+function accuracies(metadata: Record<string, unknown> | undefined): Pick<VariantDetail, 'trainAccuracies' | 'testAccuracies'> {
+  const { train_accuracies: train, test_accuracies: test } = metadata ?? {};
+  return Array.isArray(train) && Array.isArray(test) ? { trainAccuracies: train as number[], testAccuracies: test as number[] } : {};
 }
 
 function numberOr(value: unknown, fallback: number): number {

@@ -33,6 +33,11 @@ export async function checkResume(paths: VariantPaths): Promise<ResumableRun | {
   if (progress.train_losses.length < step || progress.test_losses.length < step) {
     return { problem: `${paths.progress} holds ${progress.train_losses.length} losses but the optimizer state is at step ${step}` };
   }
+  // Absent in runs recorded before accuracies were; present, they cover every epoch like the losses.
+  const accuracies = [progress.train_accuracies, progress.test_accuracies].filter((values) => values !== undefined);
+  if (accuracies.some((values) => values.length < step)) {
+    return { problem: `${paths.progress} holds fewer accuracies than the optimizer state's step ${step}` };
+  }
   if (!(await pathExists(paths.checkpoint(step - 1)))) {
     return { problem: `its optimizer state is at step ${step} but ${paths.checkpoint(step - 1)} is missing` };
   }

@@ -11,6 +11,14 @@
 import { readdir, rm } from 'node:fs/promises';
 import type { z } from 'zod';
 import { APP_VERSION } from '../../version.ts';
+import {
+  adaptiveCheckpoint,
+  ADAPTIVE_CHECKPOINT_RULE,
+  fallWatchAt,
+  observed,
+  savedAt,
+  type AdaptiveCheckpoint,
+} from '../../shared/adaptive-checkpoints.ts';
 import { checkpointEpochProblem, defaultCheckpointEpochs, withFinalEpoch } from '../../shared/checkpoint-schedule.ts';
 import { domainParamsSchema } from '../../shared/domain-params.ts';
 import { taskParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
@@ -91,6 +99,10 @@ export interface TrainProgress {
   numEpochs: number;
   trainLoss: number;
   testLoss: number;
+  /** Share of training examples predicted right (argmax of the logits), before the epoch's update. */
+  trainAccuracy: number;
+  /** Share of test examples predicted right, after the update. */
+  testAccuracy: number;
   msPerEpoch: number;
   etaSeconds: number;
 }
@@ -222,6 +234,10 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
     wall_time_seconds: 0,
     app_version: APP_VERSION,
     segments: [],
+    train_accuracies: [],
+    test_accuracies: [],
+    adaptive_checkpoint_rule: training.adaptive_checkpoints ? ADAPTIVE_CHECKPOINT_RULE : null,
+    adaptive_checkpoints: [],
   };
   const session = new TrainingSession(
     dims,
@@ -283,15 +299,21 @@ export async function resumeVariant(request: ResumeVariantRequest, hooks: TrainH
 
   const split = trainTestSplit(dims.p, progress.training_fraction, progress.data_seed);
   const { train_losses, test_losses, ...settings } = progress;
+  // Extra checkpoints past the commit point were decided by no committed epoch: the resumed run decides again.
+  const dropped = new Set((settings.adaptive_checkpoints ?? []).filter((c) => c.epoch >= from).map((c) => c.epoch));
   const metadata: VariantMetadata = {
     train_losses: train_losses.slice(0, from),
     test_losses: test_losses.slice(0, from),
     train_indices: Array.from(split.trainIndices),
     test_indices: Array.from(split.testIndices),
     ...settings,
+    checkpoint_epochs: settings.checkpoint_epochs.filter((e) => !dropped.has(e)),
     backend: gemm.name,
     app_version: APP_VERSION,
     segments: segmentsUpTo(settings.segments, from),
+    ...(settings.train_accuracies && { train_accuracies: settings.train_accuracies.slice(0, from) }),
+    ...(settings.test_accuracies && { test_accuracies: settings.test_accuracies.slice(0, from) }),
+    ...(settings.adaptive_checkpoints && { adaptive_checkpoints: settings.adaptive_checkpoints.filter((c) => c.epoch < from) }),
   };
   const session = new TrainingSession(
     dims,
@@ -380,7 +402,8 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
   );
   if (result.status === 'incomplete') {
     // Leave the variant as it was: its metadata still describes the shorter completed run.
-    await Promise.all(added.filter((e) => e <= result.epochsCompleted - 1).map((e) => rm(paths.checkpoint(e), { force: true })));
+    // (The checkpoints saved so far, planned and adaptive, are those past the old final epoch.)
+    await Promise.all(result.checkpointEpochs.filter((e) => e >= oldEpochs).map((e) => rm(paths.checkpoint(e), { force: true })));
   }
   return result;
 }
@@ -402,7 +425,7 @@ interface SegmentPlan {
   metadata: VariantMetadata;
   config: object;
   fromEpoch: number;
-  /** Epochs to checkpoint; always includes the final epoch. */
+  /** Planned epochs to checkpoint; always includes the final epoch. The adaptive rule may add others. */
   saveAt: Set<number>;
   /**
    * Commit the progress and the optimizer state at every checkpoint, so a killed run can resume.
@@ -418,8 +441,9 @@ function withSegment<T extends Pick<VariantMetadata, 'segments' | 'wall_time_sec
 }
 
 /**
- * Epochs `fromEpoch … metadata.num_epochs − 1` in the order of spec §3.5, saving the checkpoints in
- * `saveAt` (with the commit files of §4.12 when resumable), then the closing files.
+ * Epochs `fromEpoch … metadata.num_epochs − 1` in the order of spec §3.5, recording losses and
+ * accuracies, saving the checkpoints in `saveAt` and those the run's adaptive rule adds (with the commit
+ * files of §4.12 when resumable), then the closing files.
  */
 async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainResult> {
   const { session, name, paths, metadata, fromEpoch, saveAt, resumable } = plan;
@@ -431,6 +455,11 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
   let trainLoss = metadata.train_losses.at(-1) ?? NaN;
   let testLoss = metadata.test_losses.at(-1) ?? NaN;
   let epoch = fromEpoch;
+  // The adaptive checkpoint rule (null: off) and its window, rebuilt from the recorded test losses and
+  // checkpoints, so a resumed or continued run decides as the uninterrupted one would.
+  const rule = metadata.adaptive_checkpoint_rule ?? null;
+  const extras = rule ? (metadata.adaptive_checkpoints ??= []) : [];
+  let watch = fallWatchAt(metadata.test_losses, metadata.checkpoint_epochs, fromEpoch);
   const result = (status: TrainResult['status']): TrainResult => ({
     status,
     variant: name,
@@ -452,6 +481,11 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
     wall_time_seconds: (performance.now() - started) / 1000,
     app_version: APP_VERSION,
   });
+  /** Records an extra checkpoint: with why in `adaptive_checkpoints`, and among `checkpoint_epochs`. */
+  const addCheckpoint = (extra: AdaptiveCheckpoint) => {
+    extras.push(extra);
+    metadata.checkpoint_epochs = [...metadata.checkpoint_epochs, extra.epoch].sort((a, b) => a - b);
+  };
   /** The checkpoint of epoch `saved`, then the progress, then the optimizer state: the commit point, last. */
   const save = async (saved: number) => {
     await writeCheckpoint(paths.checkpoint(saved), session.weights, session.dims);
@@ -464,15 +498,27 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
 
   for (; epoch < numEpochs; epoch++) {
     if (hooks.signal?.aborted) return result('incomplete');
-    ({ trainLoss, testLoss } = session.epoch());
+    const metrics = session.epoch();
+    ({ trainLoss, testLoss } = metrics);
+    const { trainAccuracy, testAccuracy } = metrics;
     metadata.train_losses.push(trainLoss);
     metadata.test_losses.push(testLoss);
-    if (saveAt.has(epoch)) await save(epoch);
+    metadata.train_accuracies?.push(trainAccuracy);
+    metadata.test_accuracies?.push(testAccuracy);
+    watch = observed(watch, epoch, testLoss);
+    const planned = saveAt.has(epoch);
+    const extra = rule && !planned ? adaptiveCheckpoint(watch, epoch, testLoss, extras.length, rule) : null;
+    if (extra) addCheckpoint(extra);
+    if (planned || extra) {
+      await save(epoch);
+      watch = savedAt(epoch, testLoss);
+    }
 
     const now = performance.now();
     if (now - lastReport >= PROGRESS_INTERVAL_MS || epoch === numEpochs - 1) {
       const msPerEpoch = (now - lastReport) / (epoch - lastReportEpoch);
-      hooks.onProgress?.({ epoch, numEpochs, trainLoss, testLoss, msPerEpoch, etaSeconds: ((numEpochs - 1 - epoch) * msPerEpoch) / 1000 });
+      const etaSeconds = ((numEpochs - 1 - epoch) * msPerEpoch) / 1000;
+      hooks.onProgress?.({ epoch, numEpochs, trainLoss, testLoss, trainAccuracy, testAccuracy, msPerEpoch, etaSeconds });
       lastReport = now;
       lastReportEpoch = epoch;
       // Let the event loop run, so an abort requested from outside can arrive.

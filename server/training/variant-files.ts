@@ -4,6 +4,7 @@
  * write is atomic (temporary name, then rename).
  */
 import { readFile } from 'node:fs/promises';
+import type { AdaptiveCheckpoint, AdaptiveCheckpointRule } from '../../shared/adaptive-checkpoints.ts';
 import type { Architecture } from '../../shared/family-schema.ts';
 import type { BackendName } from '../engine/gemm/gemm.ts';
 import { fromStateDict, STATE_DICT_NAMES, toStateDict, WEIGHT_NAMES, type ModelDims, type ModelWeights } from '../engine/weights.ts';
@@ -45,6 +46,17 @@ export interface VariantMetadata {
   wall_time_seconds: number;
   app_version: string;
   segments: TrainingSegment[];
+  /**
+   * One per epoch, like the losses: the share of training examples whose argmax logit is the label
+   * (before that epoch's update), and of test examples (after it). Absent in runs recorded before
+   * accuracies were, and then in their resumed or continued parts too (the arrays always cover every epoch).
+   */
+  train_accuracies?: number[];
+  test_accuracies?: number[];
+  /** The adaptive checkpoint rule the run applies, or null when it is off; absent in runs older than the rule (off). */
+  adaptive_checkpoint_rule?: AdaptiveCheckpointRule | null;
+  /** The extra checkpoints the rule saved, ascending; each is also in `checkpoint_epochs`. Present (maybe empty) with the rule's key. */
+  adaptive_checkpoints?: AdaptiveCheckpoint[];
 }
 
 /** config.json, keys in the spec's order (§1.6); `prime` is the spec's name for the modulus p, whatever the family calls it. */

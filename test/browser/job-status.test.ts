@@ -170,4 +170,38 @@ describe('loss-chart', () => {
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.readout')).to.equal(null);
   });
+
+  it('draws train and test accuracy dashed on a right axis, and reads them out with the losses', async () => {
+    const points = [
+      { epoch: 0, trainLoss: 3.77, testLoss: 3.8, trainAccuracy: 0.05, testAccuracy: 0.04 },
+      { epoch: 1200, trainLoss: 1.65e-7, testLoss: 3.54, trainAccuracy: 1, testAccuracy: 0.125 },
+      { epoch: 2399, trainLoss: 6.3e-8, testLoss: 3.35e-3, trainAccuracy: 1, testAccuracy: 1 },
+    ];
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="width: 560px"><loss-chart .points=${points} num-epochs="2400"></loss-chart></div>`,
+    );
+    const el = wrapper.querySelector('loss-chart')!;
+    await el.updateComplete;
+    const lines = [...el.shadowRoot!.querySelectorAll('polyline')];
+    expect(lines.map((l) => l.getAttribute('class'))).to.deep.equal(['train', 'test', 'train accuracy', 'test accuracy']);
+    expect(getComputedStyle(lines[3]!).strokeDasharray).to.not.equal('none');
+    const svg = el.shadowRoot!.querySelector('svg')!;
+    const ticks = [...svg.querySelectorAll('text.accuracy-tick')];
+    expect(ticks.map((t) => t.textContent)).to.deep.equal(['0 %', '50 %', '100 %']);
+    const box = svg.getBoundingClientRect();
+    for (const tick of ticks) expect(tick.getBoundingClientRect().right).to.be.at.most(box.right + 0.5);
+    // Test accuracy 1 at the end is drawn at the top, 0.04 at the start near the bottom.
+    const ys = lines[3]!
+      .getAttribute('points')!
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
+    expect(ys[0]).to.be.greaterThan(ys[2]!);
+
+    const hit = el.shadowRoot!.querySelector('rect.hit')!;
+    const area = hit.getBoundingClientRect();
+    hit.dispatchEvent(new PointerEvent('pointermove', { clientX: area.left + area.width / 2, clientY: area.top + 5, bubbles: true }));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.readout')!.textContent).to.equal('Epoch 1,200: train 1.65e-7 (100 %), test 3.54 (12.5 %)');
+    expect(el.shadowRoot!.querySelectorAll('circle')).to.have.length(4);
+  });
 });

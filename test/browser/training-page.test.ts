@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../frontend/pages/training-page.ts';
 import type { TrainingPage } from '../../frontend/pages/training-page.ts';
+import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
 import type { JobRecord } from '../../shared/jobs.ts';
 import type { JobStatus } from '../../frontend/components/job-status.ts';
 
@@ -106,9 +107,10 @@ describe('training-page', () => {
     expect(startButton(page).disabled).to.equal(false);
   });
 
-  it('explains the default checkpoint schedule and counts it for the run', async () => {
+  it('explains the default checkpoint schedule and counts it for the run, and the extra checkpoints where the test loss falls', async () => {
     const page = await loadedPage();
     expect(one(page, '#checkpoints-help').textContent).to.contain('95 checkpoints for this run');
+    expect(one(page, '#checkpoints-help').textContent).to.contain(adaptiveCheckpointDescription());
     await type(page, 'num_epochs', '1000');
     expect(one(page, '#checkpoints-help').textContent).to.contain('11 checkpoints for this run');
   });

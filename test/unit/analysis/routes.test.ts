@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeFloat32Payload,
+  variantDetailSchema,
   type AttentionSliceResponse,
   type CrossEpochResponse,
   type EpochArtifactResponse,
@@ -20,24 +21,25 @@ const p = 11;
 let request: (path: string) => Promise<Response>;
 let base: string;
 let weights: Map<number, ModelWeights>;
+let metadataPath: string;
+/** A variant trained before accuracies were recorded: metadata.json has none. */
+const olderMetadata = {
+  train_losses: [2.4, 2.3],
+  test_losses: [2.5, 2.45],
+  num_epochs: 2,
+  checkpoint_epochs: [0, 10],
+  data_seed: 598,
+  training_fraction: 0.5,
+  backend: 'native',
+};
 
 beforeAll(async () => {
   const family = await moduloFamily();
   const resultsDir = await tempDir();
   const synthetic = await writeSyntheticVariant(resultsDir, family, p, [0, 10]);
   weights = synthetic.weights;
-  await writeFile(
-    synthetic.paths.metadata,
-    JSON.stringify({
-      train_losses: [2.4, 2.3],
-      test_losses: [2.5, 2.45],
-      num_epochs: 2,
-      checkpoint_epochs: [0, 10],
-      data_seed: 598,
-      training_fraction: 0.5,
-      backend: 'native',
-    }),
-  );
+  metadataPath = synthetic.paths.metadata;
+  await writeFile(metadataPath, JSON.stringify(olderMetadata));
   await analyzeVariant({
     resultsDir,
     family,
@@ -73,6 +75,19 @@ describe('GET /api/variants/:family/:variant', () => {
       hasSummary: true,
     });
     expect(detail.analyzers.find((a) => a.name === 'neuron_freq_norm')).toMatchObject({ epochsDone: [], complete: false });
+    // Trained before accuracies were recorded: the detail has none, and still parses.
+    expect(detail).not.toHaveProperty('trainAccuracies');
+    expect(detail).not.toHaveProperty('testAccuracies');
+    expect(variantDetailSchema.safeParse(detail).success).toBe(true);
+  });
+
+  it('returns the accuracies metadata.json records', async () => {
+    try {
+      await writeFile(metadataPath, JSON.stringify({ ...olderMetadata, train_accuracies: [0.5, 1], test_accuracies: [0.1, 0.25] }));
+      expect(await json<VariantDetail>(base)).toMatchObject({ trainAccuracies: [0.5, 1], testAccuracies: [0.1, 0.25] });
+    } finally {
+      await writeFile(metadataPath, JSON.stringify(olderMetadata));
+    }
   });
 });
 

@@ -47,6 +47,7 @@ describe('workbench train', () => {
     [['--weight-decay', '1e3'], '1000 is too large; allowed: a number from 0 to 100'],
     [['--weight-decay', 'lots'], '--weight-decay "lots" is not a number'],
     [['--resume', '--overwrite'], '--overwrite cannot be combined with --resume'],
+    [['--resume', '--no-adaptive-checkpoints'], '--no-adaptive-checkpoints cannot be combined with --resume'],
     [['--prime', '7', '--resume'], 'cannot resume variant modulo_addition_1layer_p7_seed999: it saved no resumable checkpoint'],
   ])('rejects %j', async (args, message) => {
     const { code, stderr } = await workbench('train', ...args);
@@ -56,11 +57,25 @@ describe('workbench train', () => {
   });
 
   it('trains a small variant, says which backend it used and writes losses as the pages do', async () => {
-    const { code, stdout, stderr } = await workbench('train', '--prime', '5', '--epochs', '3', '--backend', 'portable');
+    const { code, stdout, stderr } = await workbench(
+      'train',
+      '--prime',
+      '5',
+      '--epochs',
+      '3',
+      '--backend',
+      'portable',
+      '--no-adaptive-checkpoints',
+    );
     expect(code).toBe(0);
+    const metadata = JSON.parse(
+      await readFile(variantPaths(results, 'modulo_addition_1layer', 'modulo_addition_1layer_p5_seed999').metadata, 'utf8'),
+    );
+    expect(metadata.adaptive_checkpoint_rule).toBeNull();
     expect(stderr).toContain('with the portable matrix-multiply backend');
     expect(stdout).toContain('Training complete!');
     expect(stdout).toContain('Checkpoints: 2');
+    expect(stderr).toMatch(/epoch 3\/3 {2}train \S+ \(\d+(\.\d)? %\) {2}test \S+ \(\d+(\.\d)? %\)/);
     const losses = [...stdout.matchAll(/Final (?:train|test) loss: (\S+)/g)].map((match) => match[1]!);
     expect(losses).toHaveLength(2);
     for (const loss of losses) expect(loss).toBe(formatNumber(Number(loss)));
@@ -111,8 +126,17 @@ describe('workbench train --resume after a SIGKILL', () => {
       const [a, b] = await Promise.all(
         [readFile(cleanPaths.metadata, 'utf8'), readFile(paths.metadata, 'utf8')].map(async (text) => JSON.parse(await text)),
       );
-      expect(b.train_losses).toEqual(a.train_losses);
-      expect(b.test_losses).toEqual(a.test_losses);
+      for (const key of [
+        'train_losses',
+        'test_losses',
+        'train_accuracies',
+        'test_accuracies',
+        'checkpoint_epochs',
+        'adaptive_checkpoints',
+      ]) {
+        expect(a[key], key).toBeDefined();
+        expect(b[key], key).toEqual(a[key]);
+      }
       expect(b.segments).toHaveLength(2);
       const checkpoints = await readdir(cleanPaths.checkpointsDir);
       expect((await readdir(paths.checkpointsDir)).sort()).toEqual(checkpoints.sort());

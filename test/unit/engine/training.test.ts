@@ -18,6 +18,10 @@ import {
   trainVariant,
   TrainingInputError,
 } from '../../../server/training/train-variant.ts';
+import { correctPredictions } from '../../../server/engine/loss.ts';
+import { readCheckpoint } from '../../../server/training/variant-files.ts';
+import { ADAPTIVE_CHECKPOINT_RULE } from '../../../shared/adaptive-checkpoints.ts';
+import { naiveForward } from '../../helpers/naive-forward.ts';
 import { lossAndGradients, realFamily, tinyFamily } from './helpers.ts';
 
 let results: string;
@@ -49,6 +53,71 @@ describe('data split', () => {
   it('depends on the data seed only', () => {
     expect(trainTestSplit(23, 0.3, 1).trainIndices).toEqual(trainTestSplit(23, 0.3, 1).trainIndices);
     expect(trainTestSplit(23, 0.3, 1).trainIndices).not.toEqual(trainTestSplit(23, 0.3, 2).trainIndices);
+  });
+});
+
+/**
+ * A run of the tiny family that partly groks within a few hundred epochs: at p = 23, half the pairs
+ * for training and a learning rate of 0.01, train accuracy reaches 100 % by ~300 epochs while the
+ * test loss, after rising to ~6.4 while the model memorizes (epoch ~120), falls ~16-fold by ~680.
+ */
+const TRANSITION = { params: { prime: 23, seed: 999 }, training: { training_fraction: 0.5, learning_rate: 0.01, num_epochs: 700 } };
+const TRANSITION_VARIANT = 'modulo_addition_1layer_p23_seed999_frac0.5_lr0.01';
+
+/** Share of the grid rows `indices` (i = a·p + b) whose naive float64 forward's argmax (first on a tie) is (a + b) mod p. */
+function naiveAccuracy(
+  weights: Parameters<typeof naiveForward>[0],
+  d: Parameters<typeof naiveForward>[1],
+  indices: readonly number[],
+): number {
+  let correct = 0;
+  for (const i of indices) {
+    const [a, b] = [Math.floor(i / d.p), i % d.p];
+    const logits = naiveForward(weights, d, a, b).logits;
+    if (logits.indexOf(Math.max(...logits)) === (a + b) % d.p) correct++;
+  }
+  return correct / indices.length;
+}
+
+describe('accuracy', () => {
+  it('counts the argmax against the label, the first index of the largest logit on a tie', () => {
+    // 4 examples, p = 3, labels from offset 1: [9, 0, 2, 1, 1] → 0, 2, 1, 1.
+    const logits = Float32Array.from([
+      ...[2, 1, 2], // tie of 0 and 2: predicts 0, right
+      ...[0, 0, 0], // all tied: predicts 0, wrong (label 2)
+      ...[-1, -0.5, -3], // predicts 1, right
+      ...[5, 5, 1], // tie of 0 and 1: predicts 0, wrong (label 1)
+    ]);
+    const labels = Int32Array.from([9, 0, 2, 1, 1]);
+    expect(correctPredictions(logits, labels, 1, 4, 3)).toBe(2);
+    expect(correctPredictions(logits.subarray(6), labels, 3, 2, 3)).toBe(1);
+  });
+
+  it('records train and test accuracy per epoch, which a naive forward recomputes from the checkpoints', async () => {
+    const family = await tinyFamily();
+    const run = await trainVariant({
+      resultsDir: results,
+      family,
+      params: TRANSITION.params,
+      training: { ...TRANSITION.training, num_epochs: 300, checkpoint_epochs: [0, 60, 150], adaptive_checkpoints: false },
+    });
+    const metadata = JSON.parse(await readFile(join(run.dir, 'metadata.json'), 'utf8'));
+    expect(metadata.train_accuracies).toHaveLength(300);
+    expect(metadata.test_accuracies).toHaveLength(300);
+    // Memorized, not yet generalized: grokking's picture.
+    expect(metadata.train_accuracies[299]).toBe(1);
+    expect(metadata.test_accuracies[299]).toBeLessThan(0.9);
+    const d = modelDims(family.architecture, 23);
+    for (const epoch of [0, 60, 150, 299]) {
+      // Checkpoint e holds the weights after e + 1 updates: those of test accuracy e and of train accuracy e + 1.
+      const weights = await readCheckpoint(
+        join(run.dir, 'checkpoints', `checkpoint_epoch_${String(epoch).padStart(5, '0')}.safetensors`),
+        d,
+      );
+      expect(metadata.test_accuracies[epoch], `test, epoch ${epoch}`).toBe(naiveAccuracy(weights, d, metadata.test_indices));
+      if (epoch < 299)
+        expect(metadata.train_accuracies[epoch + 1], `train, epoch ${epoch + 1}`).toBe(naiveAccuracy(weights, d, metadata.train_indices));
+    }
   });
 });
 
@@ -196,6 +265,65 @@ describe('trainVariant', () => {
     }
   });
 
+  it('saves extra checkpoints while the test loss falls fast, by the stated rule, and records why', async () => {
+    const family = await tinyFamily();
+    const planned = [0, 699];
+    const on = await trainVariant({
+      resultsDir: results,
+      family,
+      params: TRANSITION.params,
+      training: { ...TRANSITION.training, checkpoint_epochs: [0] },
+    });
+    const metadata = JSON.parse(await readFile(join(on.dir, 'metadata.json'), 'utf8'));
+    const extras: { epoch: number; test_loss: number; reason: string }[] = metadata.adaptive_checkpoints;
+    const epochs = extras.map((c) => c.epoch);
+    expect(metadata.adaptive_checkpoint_rule).toEqual(ADAPTIVE_CHECKPOINT_RULE);
+    expect(epochs.length).toBeGreaterThanOrEqual(2);
+    expect(metadata.checkpoint_epochs).toEqual([...planned, ...epochs].sort((a, b) => a - b));
+    expect(on.checkpointEpochs).toEqual(metadata.checkpoint_epochs);
+    expect((await readdir(join(on.dir, 'checkpoints'))).length).toBe(metadata.checkpoint_epochs.length);
+    // The rule written out from the recorded test losses: the extras are exactly the epochs it picks.
+    const losses: number[] = metadata.test_losses;
+    const saved: number[] = [];
+    const picked: number[] = [];
+    losses.forEach((loss, epoch) => {
+      const since = saved.at(-1) ?? 0;
+      if (planned.includes(epoch)) {
+        saved.push(epoch);
+      } else if (epoch - since >= 50 && loss <= Math.max(...losses.slice(since, epoch + 1)) / 2) {
+        saved.push(epoch);
+        picked.push(epoch);
+      }
+    });
+    expect(epochs).toEqual(picked);
+    for (const extra of extras) {
+      expect(extra.test_loss).toBe(losses[extra.epoch]);
+      expect(extra.reason).toMatch(/^test loss fell \S+× from \S+ at epoch \d+ \(≥ 2× needed\), \d+ epochs after /);
+    }
+    // During the transition: after the memorization peak, while test accuracy climbs.
+    const peak = losses.indexOf(Math.max(...losses));
+    expect(epochs[0]).toBeGreaterThan(peak);
+    expect(metadata.test_accuracies[epochs.at(-1)!]).toBeGreaterThan(metadata.test_accuracies[peak]);
+
+    // Off: the planned checkpoints only, and the same training to the bit.
+    const other = await mkdtemp(join(tmpdir(), 'engine-test-'));
+    try {
+      const off = await trainVariant({
+        resultsDir: other,
+        family,
+        params: TRANSITION.params,
+        training: { ...TRANSITION.training, checkpoint_epochs: [0], adaptive_checkpoints: false },
+      });
+      expect(off.variant).toBe(on.variant);
+      const plain = JSON.parse(await readFile(join(off.dir, 'metadata.json'), 'utf8'));
+      expect(plain).toMatchObject({ checkpoint_epochs: planned, adaptive_checkpoint_rule: null, adaptive_checkpoints: [] });
+      expect(plain.test_losses).toEqual(metadata.test_losses);
+      expect(plain.test_accuracies).toEqual(metadata.test_accuracies);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('names a variant by every setting that changes the result, so such runs never overwrite each other', async () => {
     const family = await tinyFamily();
     const params = { prime: 7, seed: 1 };
@@ -318,7 +446,7 @@ describe('resumeVariant', () => {
   const params = { prime: 11, seed: 5 };
   const training = { num_epochs: 60, checkpoint_epochs: [0, 10, 20, 30, 45] };
   const name = 'modulo_addition_1layer_p11_seed5';
-  const pathsIn = (root: string) => variantPaths(root, 'modulo_addition_1layer', name);
+  const pathsIn = (root: string, variant = name) => variantPaths(root, 'modulo_addition_1layer', variant);
   /**
    * Hooks that stop the run before epoch `epoch`: a signal that reads as aborted from its (epoch + 1)-th
    * look on, since the loop looks once before each epoch. Deterministic, unlike an abort from onProgress,
@@ -335,21 +463,23 @@ describe('resumeVariant', () => {
     };
   };
 
-  /** Every file the two runs must share, byte for byte, and the losses of their metadata. */
-  async function expectSameRun(one: string, two: string) {
-    const a = JSON.parse(await readFile(pathsIn(one).metadata, 'utf8'));
-    const b = JSON.parse(await readFile(pathsIn(two).metadata, 'utf8'));
-    expect(b.train_losses).toEqual(a.train_losses);
-    expect(b.test_losses).toEqual(a.test_losses);
-    expect(b.checkpoint_epochs).toEqual(a.checkpoint_epochs);
-    const files = (await readdir(pathsIn(one).checkpointsDir)).sort();
-    expect((await readdir(pathsIn(two).checkpointsDir)).sort()).toEqual(files);
+  /** Every file the two runs must share, byte for byte, and the losses, accuracies and checkpoints of their metadata. */
+  async function expectSameRun(one: string, two: string, variant = name) {
+    const [first, second] = [pathsIn(one, variant), pathsIn(two, variant)];
+    const a = JSON.parse(await readFile(first.metadata, 'utf8'));
+    const b = JSON.parse(await readFile(second.metadata, 'utf8'));
+    for (const key of ['train_losses', 'test_losses', 'train_accuracies', 'test_accuracies', 'checkpoint_epochs', 'adaptive_checkpoints']) {
+      expect(a[key], key).toBeDefined();
+      expect(b[key], key).toEqual(a[key]);
+    }
+    const files = (await readdir(first.checkpointsDir)).sort();
+    expect((await readdir(second.checkpointsDir)).sort()).toEqual(files);
     for (const file of [...files.map((f) => join('checkpoints', f)), 'optimizer_state.safetensors', 'config.json']) {
-      const bytesA = await readFile(join(pathsIn(one).dir, file));
-      const bytesB = await readFile(join(pathsIn(two).dir, file));
+      const bytesA = await readFile(join(first.dir, file));
+      const bytesB = await readFile(join(second.dir, file));
       expect(bytesB.equals(bytesA), file).toBe(true);
     }
-    expect(await readdir(pathsIn(two).dir)).not.toContain('training_progress.json');
+    expect(await readdir(second.dir)).not.toContain('training_progress.json');
   }
 
   it('finishes an aborted run bit for bit as the uninterrupted one, and records both segments', async () => {
@@ -397,6 +527,39 @@ describe('resumeVariant', () => {
       expect(await resumePoint(paths)).toBe(11);
       await resumeVariant({ resultsDir: results, family, params, training });
       await expectSameRun(clean, results);
+    } finally {
+      await rm(clean, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes a run with adaptive checkpoints bit for bit, deciding again those past its commit point', async () => {
+    const family = await tinyFamily();
+    const request = { family, params: TRANSITION.params, training: { ...TRANSITION.training, checkpoint_epochs: [0] } };
+    const clean = await mkdtemp(join(tmpdir(), 'engine-test-'));
+    try {
+      await trainVariant({ ...request, resultsDir: clean });
+      const cleanPaths = pathsIn(clean, TRANSITION_VARIANT);
+      const done = JSON.parse(await readFile(cleanPaths.metadata, 'utf8'));
+      const [first, second] = done.adaptive_checkpoints.map((c: { epoch: number }) => c.epoch);
+      // Stopped 10 epochs after the first extra checkpoint: that one is the commit point.
+      await trainVariant({ ...request, resultsDir: results }, stopBefore(first + 10));
+      const paths = pathsIn(results, TRANSITION_VARIANT);
+      expect(await resumePoint(paths)).toBe(first + 1);
+      // Then as if killed between the writes of the second: its checkpoint and progress are there, not its optimizer state.
+      const progress = JSON.parse(await readFile(paths.progress, 'utf8'));
+      await writeJsonAtomic(paths.progress, {
+        ...progress,
+        train_losses: done.train_losses.slice(0, second + 1),
+        test_losses: done.test_losses.slice(0, second + 1),
+        train_accuracies: done.train_accuracies.slice(0, second + 1),
+        test_accuracies: done.test_accuracies.slice(0, second + 1),
+        checkpoint_epochs: [...progress.checkpoint_epochs, second].sort((a: number, b: number) => a - b),
+        adaptive_checkpoints: done.adaptive_checkpoints.slice(0, 2),
+      });
+      await writeFile(paths.checkpoint(second), await readFile(cleanPaths.checkpoint(second)));
+      expect(await resumePoint(paths)).toBe(first + 1);
+      await resumeVariant({ ...request, resultsDir: results });
+      await expectSameRun(clean, results, TRANSITION_VARIANT);
     } finally {
       await rm(clean, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatNumber, queuePlace } from '../../../shared/format.ts';
+import { formatDuration, formatNumber, formatPercent, queuePlace } from '../../../shared/format.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -51,4 +51,16 @@ describe('queuePlace', () => {
     [21, '21st in line'],
     [112, '112th in line'],
   ])('%s → %s', (position, text) => expect(queuePlace(position)).toBe(text));
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [1, '100 %'],
+    // Rounded down: "100 %" only when every example is right.
+    [0.9997, '99.9 %'],
+    [0.125, '12.5 %'],
+    [57 / 100, '57 %'],
+    [0, '0 %'],
+    [NaN, 'NaN'],
+  ])('%s → %s', (share, text) => expect(formatPercent(share)).toBe(text));
 });

@@ -59,6 +59,7 @@ describe('training parameters', () => {
       weight_decay: 1,
       num_epochs: 25000,
       checkpoint_epochs: null,
+      adaptive_checkpoints: true,
     });
   });
   it.each([
@@ -76,6 +77,11 @@ describe('training parameters', () => {
     [{ weight_decay: -1 }, 'weight_decay', '-1 is too small; allowed: a number from 0 to 100'],
     [{ weight_decay: 1e6 }, 'weight_decay', '1000000 is too large; allowed: a number from 0 to 100'],
     [{ weight_decay: '1' }, 'weight_decay', '"1" is not a number; allowed: a number from 0 to 100'],
+    [
+      { adaptive_checkpoints: 'no' },
+      'adaptive_checkpoints',
+      '"no" is not allowed; allowed: true (extra checkpoints while the test loss falls fast) or false',
+    ],
   ])('rejects %j naming %s', (value, field, message) => {
     const errors = errorsOf(trainingParamsSchema, value);
     expect(errors.map((e) => e.field)).toContain(field);

@@ -46,6 +46,7 @@ describe('training form', () => {
         weight_decay: 1,
         num_epochs: 25000,
         checkpoint_epochs: null,
+        adaptive_checkpoints: true,
       },
       resume: false,
       continue_to: null,

@@ -78,6 +78,15 @@ describe('csvExport', () => {
     expect(csvExport(spec, at('loss'))!.filename).toBe('v__loss__epoch01200.csv');
   });
 
+  it('adds the accuracies as columns when the variant recorded them, one row per epoch', () => {
+    const spec = lossSpec({ trainLosses: [1, 0.5], testLosses: [2, 1], trainAccuracies: [0.5, 1], testAccuracies: [0, 0.25] }, [1], 1);
+    expect(csvLines(spec, at('loss'))).toEqual([
+      'epoch,train_loss,test_loss,train_accuracy,test_accuracy,analyzed',
+      '0,1,2,0.5,0,false',
+      '1,0.5,1,1,0.25,true',
+    ]);
+  });
+
   it('writes a trajectory as one row per epoch with its plotted components', () => {
     expect(csvLines(trajectory2dSpec('trajectory-pc1-pc3', trajectory(), 'all', 100), at('trajectory-pc1-pc3'))).toEqual([
       'epoch,PC1,PC3',

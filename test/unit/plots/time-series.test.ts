@@ -97,6 +97,32 @@ describe('lossSpec', () => {
     expect(lossSpec(detail, [1], 1).data).toHaveLength(3);
   });
 
+  it('draws train and test accuracy dotted on a second axis (0–100 %, right), with percentages on hover', () => {
+    const withAccuracy = { ...losses, trainAccuracies: [0.1, 0.6, 1, 1, 1], testAccuracies: [0.05, 0.1, 0.125, 0.7, 1] };
+    const spec = lossSpec(withAccuracy, [0, 3], 2);
+    expect(spec.data.map((_, i) => trace(spec, i).name)).toEqual([
+      'Train Loss',
+      'Test Loss',
+      'Checkpoints',
+      'Train Accuracy',
+      'Test Accuracy',
+    ]);
+    const test = trace(spec, 4);
+    expect(test).toMatchObject({ yaxis: 'y2', line: { color: '#ff7f0e', width: 1.5, dash: 'dot' } });
+    expect(test.y).toEqual([0.05, 0.1, 0.125, 0.7, 1]);
+    expect(test.text).toEqual(['5 %', '10 %', '12.5 %', '70 %', '100 %']);
+    expect(test.hovertemplate).toBe('Epoch: %{x}<br>Test Accuracy: %{text}<extra></extra>');
+    expect(trace(spec, 3)).toMatchObject({ yaxis: 'y2', line: { color: '#1f77b4', dash: 'dot' } });
+    expect(axisTitle(spec.layout, 'yaxis2')).toBe('Accuracy');
+    expect(spec.layout.yaxis2).toMatchObject({ overlaying: 'y', side: 'right', tickformat: '.0%' });
+  });
+
+  it('opens a variant trained before accuracies were recorded: the losses alone, no second axis', () => {
+    const spec = lossSpec(losses, [], 2);
+    expect(spec.data).toHaveLength(2);
+    expect(spec.layout.yaxis2).toBeUndefined();
+  });
+
   it('shows "No training data loaded" without losses', () => {
     expect(placeholderText(lossSpec(null, [], 0))).toBe('No training data loaded');
     expect(placeholderText(lossSpec({ trainLosses: [], testLosses: [] }, [], 0))).toBe('No training data loaded');
