@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { RUN_KIND_LABEL, createdText, type RunAction, type RunKind, type RunRow } from './run-rows.ts';
-import { theme } from '../styles/theme.ts';
+import { listTable, theme } from '../styles/theme.ts';
 
 export type RunActionEvent = CustomEvent<{ id: string; kind: RunKind; action: RunAction }>;
 
@@ -23,27 +23,9 @@ const ACTION_TITLE: Record<RunAction, string> = {
 export class RunTable extends LitElement {
   static override styles = [
     theme,
+    listTable,
     css`
-      :host {
-        display: block;
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        font-size: 0.88rem;
-      }
-      th {
-        text-align: left;
-        font-size: 0.75rem;
-        color: var(--wb-muted);
-        font-weight: 600;
-        border-bottom: 1px solid var(--wb-border);
-        padding: 6px 8px;
-      }
       td {
-        border-bottom: 1px solid var(--wb-border);
-        padding: 6px 8px;
         vertical-align: middle;
       }
       .subject,

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { VariantSummary } from '../../shared/api.ts';
-import { theme } from '../styles/theme.ts';
+import { listTable, theme } from '../styles/theme.ts';
 import { variantQuery } from './run-rows.ts';
 
 export type VariantDeleteEvent = CustomEvent<{ family: string; variant: string }>;
@@ -26,28 +26,8 @@ function checkpointCount(variant: VariantSummary): string {
 export class VariantTable extends LitElement {
   static override styles = [
     theme,
+    listTable,
     css`
-      :host {
-        display: block;
-        overflow-x: auto;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        font-size: 0.88rem;
-      }
-      th {
-        text-align: left;
-        font-size: 0.75rem;
-        color: var(--wb-muted);
-        font-weight: 600;
-        border-bottom: 1px solid var(--wb-border);
-        padding: 6px 8px;
-      }
-      td {
-        border-bottom: 1px solid var(--wb-border);
-        padding: 6px 8px;
-      }
       .name {
         font-family: var(--wb-mono);
         font-size: 0.82rem;

@@ -123,3 +123,28 @@ export const jobPageLayout = css`
     overflow-wrap: anywhere;
   }
 `;
+
+/** The plain list tables of the Jobs page (runs, variants): full width, quiet headers, a rule under each row. */
+export const listTable = css`
+  :host {
+    display: block;
+    overflow-x: auto;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 0.88rem;
+  }
+  th {
+    text-align: left;
+    font-size: 0.75rem;
+    color: var(--wb-muted);
+    font-weight: 600;
+    border-bottom: 1px solid var(--wb-border);
+    padding: 6px 8px;
+  }
+  td {
+    border-bottom: 1px solid var(--wb-border);
+    padding: 6px 8px;
+  }
+`;

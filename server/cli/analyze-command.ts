@@ -2,13 +2,12 @@
  * `workbench analyze`: runs the analysis pipeline over a variant's checkpoints. The family,
  * variant and analyzer names are checked before anything is written; bad input exits with code 2.
  */
-import { parseArgs } from 'node:util';
 import type { AnalysisProgress } from '../../shared/artifacts.ts';
 import { parseVariantName } from '../../shared/variant-name.ts';
 import { AnalysisInputError, analyzeVariant, openVariant, planAnalysis } from '../analysis/pipeline.ts';
 import { resolvePaths } from '../config.ts';
 import { loadFamilies } from '../registry/families.ts';
-import type { Command } from './command.ts';
+import { parseFlags, type Command } from './command.ts';
 import { drawProgressBar } from './progress-bar.ts';
 
 const HELP = `Usage: workbench analyze --variant NAME [flags]
@@ -45,29 +44,19 @@ function progressPrinter(stream: NodeJS.WriteStream): (progress: AnalysisProgres
 }
 
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        family: { type: 'string' },
-        variant: { type: 'string' },
-        analyzers: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        results: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      family: { type: 'string' },
+      variant: { type: 'string' },
+      analyzers: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      results: { type: 'string' },
+    },
+    HELP,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
 
   try {
     if (!values.variant) throw new UsageError('--variant is required');

@@ -2,14 +2,13 @@
  * `workbench report --family F [--format table|csv|json]`: the Reports page's runs table (the same
  * rows as GET /api/reports/:family, docs/ARCHITECTURE.md §11) printed from the results folder.
  */
-import { parseArgs } from 'node:util';
 import { tableCsv } from '../../shared/csv.ts';
 import { defaultColumnIds, formatCell, reportColumns, type ReportColumn, type ReportRow } from '../../shared/reports.ts';
 import { resolvePaths } from '../config.ts';
 import { Registry } from '../registry/registry.ts';
 import { loadFamilies } from '../registry/families.ts';
 import { ReportService } from '../reports/report-service.ts';
-import type { Command } from './command.ts';
+import { parseFlags, type Command } from './command.ts';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -47,29 +46,19 @@ export function reportCsv(columns: readonly ReportColumn[], rows: readonly Repor
 }
 
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        family: { type: 'string' },
-        format: { type: 'string', default: 'table' },
-        columns: { type: 'string' },
-        results: { type: 'string' },
-        definitions: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      family: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      columns: { type: 'string' },
+      results: { type: 'string' },
+      definitions: { type: 'boolean', default: false },
+    },
+    HELP,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const format = values.format as Format;
   if (!FORMATS.includes(format)) {
     console.error(`error: --format "${values.format}" is not a format; allowed: ${FORMATS.join(', ')}`);

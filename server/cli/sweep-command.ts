@@ -3,10 +3,9 @@
  * and follows it until every variant has finished, printing each variant's state as it changes.
  * The server owns the queue, so sweeps from the CLI and the pages share it.
  */
-import { parseArgs } from 'node:util';
 import { apiErrorBodySchema, familiesResponseSchema } from '../../shared/api.ts';
 import { sweepEventSchemas, sweepRecordSchema, type SweepRecord, type SweepRequestInput } from '../../shared/sweeps.ts';
-import type { Command } from './command.ts';
+import { parseFlags, type Command } from './command.ts';
 import { readEventStream } from './event-stream.ts';
 
 const HELP = `Usage: workbench sweep --primes LIST --seeds LIST [flags]
@@ -63,36 +62,26 @@ function describe(sweep: SweepRecord): string {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        family: { type: 'string', default: 'modulo_addition_1layer' },
-        primes: { type: 'string' },
-        seeds: { type: 'string' },
-        'data-seeds': { type: 'string' },
-        fractions: { type: 'string' },
-        'weight-decays': { type: 'string' },
-        'learning-rates': { type: 'string' },
-        epochs: { type: 'string' },
-        analyze: { type: 'boolean', default: false },
-        overwrite: { type: 'boolean', default: false },
-        detach: { type: 'boolean', default: false },
-        server: { type: 'string', default: process.env.WORKBENCH_SERVER ?? 'http://127.0.0.1:8787' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      family: { type: 'string', default: 'modulo_addition_1layer' },
+      primes: { type: 'string' },
+      seeds: { type: 'string' },
+      'data-seeds': { type: 'string' },
+      fractions: { type: 'string' },
+      'weight-decays': { type: 'string' },
+      'learning-rates': { type: 'string' },
+      epochs: { type: 'string' },
+      analyze: { type: 'boolean', default: false },
+      overwrite: { type: 'boolean', default: false },
+      detach: { type: 'boolean', default: false },
+      server: { type: 'string', default: process.env.WORKBENCH_SERVER ?? 'http://127.0.0.1:8787' },
+    },
+    HELP,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   try {
     const server = values.server;
     const { families } = familiesResponseSchema.parse(await call(server, '/api/families'));

@@ -2,11 +2,10 @@
  * `workbench worker`: takes jobs from the Redis queue a server was started with
  * (WORKBENCH_QUEUE=redis://…) and runs them on this machine, until stopped (Ctrl-C, SIGTERM).
  */
-import { parseArgs } from 'node:util';
 import { resolvePaths } from '../config.ts';
 import { defaultMaxJobs } from '../jobs/cores.ts';
 import { startWorker } from '../jobs/redis-worker.ts';
-import type { Command } from './command.ts';
+import { parseFlags, type Command } from './command.ts';
 
 const HELP = `Usage: workbench worker --queue redis://HOST:6379 [flags]
 
@@ -27,31 +26,21 @@ address. Every worker and the server must see the same results folder (a shared 
 const REDIS_URL = /^rediss?:\/\/[^\s/]+(\/\d+)?$/;
 
 async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        queue: { type: 'string' },
-        concurrency: { type: 'string' },
-        threads: { type: 'string' },
-        name: { type: 'string' },
-        'lock-seconds': { type: 'string', default: '30' },
-        results: { type: 'string' },
-        families: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      queue: { type: 'string' },
+      concurrency: { type: 'string' },
+      threads: { type: 'string' },
+      name: { type: 'string' },
+      'lock-seconds': { type: 'string', default: '30' },
+      results: { type: 'string' },
+      families: { type: 'string' },
+    },
+    HELP,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const url = values.queue ?? process.env.WORKBENCH_QUEUE;
   if (!url || !REDIS_URL.test(url)) {
     console.error(
