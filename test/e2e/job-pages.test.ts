@@ -53,8 +53,9 @@ describe('Training and Analysis Run pages in Chromium', () => {
     expect(await texts(summary.locator('dd').first())).toEqual(['modulo_addition_1layer_p13_seed3']);
     expect(await texts(summary.locator('dt:has-text("Checkpoints") + dd'))).toEqual(['4']);
     expect(Number((await texts(summary.locator('dt:has-text("Final train loss") + dd')))[0])).toBeLessThan(Math.log(13));
-    // The loss chart drew both curves.
-    expect(await page.locator('loss-chart polyline').count()).toBe(2);
+    // The loss chart drew both loss curves and both accuracy curves.
+    expect(await page.locator('loss-chart polyline:not(.accuracy)').count()).toBe(2);
+    expect(await page.locator('loss-chart polyline.accuracy').count()).toBe(2);
     // Coming back later, the finished run's summary is still there.
     await page.reload();
     await expect.poll(() => texts(page.locator('training-page .summary dt:has-text("Checkpoints") + dd'))).toEqual(['4']);
@@ -106,7 +107,7 @@ describe('Training and Analysis Run pages in Chromium', () => {
     const epochNow = async () => Number((await texts(figure('Epoch')))[0]?.split(' / ')[0]?.replaceAll(',', '') ?? NaN);
     const before = await expect.poll(epochNow, LONG).toBeGreaterThan(0).then(epochNow);
     await expect.poll(epochNow, LONG).toBeGreaterThan(before);
-    await expect.poll(() => page.locator('loss-chart polyline').count(), LONG).toBe(2);
+    await expect.poll(() => page.locator('loss-chart polyline:not(.accuracy)').count(), LONG).toBe(2);
 
     await page.locator('job-status').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => texts(badge()), LONG).toEqual(['Cancelled']);
