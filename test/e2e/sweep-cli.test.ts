@@ -3,12 +3,11 @@
  * exits 0; run again, it reports the variants as skipped; bad input exits 2 naming the value.
  * And `workbench worker` refuses a queue that is not a Redis address.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../server/config.ts';
+import { workbenchCli } from '../helpers/cli.ts';
 import { startServer, type RunningServer } from './helpers/server.ts';
 
 let resultsDir: string;
@@ -23,14 +22,7 @@ afterAll(async () => {
   await rm(resultsDir, { recursive: true, force: true });
 });
 
-function workbench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'server/cli/bin.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-}
+const workbench = (args: string[]) => workbenchCli(args);
 
 describe('workbench sweep', () => {
   it('trains a grid through the server, following it to the end, and skips it the second time', async () => {

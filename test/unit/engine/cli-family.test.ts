@@ -1,13 +1,10 @@
 /** The CLI for a family other than the default: its flags are its family.json's domain parameters. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { workbenchCli } from '../../helpers/cli.ts';
 
-const run = promisify(execFile);
-const MAIN = new URL('../../../server/cli/main.ts', import.meta.url).pathname;
 const FAMILY = 'modulo_subtraction_1layer';
 let results: string;
 
@@ -18,17 +15,7 @@ afterAll(async () => {
   await rm(results, { recursive: true, force: true });
 });
 
-async function workbench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      env: { ...process.env, WORKBENCH_RESULTS_DIR: results },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const workbench = (...args: string[]) => workbenchCli(args, { WORKBENCH_RESULTS_DIR: results });
 
 it('refuses an unknown family and a flag that is no parameter of the family', async () => {
   expect(await workbench('train', '--family', 'modulo_division')).toMatchObject({

@@ -1,16 +1,14 @@
 /** The CLI: bad input exits with code 2 and a message naming the value or flag, writing nothing; output reads like the pages. */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ENTRY, workbenchCli } from '../../helpers/cli.ts';
 import { formatNumber } from '../../../shared/format.ts';
 import { variantPaths } from '../../../server/registry/variant-paths.ts';
 import { resumePoint } from '../../../server/training/train-variant.ts';
 
-const run = promisify(execFile);
-const MAIN = new URL('../../../server/cli/main.ts', import.meta.url).pathname;
 let results: string;
 
 beforeAll(async () => {
@@ -20,17 +18,7 @@ afterAll(async () => {
   await rm(results, { recursive: true, force: true });
 });
 
-async function workbench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      env: { ...process.env, WORKBENCH_RESULTS_DIR: results },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const workbench = (...args: string[]) => workbenchCli(args, { WORKBENCH_RESULTS_DIR: results });
 
 describe('workbench train', () => {
   it.each([
@@ -100,7 +88,7 @@ describe('workbench train --resume after a SIGKILL', () => {
       expect((await run(clean)).code).toBe(0);
 
       const paths = variantPaths(killed, 'modulo_addition_1layer', variant);
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'train', ...flags, '--backend', 'portable', '--results', killed], {
+      const child = spawn(process.execPath, [CLI_ENTRY, 'train', ...flags, '--backend', 'portable', '--results', killed], {
         stdio: 'ignore',
       });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
