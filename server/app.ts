@@ -65,7 +65,7 @@ export function createApp({
   app.all('/api/*', (c) => sendError(c, 404, `no API route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof ApiError) return sendError(c, error.status, error.message, error.fields);
-    if (error instanceof JobError) return sendError(c, JOB_ERROR_STATUS[error.kind], error.message);
+    if (error instanceof JobError) return sendError(c, JOB_ERROR_STATUS[error.kind], error.message, error.fields);
     if (error instanceof HTTPException) return sendError(c, error.status, error.message);
     console.error(`[api] ${c.req.method} ${c.req.path} failed:`, error);
     return sendError(c, 500, 'internal error; the server log has the details');

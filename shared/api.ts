@@ -84,6 +84,8 @@ export const variantSummarySchema = z
     params: domainParamValuesSchema,
     /** The training settings of its identity, from its name: those it does not spell out are at their defaults. */
     training: trainingIdentitySchema,
+    /** From its name's `_init<digest>`: the digest of the weights its run started from; absent for the seeded init. */
+    init: z.string().optional(),
     state: z.enum(VARIANT_STATES),
     /** Epochs with a checkpoint file on disk, ascending. */
     checkpointEpochs: z.array(z.number().int()),

@@ -139,7 +139,15 @@ export const variantDetailSchema = z
     }),
     numEpochs: z.number().int(),
     /** The run's settings from metadata.json: null until training has written it. */
-    run: z.object({ dataSeed: z.number().int(), trainingFraction: z.number(), backend: z.string() }).nullable(),
+    run: z
+      .object({
+        dataSeed: z.number().int(),
+        trainingFraction: z.number(),
+        backend: z.string(),
+        /** What the run started from instead of its seeded init (metadata.json's `init_from`); absent for the seeded init. */
+        initFrom: z.string().optional(),
+      })
+      .nullable(),
     checkpointEpochs: z.array(z.number().int()),
     /** One value per training epoch (empty until training has written metadata.json). */
     trainLosses: z.array(z.number()),
@@ -215,6 +223,17 @@ export const analyzerParamsSchema = variantParamsSchema.extend({ analyzer: nameS
 export const epochArtifactParamsSchema = analyzerParamsSchema.extend({ epoch: count });
 export const neuronGridParamsSchema = variantParamsSchema.extend({ neuron: count, epoch: count });
 export const attentionSliceParamsSchema = variantParamsSchema.extend({ epoch: count });
+export const checkpointParamsSchema = variantParamsSchema.extend({ epoch: count });
+export const checkpointInfoSchema = z
+  .object({
+    family: z.string(),
+    variant: z.string(),
+    epoch: z.number().int(),
+    /** The first 8 hex digits of the SHA-256 of its weights: a run started from it is named `…_init<digest>`. */
+    digest: z.string(),
+  })
+  .meta({ id: 'CheckpointInfo' });
+export type CheckpointInfo = z.infer<typeof checkpointInfoSchema>;
 export const attentionSliceQuerySchema = z.object({
   // prefault: the default is input, a string like any query value, parsed as one.
   query: position.prefault('2').describe('Query position: 0 (a), 1 (b) or 2 (=).'),

@@ -42,6 +42,25 @@ const continueToSchema = z
   .nullable()
   .default(null)
   .describe('Extend a completed run to this many epochs in all, from its final checkpoint; null trains a new run.');
+const initFromSchema = z
+  .strictObject(
+    {
+      variant: nameSegment.describe('A variant of the same family with the same modulus (the weights have its shapes).'),
+      epoch: z
+        .number({ error: 'must be the epoch of one of its checkpoints' })
+        .int({ error: 'must be the epoch of one of its checkpoints' })
+        .min(0, { error: 'must be the epoch of one of its checkpoints' }),
+    },
+    { error: 'must be {variant, epoch}: a checkpoint of another variant, or null for the seeded init' },
+  )
+  .nullable()
+  .default(null)
+  .describe(
+    "Start from a checkpoint of another variant instead of the seeded init; the new variant's name ends in _init and the weights' digest. " +
+      'With resume or continue_to it names such a variant.',
+  );
+/** A checkpoint of another variant a run starts from. */
+export type InitFrom = NonNullable<z.output<typeof initFromSchema>>;
 const forceSchema = z.boolean({ error: 'must be true or false' }).default(false).describe('Recompute results that already exist.');
 // A function, so every request gets its own defaults object.
 const trainingSchema = trainingParamsSchema.default(() => trainingParamsSchema.parse({}));
@@ -67,6 +86,7 @@ export function trainJobSchema(family: Pick<Family, 'domain_parameters'>) {
       family: nameSegment,
       params: domainParamsSchema(family),
       training: trainingSchema,
+      init_from: initFromSchema,
       overwrite: overwriteSchema,
       resume: resumeSchema,
       continue_to: continueToSchema,
@@ -111,6 +131,7 @@ export const jobRequestSchema = z
         family: nameSegment,
         params: domainParamValuesSchema.describe('Every domain parameter of the family (GET /api/families), e.g. {prime: 113, seed: 999}.'),
         training: trainingSchema,
+        init_from: initFromSchema,
         overwrite: overwriteSchema,
         resume: resumeSchema,
         continue_to: continueToSchema,

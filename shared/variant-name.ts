@@ -6,6 +6,10 @@
  * default keeps the plain name, so folders written before the suffixes existed open unchanged.
  * Numbers are spelled as `String(number)` writes them (`0.5`, `0.0003`, `1e-7`), the shortest text that
  * reads back to the same double, and a name parses only in that spelling, so each variant has one name.
+ * A run started from other weights than its seeded init (a checkpoint of another variant, or a file)
+ * ends in `_init<digest>`, the first 8 hex digits of `weightsDigest` (server/training/init-weights.ts),
+ * so it never takes the name of the seeded run with the same settings, and two runs from the same
+ * weights share it whichever file they were read from.
  * The browser uses `variantName` for the live preview; the server uses both directions.
  */
 import type { DomainParams, Family } from './family-schema.ts';
@@ -27,8 +31,14 @@ export const IDENTITY_SETTINGS = [
 export type IdentitySetting = (typeof IDENTITY_SETTINGS)[number][0];
 /** Every identity setting's value, defaults included. */
 export type TrainingIdentity = Pick<TrainingParams, IdentitySetting>;
-/** Some identity settings (absent ones take their defaults); other fields, e.g. `num_epochs`, are ignored. */
-export type TrainingIdentityInput = { readonly [K in IdentitySetting]?: number };
+/**
+ * Some identity settings (absent ones take their defaults), and `init`, the digest of the weights
+ * the run started from (absent or null: the seeded init); other fields, e.g. `num_epochs`, are ignored.
+ */
+export type TrainingIdentityInput = { readonly [K in IdentitySetting]?: number } & { readonly init?: string | null };
+
+/** The name's spelling of a starting-weights digest: 8 lower-case hex digits. */
+export const INIT_DIGEST_PATTERN = /^[0-9a-f]{8}$/;
 
 export const IDENTITY_SETTING_NAMES: readonly IdentitySetting[] = IDENTITY_SETTINGS.map(([setting]) => setting);
 
@@ -50,7 +60,9 @@ export function variantName(family: NamingFamily, params: DomainParams, training
   const suffixes = IDENTITY_SETTINGS.filter(([setting]) => identity[setting] !== TRAINING_DEFAULTS[setting]).map(
     ([setting, key]) => `_${key}${String(identity[setting])}`,
   );
-  return base + suffixes.join('');
+  const init = training?.init ?? null;
+  if (init !== null && !INIT_DIGEST_PATTERN.test(init)) throw new Error(`init digest "${init}" is not 8 lower-case hex digits`);
+  return base + suffixes.join('') + (init === null ? '' : `_init${init}`);
 }
 
 function escapeRegExp(text: string): string {
@@ -62,6 +74,8 @@ export interface ParsedVariantName {
   params: DomainParams;
   /** Only the settings the name spells out; `trainingIdentity` fills in the rest. */
   training: Partial<TrainingIdentity>;
+  /** The digest of the weights the run started from, or null for the seeded init. */
+  init: string | null;
 }
 
 /** A number as `String` may write it (no sign: every identity setting and domain parameter is ≥ 0). */
@@ -85,6 +99,7 @@ export function parseVariantName(family: NamingFamily, name: string): ParsedVari
   }
   source += escapeRegExp(family.variant_pattern.slice(last));
   source += IDENTITY_SETTINGS.map(([, key]) => `(?:_${key}${NUMBER})?`).join('');
+  source += '(?:_init([0-9a-f]{8}))?';
   const match = new RegExp(`^${source}$`).exec(name);
   if (!match) return null;
   const parsed: DomainParams = {};
@@ -98,5 +113,6 @@ export function parseVariantName(family: NamingFamily, name: string): ParsedVari
     if (text !== undefined) training[setting] = Number(text);
   });
   if (!trainingParamsSchema.safeParse(training).success) return null;
-  return variantName(family, params, training) === name ? { params, training } : null;
+  const init = match[order.length + 1 + IDENTITY_SETTINGS.length] ?? null;
+  return variantName(family, params, { ...training, init }) === name ? { params, training, init } : null;
 }

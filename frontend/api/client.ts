@@ -13,6 +13,7 @@ import { apiErrorBodySchema, familiesResponseSchema, variantsResponseSchema, ver
 import {
   analysisStatusSchema,
   attentionSliceResponseSchema,
+  checkpointInfoSchema,
   crossEpochResponseSchema,
   decodeFloat32Payload,
   epochArtifactResponseSchema,
@@ -154,6 +155,14 @@ export class ApiClient {
       this.api.variants[':family'][':variant'].attention[':epoch'].$get(request, { init: { signal } }),
     );
     return { ...response, patterns: decodeFloat32Payload(response.patterns) };
+  }
+
+  /** A checkpoint's weights digest, which ends the name of a run started from it. */
+  checkpoint(family: string, variant: string, epoch: number, signal?: AbortSignal) {
+    const param = { ...variantParam(family, variant), epoch: segment(epoch) };
+    return this.answer(checkpointInfoSchema, () =>
+      this.api.variants[':family'][':variant'].checkpoints[':epoch'].$get({ param }, { init: { signal } }),
+    );
   }
 
   /** Every variant of a family with its state, settings and metrics (the Reports page's table). */

@@ -1,6 +1,8 @@
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { VariantState, VariantSummary } from '../../shared/api.ts';
+import { TRAINING_DEFAULTS } from '../../shared/training-params.ts';
+import { IDENTITY_SETTING_NAMES } from '../../shared/variant-name.ts';
 import { labelledSelect, theme } from '../styles/theme.ts';
 
 export type VariantChangeEvent = CustomEvent<{ variant: string }>;
@@ -14,12 +16,17 @@ const STATE_GLYPH: Record<VariantState, string> = {
   analyzed: '◉',
 };
 
-/** "◉ prime=113, seed=999 [analyzed]", the original's label with the state visible. */
+/**
+ * "◉ prime=113, seed=999 [analyzed]", the original's label with the state visible; the training
+ * settings that are not at their defaults and the starting weights' digest follow the parameters
+ * ("prime=113, seed=999, weight_decay=0.3, init=3f9a12bc"), so no two variants read the same.
+ */
 export function variantLabel(variant: VariantSummary): string {
-  const params = Object.entries(variant.params)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(', ');
-  return `${STATE_GLYPH[variant.state]} ${params} [${variant.state}]`;
+  const settings = IDENTITY_SETTING_NAMES.filter((name) => variant.training[name] !== TRAINING_DEFAULTS[name]).map(
+    (name) => [name, variant.training[name]] as const,
+  );
+  const parts = [...Object.entries(variant.params), ...settings, ...(variant.init ? [['init', variant.init] as const] : [])];
+  return `${STATE_GLYPH[variant.state]} ${parts.map(([name, value]) => `${name}=${value}`).join(', ')} [${variant.state}]`;
 }
 
 /**

@@ -295,6 +295,12 @@ export class VizSidebar extends LitElement {
       <dd>${formatEpoch(this.numEpochs)} (0 … ${formatEpoch(this.numEpochs - 1)})</dd>
       <dt>Backend</dt>
       <dd>${run.backend}</dd>
+      ${
+        run.initFrom
+          ? html`<dt>Started from</dt>
+              <dd>${run.initFrom}</dd>`
+          : nothing
+      }
     </dl>`;
   }
 

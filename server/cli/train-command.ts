@@ -6,11 +6,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ADAPTIVE_CHECKPOINT_RULE } from '../../shared/adaptive-checkpoints.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
-import type { DomainParams, Family } from '../../shared/family-schema.ts';
+import { taskParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { resolvePaths } from '../config.ts';
 import { BACKEND_NAMES, selectGemm, type BackendName } from '../engine/gemm/gemm.ts';
+import { modelDims } from '../engine/weights.ts';
 import { loadFamilies } from '../registry/families.ts';
+import { readInitWeights, type InitSource } from '../training/init-weights.ts';
 import {
   continueVariant,
   resumePoint,
@@ -33,7 +35,8 @@ const HELP = `Usage: workbench train [flags]
 
 Trains one variant and writes results/<family>/<variant>/ (checkpoints, config.json, metadata.json).
 The variant's name holds the domain parameters and, when not at their defaults, the data seed,
-fraction, learning rate and weight decay (e.g. modulo_addition_1layer_p113_seed999_dseed1_wd0.3).
+fraction, learning rate and weight decay (e.g. modulo_addition_1layer_p113_seed999_dseed1_wd0.3),
+and _init<digest> for a run started from other weights (--init-from).
 
   --family NAME        model family (default ${DEFAULT_FAMILY})
   --PARAMETER V        each domain parameter of the family's family.json, _ written as -
@@ -52,7 +55,9 @@ fraction, learning rate and weight decay (e.g. modulo_addition_1layer_p113_seed9
   --resume             finish the variant's interrupted run from its latest checkpoint, with the run's own
                        epochs and checkpoints (--epochs and --checkpoints, if given, must be those)
   --continue-to N      continue a completed variant to N epochs in total (--checkpoints then lists new epochs)
-  --init-from FILE     start from the weights in a safetensors file (TransformerLens names) instead of the seeded init
+  --init-from FILE     start from the weights in a safetensors file (TransformerLens names) instead of the seeded init;
+                       the variant's name ends in _init and the weights' digest. With --resume or --continue-to it
+                       names such a variant (the file is read for its digest only)
   --backend NAME       matrix multiply: native (OpenBLAS) or portable (default: native when available,
                        or $WORKBENCH_GEMM)
   -h, --help           this text`;
@@ -153,6 +158,24 @@ function identityFlags(values: Flags) {
   };
 }
 
+/** --init-from's file as a starting point. */
+function initFlagSource(values: Flags): InitSource | undefined {
+  const file = values['init-from'];
+  return file === undefined ? undefined : { path: file, description: file };
+}
+
+/** The digest naming a variant started from --init-from's weights (null without the flag): a resumed or continued run names it so. */
+async function initFlagDigest(family: Family, params: DomainParams, values: Flags): Promise<string | null> {
+  const source = initFlagSource(values);
+  if (!source) return null;
+  const dims = modelDims(family.architecture, taskParams(family, params).modulus);
+  try {
+    return (await readInitWeights(source, dims)).digest;
+  } catch (error) {
+    throw new UsageError(`--init-from: ${(error as Error).message}`);
+  }
+}
+
 /** Refuses flags that make no sense with `mode` (--resume, --continue-to). */
 function refuseFlags(values: Flags, mode: string, flags: readonly (keyof Flags)[], why: string): void {
   for (const flag of flags) {
@@ -203,7 +226,7 @@ async function run(argv: string[]): Promise<number> {
         refuseFlags(
           values,
           'continue-to',
-          ['epochs', 'init-from', 'overwrite', 'resume', 'no-adaptive-checkpoints'],
+          ['epochs', 'overwrite', 'resume', 'no-adaptive-checkpoints'],
           'a continued run keeps its settings',
         );
         const parsedList = parseCheckpointList(values.checkpoints ?? '', continueTo);
@@ -212,7 +235,7 @@ async function run(argv: string[]): Promise<number> {
           resultsDir: paths.resultsDir,
           family,
           params,
-          training: identityFlags(values),
+          training: { ...identityFlags(values), init: await initFlagDigest(family, params, values) },
           numEpochs: continueTo,
           checkpointEpochs: parsedList.epochs ?? undefined,
           backend,
@@ -220,7 +243,7 @@ async function run(argv: string[]): Promise<number> {
         console.error(`Continuing to ${continueTo} epochs with the ${gemm.name} matrix-multiply backend (${gemm.description})`);
         result = await continueVariant(request, hooks);
       } else if (values.resume) {
-        refuseFlags(values, 'resume', ['init-from', 'overwrite', 'no-adaptive-checkpoints'], 'a resumed run goes on from its own files');
+        refuseFlags(values, 'resume', ['overwrite', 'no-adaptive-checkpoints'], 'a resumed run goes on from its own files');
         const numEpochs = numberFlag('epochs', values.epochs);
         const parsedList = parseCheckpointList(values.checkpoints ?? '', wholeEpochs(numEpochs));
         if (!parsedList.ok) throw new UsageError(`--checkpoints: ${parsedList.error}`);
@@ -231,6 +254,7 @@ async function run(argv: string[]): Promise<number> {
           // Only the flags given: the run's own epochs and checkpoints otherwise.
           training: {
             ...identityFlags(values),
+            init: await initFlagDigest(family, params, values),
             num_epochs: numEpochs,
             ...(values.checkpoints === undefined ? {} : { checkpoint_epochs: parsedList.epochs }),
           },
@@ -258,10 +282,13 @@ async function run(argv: string[]): Promise<number> {
             adaptive_checkpoints: !values['no-adaptive-checkpoints'],
           },
           overwrite: values.overwrite,
-          initFrom: values['init-from'],
+          initFrom: initFlagSource(values),
           backend,
         };
-        const resolved = validateTrainRequest(request);
+        const resolved = validateTrainRequest({
+          ...request,
+          training: { ...request.training, init: await initFlagDigest(family, params, values) },
+        });
         variantFolder = resolved.paths;
         console.error(
           `Training ${resolved.name} (${resolved.training.num_epochs} epochs) with the ${gemm.name} matrix-multiply backend (${gemm.description})`,

@@ -4,10 +4,12 @@
  * variant's files must allow the job. Refusals are JobErrors (the routes map them to 404/409).
  */
 import type { VariantState } from '../../shared/api.ts';
-import type { Family } from '../../shared/family-schema.ts';
-import type { JobRecord, JobRequest } from '../../shared/jobs.ts';
+import { taskParams, type Family } from '../../shared/family-schema.ts';
+import type { JobRecord, JobRequest, TrainJobRequest } from '../../shared/jobs.ts';
 import { variantName } from '../../shared/variant-name.ts';
+import { modelDims } from '../engine/weights.ts';
 import type { Registry } from '../registry/registry.ts';
+import { checkpointSource, InitSourceError, readInitWeights } from '../training/init-weights.ts';
 import { JobError } from './errors.ts';
 import type { JobRunner } from './job-runner.ts';
 
@@ -31,9 +33,51 @@ export function variantProblem(request: JobRequest, variant: string, state: Vari
   return undefined;
 }
 
+/** An `init_from` problem, as a field error of the request. */
+const initFromError = (field: 'variant' | 'epoch', message: string) =>
+  new JobError('invalid', `init_from.${field}: ${message}`, [{ field: `init_from.${field}`, message }]);
+
+/**
+ * The digest of the checkpoint a training request starts from (null: the seeded init), which ends
+ * the variant's name. The source must be a variant of the family with the same modulus and a
+ * checkpoint at that epoch.
+ */
+export async function initDigest(registry: Registry, family: Family, request: TrainJobRequest): Promise<string | null> {
+  if (!request.init_from) return null;
+  const { variant, epoch } = request.init_from;
+  const source = await registry.variant(family, variant);
+  if (!source) throw initFromError('variant', `unknown variant "${variant}" of family ${family.name}`);
+  const modulus = taskParams(family, request.params).modulus;
+  const modulusName = family.task.modulus_parameter;
+  const sourceModulus = taskParams(family, source.params).modulus;
+  if (sourceModulus !== modulus) {
+    throw initFromError(
+      'variant',
+      `${variant} has ${modulusName} = ${sourceModulus}; allowed: a variant with ${modulusName} = ${modulus}, as the weights' shapes depend on it`,
+    );
+  }
+  if (!source.checkpointEpochs.includes(epoch)) {
+    const epochs = source.checkpointEpochs;
+    throw initFromError(
+      'epoch',
+      `${variant} has no checkpoint at epoch ${epoch}; allowed: one of its ${epochs.length} checkpoint epochs${epochs.length > 0 ? ` (${epochs[0]} … ${epochs.at(-1)})` : ''}`,
+    );
+  }
+  const dims = modelDims(family.architecture, modulus);
+  try {
+    return (await readInitWeights(checkpointSource(registry.paths.resultsDir, family.name, variant, epoch), dims)).digest;
+  } catch (error) {
+    if (error instanceof InitSourceError) throw initFromError('epoch', error.message);
+    throw error;
+  }
+}
+
 /** Holds the variant, checks its files, and queues the job; the queued (or started) record. */
 export async function admitJob(runner: JobRunner, registry: Registry, family: Family, request: JobRequest): Promise<JobRecord> {
-  const variant = request.kind === 'train' ? variantName(family, request.params, request.training) : request.variant;
+  const variant =
+    request.kind === 'train'
+      ? variantName(family, request.params, { ...request.training, init: await initDigest(registry, family, request) })
+      : request.variant;
   const admission = runner.reserve(family.name, variant, request.kind);
   try {
     const problem = variantProblem(request, variant, (await registry.variant(family, variant))?.state);

@@ -1,3 +1,5 @@
+import type { FieldError } from '../../shared/validation.ts';
+
 /**
  * What the job layer refuses, in its own terms; the routes map each kind to an HTTP status
  * (server/http/errors.ts), so the runner knows nothing of HTTP.
@@ -15,6 +17,8 @@ export class JobError extends Error {
   constructor(
     readonly kind: JobErrorKind,
     message: string,
+    /** The request fields at fault, when the refusal is about some (as a schema's would be). */
+    readonly fields?: FieldError[],
   ) {
     super(message);
   }

@@ -6,10 +6,12 @@
  */
 import { formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
 import type { AnalyzeJobRecord, JobProgressEvent, JobRecord, TrainJobRecord } from '../../shared/jobs.ts';
+import { parseVariantName } from '../../shared/variant-name.ts';
 import { analyzeVariant } from '../analysis/pipeline.ts';
 import { loadFamilies } from '../registry/families.ts';
 import { listCheckpointEpochs } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
+import { checkpointSource } from '../training/init-weights.ts';
 import { resumePoint } from '../training/resume-point.ts';
 import {
   continueVariant,
@@ -53,7 +55,23 @@ async function runTrain(
   { notify, signal }: JobRunContext,
 ): Promise<JobOutcome> {
   const family = await familyOf(familiesDir, job);
-  const { params, training, continue_to: continueTo } = job.request;
+  const { params, continue_to: continueTo, init_from: initFrom } = job.request;
+  // Admission named the variant by the digest of the weights it starts from (null: the seeded init).
+  const init = parseVariantName(family, job.variant)?.init ?? null;
+  const training = { ...job.request.training, init };
+  const start = (overwrite: boolean) =>
+    trainVariant(
+      {
+        resultsDir,
+        family,
+        params,
+        training: job.request.training,
+        overwrite,
+        ...(initFrom &&
+          init !== null && { initFrom: { ...checkpointSource(resultsDir, family.name, initFrom.variant, initFrom.epoch), digest: init } }),
+      },
+      hooks,
+    );
   const hooks: TrainHooks = {
     signal,
     onProgress: (p) =>
@@ -87,9 +105,9 @@ async function runTrain(
     if (from !== null) result = await resumeVariant({ resultsDir, family, params, training }, hooks);
     else if (job.request.resume) throw new Error(`variant ${job.variant} has no checkpoint to resume from; train it anew with overwrite`);
     // The earlier attempt saved no checkpoint: whatever it wrote is this job's own, so start over.
-    else result = await trainVariant({ resultsDir, family, params, training, overwrite: true }, hooks);
+    else result = await start(true);
   } else {
-    result = await trainVariant({ resultsDir, family, params, training, overwrite: job.request.overwrite }, hooks);
+    result = await start(job.request.overwrite);
   }
   if (result.status === 'incomplete') return { state: 'cancelled' };
   return {

@@ -99,6 +99,7 @@ export class SweepRunner {
         training: point.training as TrainJobRequest['training'],
         overwrite: request.overwrite,
         resume: false,
+        init_from: null,
         continue_to: null,
       };
       try {

@@ -65,7 +65,11 @@ export class Registry {
       const parsed = parseVariantName(family, folder);
       if (parsed) variants.push(await this.describe(family, folder, parsed));
     }
-    return variants.sort((a, b) => compareParams(family, a.params, b.params) || compareTraining(a.training, b.training));
+    // The seeded run before those started from other weights.
+    return variants.sort(
+      (a, b) =>
+        compareParams(family, a.params, b.params) || compareTraining(a.training, b.training) || (a.init ?? '').localeCompare(b.init ?? ''),
+    );
   }
 
   async variant(family: Family, name: string): Promise<VariantSummary | undefined> {
@@ -79,7 +83,7 @@ export class Registry {
     return this.describe(family, name, parsed);
   }
 
-  private async describe(family: Family, name: string, { params, training }: ParsedVariantName): Promise<VariantSummary> {
+  private async describe(family: Family, name: string, { params, training, init }: ParsedVariantName): Promise<VariantSummary> {
     const paths = variantPaths(this.paths.resultsDir, family.name, name);
     const checkpointEpochs = await listCheckpointEpochs(paths.checkpointsDir);
     const files = {
@@ -88,7 +92,15 @@ export class Registry {
       artifacts: await hasArtifacts(paths.artifactsDir),
     };
     const state = deriveVariantState(files, this.activeJobs.activeJobKind(family.name, name));
-    const summary: VariantSummary = { name, family: family.name, params, training: trainingIdentity(training), state, checkpointEpochs };
+    const summary: VariantSummary = {
+      name,
+      family: family.name,
+      params,
+      training: trainingIdentity(training),
+      ...(init !== null && { init }),
+      state,
+      checkpointEpochs,
+    };
     if (state === 'incomplete') {
       const from = await resumePoint(paths);
       if (from !== null) summary.resumableFromEpoch = from;

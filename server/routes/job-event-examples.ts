@@ -18,6 +18,7 @@ const waiting: TrainJobRecord = {
     training: trainingParamsSchema.parse({ training_fraction: 0.5, num_epochs: 2400 }),
     overwrite: false,
     resume: false,
+    init_from: null,
     continue_to: null,
   },
   state: 'queued',

@@ -8,6 +8,7 @@
  *   GET /api/variants/:family/:variant/cross-epoch/:analyzer            CrossEpochResponse
  *   GET /api/variants/:family/:variant/neurons/:neuron/epochs/:epoch    NeuronGridResponse (recomputed)
  *   GET /api/variants/:family/:variant/attention/:epoch?query=2&key=0   AttentionSliceResponse (recomputed)
+ *   GET /api/variants/:family/:variant/checkpoints/:epoch               CheckpointInfo (the digest a run started from it is named by)
  *   DELETE /api/variants/:family/:variant                               VariantDeleted (the folder goes)
  *
  * Stored arrays are JSON numbers; the recomputed grids, the largest responses and the ones an
@@ -27,6 +28,8 @@ import {
   attentionSliceParamsSchema,
   attentionSliceQuerySchema,
   attentionSliceResponseSchema,
+  checkpointInfoSchema,
+  checkpointParamsSchema,
   crossEpochResponseSchema,
   epochArtifactParamsSchema,
   epochArtifactResponseSchema,
@@ -50,6 +53,8 @@ import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Registry } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
+import { modelDims } from '../engine/weights.ts';
+import { checkpointSource, readInitWeights } from '../training/init-weights.ts';
 
 const NOT_FOUND = 'Unknown family or variant';
 
@@ -63,6 +68,19 @@ const getDetail = createRoute({
   responses: {
     200: json(variantDetailSchema, 'From config.json, metadata.json and the files on disk.'),
     ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }),
+  },
+});
+
+const getCheckpoint = createRoute({
+  method: 'get',
+  operationId: 'getCheckpoint',
+  path: '/{family}/{variant}/checkpoints/{epoch}',
+  tags: ['variants'],
+  summary: 'A checkpoint: the digest of its weights, which ends the name of a run started from it',
+  request: { params: checkpointParamsSchema },
+  responses: {
+    200: json(checkpointInfoSchema, 'Read from the checkpoint file.'),
+    ...errorResponses([400, 404], { 404: `${NOT_FOUND}, or no checkpoint at that epoch.` }),
   },
 });
 
@@ -282,6 +300,14 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
       const grid = await recomputed(epoch, () => probes.neuronGrid(paths.checkpoint(epoch), family.architecture, p, neuron));
       return c.json({ epoch, neuron, p, activations: float32Payload([p, p], grid) }, 200);
     })
+    .openapi(getCheckpoint, async (c) => {
+      const { family: familyName, variant, epoch } = c.req.valid('param');
+      const { family, p } = await locate(familyName, variant);
+      const source = checkpointSource(registry.paths.resultsDir, family.name, variant, epoch);
+      if (!(await isFile(source.path))) throw new ApiError(404, `no checkpoint at epoch ${epoch}`);
+      const { digest } = await readInitWeights(source, modelDims(family.architecture, p));
+      return c.json({ family: family.name, variant, epoch, digest }, 200);
+    })
     .openapi(getAttentionSlice, async (c) => {
       const { family: familyName, variant: variantName, epoch } = c.req.valid('param');
       const { query, key } = c.req.valid('query');
@@ -316,6 +342,14 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
@@ -326,9 +360,9 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
 
 /** The settings metadata.json records for the run, or null without a complete record. */
 function runSettings(metadata: Record<string, unknown> | undefined): VariantDetail['run'] {
-  const { data_seed: dataSeed, training_fraction: trainingFraction, backend } = metadata ?? {};
+  const { data_seed: dataSeed, training_fraction: trainingFraction, backend, init_from: initFrom } = metadata ?? {};
   if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number' || typeof backend !== 'string') return null;
-  return { dataSeed, trainingFraction, backend };
+  return { dataSeed, trainingFraction, backend, ...(typeof initFrom === 'string' && { initFrom }) };
 }
 
 /** The per-epoch accuracies metadata.json records, or nothing for a variant trained before they were. */

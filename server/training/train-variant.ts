@@ -33,6 +33,7 @@ import { adamHyperParams, initialAdamState } from './adamw.ts';
 import { batchFromIndices, trainTestSplit } from './data.ts';
 import { initWeights } from './init.ts';
 import { TrainingSession } from './session.ts';
+import { InitSourceError, readInitWeights, type InitSource } from './init-weights.ts';
 import { checkResume, resumePoint } from './resume-point.ts';
 import {
   readCheckpoint,
@@ -59,8 +60,8 @@ export interface TrainVariantRequest {
   training?: z.input<typeof trainingParamsSchema>;
   /** Replace an existing variant folder (removed first) instead of refusing. */
   overwrite?: boolean;
-  /** A safetensors file with TransformerLens names to start from instead of the seeded init. */
-  initFrom?: string;
+  /** Weights to start from instead of the seeded init; their digest ends the variant's name (`_init<digest>`). */
+  initFrom?: InitSource;
   backend?: BackendName;
 }
 
@@ -70,10 +71,11 @@ export interface ResumeVariantRequest {
   family: Family;
   params: DomainParams;
   /**
-   * The identity settings name the variant (absent: defaults). `num_epochs` and `checkpoint_epochs`
-   * may be left out; when given they must be the interrupted run's own (a resumed run keeps its plan).
+   * The identity settings name the variant (absent: defaults; `init` is the digest of the weights a
+   * run started from). `num_epochs` and `checkpoint_epochs` may be left out; when given they must be
+   * the interrupted run's own (a resumed run keeps its plan).
    */
-  training?: z.input<typeof trainingParamsSchema>;
+  training?: z.input<typeof trainingParamsSchema> & Pick<TrainingIdentityInput, 'init'>;
   backend?: BackendName;
 }
 
@@ -81,7 +83,7 @@ export interface ContinueVariantRequest {
   resultsDir: string;
   family: Family;
   params: DomainParams;
-  /** The identity settings of the variant (absent: defaults); other fields are ignored. */
+  /** The identity settings of the variant (absent: defaults; `init` as for resuming); other fields are ignored. */
   training?: TrainingIdentityInput;
   /** The new total number of epochs, more than the variant has. */
   numEpochs: number;
@@ -165,11 +167,17 @@ function resolveVariant(family: Family, params: DomainParams, identity: Training
   return { name, params, seed, paths: variantPaths(resultsDir, family.name, name), dims: modelDims(family.architecture, modulus) };
 }
 
-/** Checks every input of a training request without touching the disk. */
-export function validateTrainRequest(request: Pick<TrainVariantRequest, 'family' | 'params' | 'training' | 'resultsDir'>): ResolvedRequest {
+/**
+ * Checks every input of a training request without touching the disk. `init` is the digest of the
+ * starting weights when they are not the seeded init's (it names the variant).
+ */
+export function validateTrainRequest(
+  request: Pick<TrainVariantRequest, 'family' | 'params' | 'resultsDir'> & { training?: ResumeVariantRequest['training'] },
+): ResolvedRequest {
   const params = checkDomainParams(request.family, request.params);
-  const training = checkTrainingParams(request.training);
-  const variant = resolveVariant(request.family, params, training, request.resultsDir);
+  const { init = null, ...settings } = request.training ?? {};
+  const training = checkTrainingParams(settings);
+  const variant = resolveVariant(request.family, params, { ...training, init }, request.resultsDir);
   const total = variant.dims.p ** 2;
   const trainCount = Math.floor(total * training.training_fraction);
   if (trainCount === 0 || trainCount === total) {
@@ -196,10 +204,13 @@ async function folderHasFiles(dir: string): Promise<boolean> {
 
 /** Trains a variant from the seeded init (or `initFrom`) and writes all its files. */
 export async function trainVariant(request: TrainVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const resolved = validateTrainRequest(request);
-  const { dims, paths, training, params, seed } = resolved;
+  // Inputs are checked before the source is read; the name waits for its digest.
+  const { dims, seed } = validateTrainRequest({ ...request, training: { ...request.training, init: null } });
+  const start = request.initFrom ? await startingWeights(request.initFrom, dims) : { weights: initWeights(dims, seed), digest: null };
+  const resolved = validateTrainRequest({ ...request, training: { ...request.training, init: start.digest } });
+  const { paths, training, params } = resolved;
+  const { weights } = start;
   const gemm = selectGemm(request.backend);
-  const weights = request.initFrom ? await readInitWeights(request.initFrom, dims) : initWeights(dims, seed);
   await removeStaleTemporaries(paths.dir);
   if ((await folderHasFiles(paths.dir)) && !request.overwrite) {
     const from = await resumePoint(paths);
@@ -228,7 +239,8 @@ export async function trainVariant(request: TrainVariantRequest, hooks: TrainHoo
     data_seed: training.data_seed,
     training_fraction: training.training_fraction,
     checkpoint_request: training.checkpoint_epochs,
-    init_from: request.initFrom ?? null,
+    init_from: request.initFrom?.description ?? null,
+    ...(start.digest !== null && { init_digest: start.digest }),
     optimizer: adamHyperParams(training),
     backend: gemm.name,
     wall_time_seconds: 0,
@@ -337,10 +349,11 @@ export async function resumeVariant(request: ResumeVariantRequest, hooks: TrainH
  * configuration (`Gemm.description`, recorded per segment in metadata.json).
  */
 export async function continueVariant(request: ContinueVariantRequest, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const { init = null, ...settings } = request.training ?? {};
   const variant = resolveVariant(
     request.family,
     checkDomainParams(request.family, request.params),
-    checkTrainingParams(request.training),
+    { ...checkTrainingParams(settings), init },
     request.resultsDir,
   );
   const { paths, dims } = variant;
@@ -408,11 +421,13 @@ export async function continueVariant(request: ContinueVariantRequest, hooks: Tr
   return result;
 }
 
-async function readInitWeights(path: string, dims: ModelDims): Promise<ModelWeights> {
+/** The source's weights and digest; a source that cannot be used is bad input. */
+async function startingWeights(source: InitSource, dims: ModelDims): Promise<{ weights: ModelWeights; digest: string }> {
   try {
-    return await readCheckpoint(path, dims);
+    return await readInitWeights(source, dims);
   } catch (error) {
-    throw new TrainingInputError(`cannot start from ${path}: ${(error as Error).message}`);
+    if (error instanceof InitSourceError) throw new TrainingInputError(error.message);
+    throw error;
   }
 }
 

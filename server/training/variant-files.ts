@@ -37,8 +37,10 @@ export interface VariantMetadata {
   training_fraction: number;
   /** The checkpoint list asked for, or null for the family default schedule. */
   checkpoint_request: number[] | null;
-  /** Weights file the run started from instead of the seeded init, or null. */
+  /** What the run started from instead of the seeded init (a file's path, or "<variant> epoch <E>"), or null. */
   init_from: string | null;
+  /** The digest of those starting weights, the name's `_init<digest>` (server/training/init-weights.ts); absent for the seeded init. */
+  init_digest?: string;
   optimizer: AdamHyperParams;
   /** Backend of the latest segment; `segments` lists every one. */
   backend: BackendName;

@@ -18,6 +18,7 @@ const trainJob: TrainJobRecord = {
     training: trainingParamsSchema.parse({}),
     overwrite: false,
     resume: false,
+    init_from: null,
     continue_to: null,
   },
   state: 'running',

@@ -113,9 +113,34 @@ describe('viz-sidebar', () => {
     });
   });
 
+  it('says what a run started from when it was not its seeded init', async () => {
+    const initFrom = 'modulo_addition_1layer_p113_seed999 epoch 9000';
+    const el = await sidebar({ run: { dataSeed: 598, trainingFraction: 0.3, backend: 'native', initFrom }, numEpochs: 2400 });
+    const terms = [...el.shadowRoot!.querySelectorAll('.run dt')].map((dt) => dt.textContent);
+    expect(terms.at(-1)).to.equal('Started from');
+    expect(el.shadowRoot!.querySelector('.run dd:last-of-type')!.textContent).to.equal(initFrom);
+  });
+
   it('keeps a long variant label inside the sidebar (no sideways scrolling)', async () => {
     const el = await sidebar({ variants: VARIANTS, variant: VARIANTS[0]!.name });
     expect(el.scrollWidth).to.be.at.most(el.clientWidth);
+  });
+
+  it('labels variants that share their parameters by the settings and starting weights that tell them apart', async () => {
+    const base = VARIANTS[0]!;
+    const variants: VariantSummary[] = [
+      base,
+      { ...base, name: `${base.name}_wd0.3`, training: { ...base.training, weight_decay: 0.3 } },
+      { ...base, name: `${base.name}_wd0.3_init0a1b2c3d`, training: { ...base.training, weight_decay: 0.3 }, init: '0a1b2c3d' },
+    ];
+    const el = await sidebar({ variants, variant: base.name });
+    const options = [...inside<HTMLElement>(el, 'variant-select').shadowRoot!.querySelectorAll('option')].map((o) => o.textContent!.trim());
+    const params = 'prime=113, seed=1000000001, a_long_parameter_name=123456789';
+    expect(options).to.include.members([
+      `◉ ${params} [analyzed]`,
+      `◉ ${params}, weight_decay=0.3 [analyzed]`,
+      `◉ ${params}, weight_decay=0.3, init=0a1b2c3d [analyzed]`,
+    ]);
   });
 
   it('selects nothing and says so when the variant is not in the list', async () => {

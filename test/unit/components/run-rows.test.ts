@@ -28,6 +28,7 @@ function trainJob(fields: Partial<TrainJobRecord> & Pick<TrainJobRecord, 'id' | 
       training: trainingParamsSchema.parse({}),
       overwrite: false,
       resume: false,
+      init_from: null,
       continue_to: null,
     },
     progress: { fraction: 0 },

@@ -76,6 +76,30 @@ describe('workbench train', () => {
   });
 });
 
+describe('workbench train --init-from', () => {
+  it('names the run by the weights it starts from, and names it so to continue it', async () => {
+    const start = variantPaths(results, 'modulo_addition_1layer', 'modulo_addition_1layer_p5_seed999').checkpoint(2);
+    const first = await workbench('train', '--prime', '5', '--seed', '4', '--epochs', '3', '--init-from', start, '--backend', 'portable');
+    expect(first.code).toBe(0);
+    const name = /Training (modulo_addition_1layer_p5_seed4_init[0-9a-f]{8}) /.exec(first.stderr)?.[1];
+    expect(name).toBeDefined();
+    const metadata = JSON.parse(await readFile(variantPaths(results, 'modulo_addition_1layer', name!).metadata, 'utf8'));
+    expect(metadata.init_from).toBe(start);
+
+    // Without --init-from these flags name the seeded variant, which has no run to continue.
+    expect((await workbench('train', '--prime', '5', '--seed', '4', '--continue-to', '5')).stderr).toContain(
+      'modulo_addition_1layer_p5_seed4 has no completed run to continue',
+    );
+    const continued = await workbench('train', '--prime', '5', '--seed', '4', '--continue-to', '5', '--init-from', start);
+    expect(continued.code).toBe(0);
+    expect(JSON.parse(await readFile(variantPaths(results, 'modulo_addition_1layer', name!).metadata, 'utf8')).num_epochs).toBe(5);
+
+    const wrongSize = await workbench('train', '--prime', '7', '--epochs', '3', '--init-from', start);
+    expect(wrongSize.code).toBe(2);
+    expect(wrongSize.stderr).toContain(`cannot start from ${start}: embed.W_E has shape [6,128]; expected [8,128] for p = 7`);
+  });
+});
+
 describe('workbench train --resume after a SIGKILL', () => {
   const variant = 'modulo_addition_1layer_p23_seed999_dseed3_wd0.5';
   const flags = ['--prime', '23', '--data-seed', '3', '--weight-decay', '0.5', '--epochs', '150', '--checkpoints', '0,10,20,40,80,120'];

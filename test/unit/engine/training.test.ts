@@ -1,4 +1,6 @@
 /** Training end to end on small models: split, init, files, determinism, continuation, cancellation. */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,14 +12,7 @@ import { batchFromIndices, trainTestSplit } from '../../../server/training/data.
 import { initWeights } from '../../../server/training/init.ts';
 import { variantPaths } from '../../../server/registry/variant-paths.ts';
 import { writeJsonAtomic } from '../../../server/storage/atomic-write.ts';
-import {
-  continueVariant,
-  resumePoint,
-  resumeVariant,
-  segmentsUpTo,
-  trainVariant,
-  TrainingInputError,
-} from '../../../server/training/train-variant.ts';
+import { continueVariant, resumePoint, resumeVariant, segmentsUpTo, trainVariant } from '../../../server/training/train-variant.ts';
 import { correctPredictions } from '../../../server/engine/loss.ts';
 import { readCheckpoint } from '../../../server/training/variant-files.ts';
 import { ADAPTIVE_CHECKPOINT_RULE } from '../../../shared/adaptive-checkpoints.ts';
@@ -399,23 +394,63 @@ describe('trainVariant', () => {
     expect(await resumePoint(variantPaths(results, 'modulo_addition_1layer', 'modulo_addition_1layer_p7_seed1'))).toBe(1);
   });
 
-  it('starts from given weights with --init-from', async () => {
+  it('starts from given weights, named by their digest', async () => {
     const family = await tinyFamily();
     await trainVariant({ resultsDir: results, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 1, checkpoint_epochs: [] } });
     const start = join(variantDir(results, 7, 1), 'checkpoints', 'checkpoint_epoch_00000.safetensors');
+    const initFrom = { path: start, description: 'the seed-1 run at epoch 0' };
     const forked = await trainVariant({
       resultsDir: results,
       family,
       params: { prime: 7, seed: 2 },
       training: { num_epochs: 1 },
-      initFrom: start,
+      initFrom,
     });
     const original = JSON.parse(await readFile(join(variantDir(results, 7, 1), 'metadata.json'), 'utf8'));
     // The fork's first loss is the loss of the weights it started from: below the seeded start.
     expect(forked.finalTrainLoss).toBeLessThan(original.train_losses[0]);
+
+    // The digest, computed here from the file's bytes: the tensors' data in TransformerLens order.
+    const bytes = await readFile(start);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+    const hash = createHash('sha256');
+    for (const name of [
+      'embed.W_E',
+      'pos_embed.W_pos',
+      'blocks.0.attn.W_Q',
+      'blocks.0.attn.W_O',
+      'blocks.0.attn.W_K',
+      'blocks.0.attn.W_V',
+      'blocks.0.mlp.W_in',
+      'blocks.0.mlp.W_out',
+      'unembed.W_U',
+    ]) {
+      const [from, to] = header[name].data_offsets;
+      hash.update(bytes.subarray(8 + headerLength + from, 8 + headerLength + to));
+    }
+    const digest = hash.digest('hex').slice(0, 8);
+    expect(forked.variant).toBe(`modulo_addition_1layer_p7_seed2_init${digest}`);
+    const metadata = JSON.parse(await readFile(join(forked.dir, 'metadata.json'), 'utf8'));
+    expect(metadata).toMatchObject({ init_from: 'the seed-1 run at epoch 0', init_digest: digest });
+    // The seeded run with the same settings keeps its own name and folder.
+    const seeded = await trainVariant({ resultsDir: results, family, params: { prime: 7, seed: 2 }, training: { num_epochs: 1 } });
+    expect(seeded.variant).toBe('modulo_addition_1layer_p7_seed2');
+
     await expect(
-      trainVariant({ resultsDir: results, family, params: { prime: 11, seed: 2 }, training: { num_epochs: 1 }, initFrom: start }),
-    ).rejects.toThrow(TrainingInputError);
+      trainVariant({ resultsDir: results, family, params: { prime: 11, seed: 2 }, training: { num_epochs: 1 }, initFrom }),
+    ).rejects.toThrow(/cannot start from the seed-1 run at epoch 0: .*expected \[12,/);
+    // A source whose weights are no longer those the job was named by is refused before anything is written.
+    await expect(
+      trainVariant({
+        resultsDir: results,
+        family,
+        params: { prime: 7, seed: 3 },
+        training: { num_epochs: 1 },
+        initFrom: { ...initFrom, digest: '00000000' },
+      }),
+    ).rejects.toThrow(/weights changed since the job was named by them/);
+    expect(existsSync(variantDir(results, 7, 3))).toBe(false);
   });
 
   it('rejects bad input before writing anything', async () => {

@@ -152,6 +152,10 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
       ['/api/jobs', postJson({ kind: 'train', family: FAMILY, params: { prime: 12, seed: 1 } })],
       ['/api/jobs', postJson({ kind: 'train', family: 'no_such_family', params: {} })],
       ['/api/jobs', postJson({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 1 } })],
+      [
+        '/api/jobs',
+        postJson({ kind: 'train', family: FAMILY, params: { prime: 11, seed: 1 }, init_from: { variant: trained.variant, epoch: 7 } }),
+      ],
       ['/api/jobs', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'train please' }],
       ['/api/jobs', postJson({ kind: 'train', family: FAMILY, padding: 'x'.repeat(300 * 1024) })],
     ],
@@ -219,6 +223,11 @@ function calls(): Record<string, [path: string, init?: RequestInit][]> {
       [`${variant}/attention/${epoch}?query=2&key=1`],
       [`${variant}/attention/${epoch}?query=3`],
       [`${variant}/attention/7`],
+    ],
+    'GET /api/variants/{family}/{variant}/checkpoints/{epoch}': [
+      [`${variant}/checkpoints/${epoch}`],
+      [`${variant}/checkpoints/7`],
+      [`${variant}/checkpoints/-1`],
     ],
     'GET /api/reports/{family}': [[`/api/reports/${FAMILY}`], ['/api/reports/no_such_family'], ['/api/reports/.hidden']],
     'GET /api/reports/{family}/curves': [

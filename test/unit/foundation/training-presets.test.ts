@@ -31,6 +31,7 @@ const trainJob = (prime: number, msPerEpoch?: number): JobRecord => ({
     },
     overwrite: false,
     resume: false,
+    init_from: null,
     continue_to: null,
   },
   state: 'succeeded',

@@ -23,7 +23,7 @@ describe('variant naming', () => {
 
   it('parses a name back into parameters in declaration order', () => {
     const parsed = parseVariantName(family, 'modulo_addition_1layer_p113_seed999');
-    expect(parsed).toEqual({ params: { prime: 113, seed: 999 }, training: {} });
+    expect(parsed).toEqual({ params: { prime: 113, seed: 999 }, training: {}, init: null });
     expect(Object.keys(parsed!.params)).toEqual(['prime', 'seed']);
   });
 
@@ -52,7 +52,7 @@ describe('variant naming', () => {
 
   it('escapes regular-expression characters in the literal text', () => {
     const dotted = { ...family, variant_pattern: 'm.a_p{prime}_seed{seed}' };
-    expect(parseVariantName(dotted, 'm.a_p7_seed1')).toEqual({ params: { prime: 7, seed: 1 }, training: {} });
+    expect(parseVariantName(dotted, 'm.a_p7_seed1')).toEqual({ params: { prime: 7, seed: 1 }, training: {}, init: null });
     expect(parseVariantName(dotted, 'mXa_p7_seed1')).toBeNull();
   });
 
@@ -89,5 +89,18 @@ describe('variant naming', () => {
     expect(parsed.params).toEqual(params);
     expect(trainingIdentity(parsed.training)).toEqual(trainingIdentity(training));
     expect(variantName(family, parsed.params, parsed.training)).toBe(name);
+  });
+
+  it('ends the name of a run started from other weights with their digest', () => {
+    const params = { prime: 113, seed: 999 };
+    const name = variantName(family, params, { weight_decay: 0.3, init: '0a1b2c3d' });
+    expect(name).toBe('modulo_addition_1layer_p113_seed999_wd0.3_init0a1b2c3d');
+    expect(parseVariantName(family, name)).toEqual({ params, training: { weight_decay: 0.3 }, init: '0a1b2c3d' });
+    expect(variantName(family, params, { init: null })).toBe('modulo_addition_1layer_p113_seed999');
+    // One spelling: lower-case, exactly 8 digits, after every other setting.
+    for (const other of ['_init0A1B2C3D', '_init0a1b2c3', '_init0a1b2c3d4', '_init0a1b2c3d_wd0.3']) {
+      expect(parseVariantName(family, `modulo_addition_1layer_p113_seed999${other}`)).toBeNull();
+    }
+    expect(() => variantName(family, params, { init: 'not-hex!' })).toThrow(/8 lower-case hex digits/);
   });
 });

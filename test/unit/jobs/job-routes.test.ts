@@ -2,7 +2,7 @@
  * The job API through app.request, with real job processes training and analyzing small
  * variants on a temporary results folder.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorBody } from '../../../shared/api.ts';
@@ -84,6 +84,9 @@ describe('POST /api/jobs refuses bad input with 400 naming the field, writing no
     ['a checkpoint beyond the run', smallTrain({ training: { num_epochs: 60, checkpoint_epochs: [60] } }), 'training.checkpoint_epochs.0'],
     ['a negative checkpoint', smallTrain({ training: { num_epochs: 60, checkpoint_epochs: [-1] } }), 'training.checkpoint_epochs.0'],
     ['overwrite as text', smallTrain({ overwrite: 'yes' }), 'overwrite'],
+    ['init_from as a path', smallTrain({ init_from: '/etc/passwd' }), 'init_from'],
+    ['a path-like init_from variant', smallTrain({ init_from: { variant: '../x', epoch: 0 } }), 'init_from.variant'],
+    ['a negative init_from epoch', smallTrain({ init_from: { variant: 'v', epoch: -1 } }), 'init_from.epoch'],
     ['an unknown field', smallTrain({ colour: 'red' }), '(body)'],
     ['a path-like variant', { kind: 'analyze', family: FAMILY, variant: '../../etc' }, 'variant'],
     ['an unknown analyzer', { kind: 'analyze', family: FAMILY, variant: 'v', analyzers: ['psychic'] }, 'analyzers.0'],
@@ -264,6 +267,48 @@ describe('a training job', () => {
     const variants = await (await api.app.request(`/api/families/${FAMILY}/variants`)).json();
     expect(variants.variants[0].state).toBe('incomplete');
     expect((await api.app.request(`/api/jobs/${job.id}/cancel`, { method: 'POST' })).status).toBe(409);
+  });
+});
+
+describe('a training job started from a checkpoint of another variant', () => {
+  const fromCheckpoint = (variant: string, epoch: number, params = { prime: 11, seed: 2 }) =>
+    smallTrain({ params, init_from: { variant, epoch } });
+  const source = 'modulo_addition_1layer_p11_seed1';
+
+  it('refuses a source it cannot use with 400 naming the field, writing nothing for it', async () => {
+    expect((await waitForEnd(((await (await post(smallTrain())).json()) as JobRecord).id)).state).toBe('succeeded');
+    const before = await writtenFiles();
+    const refusals: [unknown, string, RegExp][] = [
+      [fromCheckpoint('modulo_addition_1layer_p11_seed9', 0), 'init_from.variant', /unknown variant/],
+      [fromCheckpoint(source, 0, { prime: 13, seed: 2 }), 'init_from.variant', /has prime = 11; allowed: a variant with prime = 13/],
+      [fromCheckpoint(source, 5), 'init_from.epoch', /no checkpoint at epoch 5; allowed: one of its \d+ checkpoint epochs \(0 … 59\)/],
+    ];
+    for (const [body, field, message] of refusals) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as ApiErrorBody;
+      expect(error.fields?.[0]?.field).toBe(field);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain(wb.resultsDir); // no server paths
+    }
+    expect(await writtenFiles()).toEqual(before);
+  });
+
+  it('trains a variant named by the digest of the weights, which records where they came from', async () => {
+    expect((await waitForEnd(((await (await post(smallTrain())).json()) as JobRecord).id)).state).toBe('succeeded');
+    const job = (await (await post(fromCheckpoint(source, 30))).json()) as JobRecord;
+    expect(job.variant).toMatch(/^modulo_addition_1layer_p11_seed2_init[0-9a-f]{8}$/);
+    expect((await waitForEnd(job.id)).state).toBe('succeeded');
+    const metadata = JSON.parse(await readFile(join(wb.resultsDir, FAMILY, job.variant, 'metadata.json'), 'utf8'));
+    expect(metadata.init_from).toBe(`${source} epoch 30`);
+    expect(`_init${metadata.init_digest}`).toBe(job.variant.slice(job.variant.lastIndexOf('_')));
+    const variants = (await (await api.app.request(`/api/families/${FAMILY}/variants`)).json()).variants;
+    expect(variants.find((v: { name: string }) => v.name === job.variant)).toMatchObject({ init: metadata.init_digest, state: 'trained' });
+    // Another epoch's weights name another variant; the same ones name this one, which exists.
+    const other = (await (await post(fromCheckpoint(source, 0))).json()) as JobRecord;
+    expect(other.variant).not.toBe(job.variant);
+    await waitForEnd(other.id);
+    expect((await post(fromCheckpoint(source, 30))).status).toBe(409);
   });
 });
 

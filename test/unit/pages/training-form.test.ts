@@ -48,6 +48,7 @@ describe('training form', () => {
         checkpoint_epochs: null,
         adaptive_checkpoints: true,
       },
+      init_from: null,
       resume: false,
       continue_to: null,
     });
