@@ -1,10 +1,11 @@
 /**
  * The Visualization page's data layer (docs/ARCHITECTURE.md §7.4), a reactive controller of the
  * page: one variant's detail, summaries and parameter trajectory, loaded once per variant (a deep
- * link's as soon as the page connects), and each per-epoch view's payload on demand, through an
- * LRU cache, with the neighbouring checkpoints prefetched. Every request is abortable: another
- * variant aborts the variant's, another payload for a view aborts the view's previous one, and an
- * epoch change aborts the prefetches it made useless, so a superseded answer never reaches a figure.
+ * link's as soon as the page connects), and each per-epoch view's payload on demand, cached and
+ * asked for once (KeyedLoader), with the neighbouring checkpoints prefetched. Every request is
+ * abortable: another variant aborts the variant's, another payload for a view aborts the view's
+ * previous one, and an epoch change aborts the prefetches it made useless, so a superseded answer
+ * never reaches a figure.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CrossEpochResponse, SummaryResponse, VariantDetail } from '../../shared/artifacts.ts';
@@ -23,7 +24,7 @@ import {
   type ViewId,
 } from '../plots/index.ts';
 import { ApiRequestError, type ApiClient } from './client.ts';
-import { LruCache } from './lru-cache.ts';
+import { KeyedLoader } from './keyed-loader.ts';
 
 /** Per-epoch payloads kept for scrubbing back and forth: 7 views × ~9 epochs (an attention slice is ~0.5 MB). */
 const CACHE_ENTRIES = 64;
@@ -82,9 +83,8 @@ export class VariantData implements ReactiveController, ViewData {
   private preloaded: Preload | null = null;
   /** Aborts everything loading for the open variant when another is chosen. */
   private variantRequests = new AbortController();
-  private readonly cache = new LruCache<string, EpochPayload | null>(CACHE_ENTRIES);
-  /** Payload requests on their way (a view's or a prefetch), so a second asker waits for the first. */
-  private readonly inflight = new Map<string, Promise<EpochPayload | null>>();
+  /** Per-epoch payloads by payload key, cached; a view's request and a prefetch of the same payload are one request. */
+  private readonly payloads = new KeyedLoader<string, EpochPayload | null>(CACHE_ENTRIES);
   /** The payload key each per-epoch view shows or is fetching, so nothing is fetched twice. */
   private readonly requested = new Map<ViewId, string>();
   private readonly requests = new Map<ViewId, AbortController>();
@@ -157,7 +157,7 @@ export class VariantData implements ReactiveController, ViewData {
     this.abortPrefetches(null);
     this.dropPreload();
     this.epochData.clear();
-    this.cache.clear();
+    this.payloads.clear();
     this.summaries = new Map();
     this.trajectory = null;
     this.detail = null;
@@ -278,7 +278,7 @@ export class VariantData implements ReactiveController, ViewData {
   /** Fetches a payload into the cache, abortably (see abortPrefetches); never fails. */
   private async prefetch(id: ViewId, at: EpochPoint): Promise<void> {
     const key = this.payloadKey(id, at);
-    if (this.cache.has(key) || this.inflight.has(key)) {
+    if (this.payloads.has(key) || this.payloads.isLoading(key)) {
       await this.payload(id, at).catch(() => null);
       return;
     }
@@ -290,22 +290,12 @@ export class VariantData implements ReactiveController, ViewData {
 
   /** A view's payload at a point: cached, already on its way, or fetched now. A 404 is null (no result). */
   private payload(id: ViewId, at: EpochPoint, signal?: AbortSignal): Promise<EpochPayload | null> {
-    const key = this.payloadKey(id, at);
-    if (this.cache.has(key)) return Promise.resolve(this.cache.get(key)!);
-    const pending = this.inflight.get(key);
-    if (pending) return pending;
-    const request = this.fetchPayload(id, at, signal)
-      .catch((error: unknown) => {
+    return this.payloads.get(this.payloadKey(id, at), () =>
+      this.fetchPayload(id, at, signal).catch((error: unknown) => {
         if (isNotFound(error)) return null;
         throw error;
-      })
-      .then((payload) => {
-        this.cache.set(key, payload);
-        return payload;
-      })
-      .finally(() => this.inflight.delete(key));
-    this.inflight.set(key, request);
-    return request;
+      }),
+    );
   }
 
   /** Identifies a per-epoch view's payload: variant and epoch, plus the neuron or position pair it depends on. */

@@ -98,7 +98,8 @@ function adopt(root: Document | ShadowRoot, sheets: CSSStyleSheet[]): void {
   if (missing.length > 0) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...missing];
 }
 
-function downloadText(text: string, fileName: string, type: string): void {
+/** Saves text as a file through the browser's download (a panel's CSV, the Reports table's). */
+export function downloadText(text: string, fileName: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
   link.click();

@@ -9,19 +9,18 @@ import {
   variantLabel,
   type ReportColumn,
   type ReportRow,
-  type VariantCurves,
 } from '../../shared/reports.ts';
 import { tableCsv } from '../plots/export.ts';
+import { ReportData } from '../api/report-data.ts';
 import { WithApi } from '../api/with-api.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
 import '../components/family-select.ts';
 import '../components/plot-panel.ts';
-import { loadPlotly, type PlotClickEvent } from '../components/plot-panel.ts';
+import { downloadText, loadPlotly, type PlotClickEvent } from '../components/plot-panel.ts';
 import '../components/report-table.ts';
 import type { ReportSelectEvent, ReportSortEvent } from '../components/report-table.ts';
 import {
   OVERLAY_IDS,
-  OVERLAY_SERIES,
   overlayColor,
   overlayInfo,
   overlaySpec,
@@ -54,13 +53,6 @@ function overlayFileName(family: string, id: OverlayId, count: number, band: Spe
   return [family || 'report', id, `${count}variants`, ...(id === 'overlay-specialization' && band !== 'total' ? [band] : [])].join('__');
 }
 
-function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
 /** Opens another page of the app: through the shell's router when there is one, else by loading it. */
 function openPage(url: string): void {
   if (!document.querySelector('app-shell')) return window.location.assign(url);
@@ -73,7 +65,8 @@ function openPage(url: string): void {
  * Reports: every variant of a family in a sortable, filterable table with the columns the user
  * picks, and the selected variants' curves overlaid on one epoch axis. The whole state is in the
  * URL (reports-query.ts), so a link restores the comparison. Clicking a point opens that variant
- * in the Visualization page at that epoch.
+ * in the Visualization page at that epoch. The page holds the selection, renders, and turns events
+ * into selection changes; ReportData loads the families, rows and curves.
  */
 @customElement('reports-page')
 export class ReportsPage extends WithApi(LitElement) {
@@ -152,12 +145,8 @@ export class ReportsPage extends WithApi(LitElement) {
     `,
   ];
 
-  @state() private families: FamilySummary[] = [];
   @state() private selection: ReportsSelection = { ...DEFAULT_REPORTS_SELECTION };
-  @state() private rows: ReportRow[] = [];
-  @state() private loadingRows = true;
   @state() private specs: Partial<Record<OverlayId, OverlaySpec>> = {};
-  @state() private loadingCurves = false;
   @state() private error = '';
 
   protected readonly tabTitle = new PageTitle(this, () => 'Reports');
@@ -166,13 +155,11 @@ export class ReportsPage extends WithApi(LitElement) {
     storageKey: 'workbench:reports-query',
     delayMs: URL_WRITE_DELAY_MS,
   });
-  /** Curves already fetched, by variant, for the family and width in `curvesFor`. */
-  private readonly curves = new Map<string, VariantCurves>();
-  private curvesFor = '';
-  private readonly pendingCurves = new Set<string>();
-  private curvesScheduled = false;
-  /** Aborts the family's requests when another family is chosen or the page closes. */
-  private familyRequests = new AbortController();
+  private readonly data = new ReportData(this, {
+    api: () => this.api,
+    onCurves: () => this.buildOverlays(),
+    onError: (message) => (this.error = message),
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -183,18 +170,18 @@ export class ReportsPage extends WithApi(LitElement) {
     void this.loadFamilies();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.familyRequests.abort();
-  }
-
   override render() {
+    const { rows, loadingRows } = this.data;
     const columns = this.columns();
     const visible = this.visibleColumns(columns);
     const shown = this.shownRows(columns);
     return html`<h1>Reports</h1>
       <div class="toolbar">
-        <family-select .families=${this.families} .value=${this.selection.family} @family-change=${this.onFamilyChange}></family-select>
+        <family-select
+          .families=${this.data.families}
+          .value=${this.selection.family}
+          @family-change=${this.onFamilyChange}
+        ></family-select>
         <label class="filter">
           <span>Filter</span>
           <input
@@ -214,7 +201,7 @@ export class ReportsPage extends WithApi(LitElement) {
       </div>
       ${this.renderColumnChooser(columns, visible)} ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
       <p class="counts muted" role="status">
-        ${this.loadingRows ? 'Loading…' : countsText(this.rows.length, shown.length, this.selection.selected.length)}
+        ${loadingRows ? 'Loading…' : countsText(rows.length, shown.length, this.selection.selected.length)}
       </p>
       <report-table
         .rows=${shown}
@@ -222,7 +209,7 @@ export class ReportsPage extends WithApi(LitElement) {
         .sort=${this.selection.sort}
         .selected=${this.selection.selected}
         .colors=${this.colors()}
-        .empty=${this.loadingRows ? 'Loading…' : this.rows.length === 0 ? 'This family has no variants yet.' : 'No variant matches the filter.'}
+        .empty=${loadingRows ? 'Loading…' : rows.length === 0 ? 'This family has no variants yet.' : 'No variant matches the filter.'}
         @report-sort=${this.onSort}
         @report-select=${this.onSelect}
       ></report-table>
@@ -297,7 +284,7 @@ export class ReportsPage extends WithApi(LitElement) {
               view=${id}
               export-name=${overlayFileName(family, id, selected.length, band)}
               .spec=${this.specs[id] ?? overlaySpec(id, [], band)}
-              ?busy=${this.loadingCurves}
+              ?busy=${this.data.loadingCurves}
             ></plot-panel>`,
         )}
       </div>`;
@@ -306,7 +293,7 @@ export class ReportsPage extends WithApi(LitElement) {
   // ---- derived state ---------------------------------------------------------------------------
 
   private family(): FamilySummary | undefined {
-    return this.families.find((f) => f.name === this.selection.family);
+    return this.data.families.find((f) => f.name === this.selection.family);
   }
 
   private columns(): ReportColumn[] {
@@ -323,7 +310,7 @@ export class ReportsPage extends WithApi(LitElement) {
     const { filter, sort } = this.selection;
     const column = sort ? columns.find((c) => c.id === sort.column) : undefined;
     return sortRows(
-      this.rows.filter((row) => matchesFilter(row, filter)),
+      this.data.rows.filter((row) => matchesFilter(row, filter)),
       column,
       sort?.descending ?? false,
     );
@@ -336,82 +323,29 @@ export class ReportsPage extends WithApi(LitElement) {
   // ---- loading ---------------------------------------------------------------------------------
 
   private async loadFamilies() {
-    try {
-      this.families = (await this.api.families()).families;
-    } catch (error) {
-      this.error = (error as Error).message;
-      this.loadingRows = false;
-      return;
-    }
-    const known = this.families.some((f) => f.name === this.selection.family);
-    if (!known) this.select({ family: this.families[0]?.name ?? '' }, { now: true });
+    if (!(await this.data.loadFamilies())) return;
+    const { families } = this.data;
+    if (!families.some((f) => f.name === this.selection.family)) this.select({ family: families[0]?.name ?? '' }, { now: true });
     await this.loadRows();
   }
 
+  /** Loads the family's rows, drops the compared variants it does not have, and asks for the others' curves. */
   private async loadRows() {
-    this.familyRequests.abort();
-    this.familyRequests = new AbortController();
-    const { signal } = this.familyRequests;
-    const family = this.selection.family;
-    this.loadingRows = true;
-    this.rows = [];
-    if (!family) return void (this.loadingRows = false);
-    try {
-      const report = await this.api.report(family, signal);
-      if (signal.aborted) return;
-      this.rows = report.rows;
+    const outcome = await this.data.loadRows(this.selection.family);
+    if (outcome === 'superseded') return;
+    if (outcome === 'loaded') {
       this.error = '';
       // A link may name variants the family no longer has: they are dropped.
-      const known = new Set(report.rows.map((row) => row.name));
+      const known = new Set(this.data.rows.map((row) => row.name));
       const selected = this.selection.selected.filter((name) => known.has(name));
       if (selected.length !== this.selection.selected.length) this.select({ selected });
-    } catch (error) {
-      if (signal.aborted) return;
-      this.error = (error as Error).message;
-    } finally {
-      if (!signal.aborted) this.loadingRows = false;
     }
-    await this.loadCurves();
+    this.requestCurves();
   }
 
-  /** Loads the curves once the current task's selection changes are all in: one request for several ticks at once. */
-  private scheduleCurves() {
-    if (this.curvesScheduled) return;
-    this.curvesScheduled = true;
-    queueMicrotask(() => {
-      this.curvesScheduled = false;
-      void this.loadCurves();
-    });
-  }
-
-  /** Fetches the curves of selected variants not fetched yet (one request), then rebuilds the overlays. */
-  private async loadCurves() {
-    const { family, selected } = this.selection;
-    const width = this.plotWidth();
-    const key = `${family}@${width}`;
-    if (key !== this.curvesFor) {
-      this.curves.clear();
-      this.pendingCurves.clear();
-      this.curvesFor = key;
-    }
-    const missing = selected.filter((name) => !this.curves.has(name) && !this.pendingCurves.has(name));
-    this.buildOverlays();
-    if (missing.length === 0) return;
-    const { signal } = this.familyRequests;
-    for (const name of missing) this.pendingCurves.add(name);
-    this.loadingCurves = true;
-    try {
-      const answer = await this.api.reportCurves(family, missing, OVERLAY_SERIES, width, signal);
-      if (signal.aborted || key !== this.curvesFor) return;
-      for (const variant of answer.variants) this.curves.set(variant.variant, variant);
-    } catch (error) {
-      if (signal.aborted) return;
-      this.error = (error as Error).message;
-    } finally {
-      for (const name of missing) this.pendingCurves.delete(name);
-      if (this.pendingCurves.size === 0) this.loadingCurves = false;
-    }
-    if (key === this.curvesFor) this.buildOverlays();
+  /** Asks for the compared variants' curves; the overlays are rebuilt with those in, and again as the others arrive. */
+  private requestCurves() {
+    this.data.requestCurves(this.selection.selected, this.plotWidth());
   }
 
   /** The overlays' width in pixels, rounded up to WIDTH_STEP. */
@@ -420,19 +354,19 @@ export class ReportsPage extends WithApi(LitElement) {
     return Math.min(4000, Math.max(300, Math.ceil(width / WIDTH_STEP) * WIDTH_STEP));
   }
 
+  /** The overlays of the compared variants whose curves are in (labelled among all compared), on one epoch range. */
   private buildOverlays() {
     const { selected, band } = this.selection;
-    const rows = new Map(this.rows.map((row) => [row.name, row]));
+    const rows = new Map(this.data.rows.map((row) => [row.name, row]));
     const chosen = selected.map((name) => rows.get(name)).filter((row): row is ReportRow => row !== undefined);
-    const variants: OverlayVariant[] = chosen.map((row) => ({
-      name: row.name,
-      label: variantLabel(row, chosen),
-      color: overlayColor(selected.indexOf(row.name)),
-      curves: Object.fromEntries((this.curves.get(row.name)?.curves ?? []).map((curve) => [curve.series, curve])),
-    }));
-    const lastEpochs = variants.flatMap((variant) => Object.values(variant.curves).map((curve) => curve.epochs.at(-1) ?? 0));
+    const loaded = chosen.flatMap((row): OverlayVariant[] => {
+      const curves = this.data.curvesOf(row.name)?.curves;
+      if (!curves) return [];
+      const color = overlayColor(selected.indexOf(row.name));
+      return [{ name: row.name, label: variantLabel(row, chosen), color, curves: Object.fromEntries(curves.map((c) => [c.series, c])) }];
+    });
+    const lastEpochs = loaded.flatMap((variant) => Object.values(variant.curves).map((curve) => curve.epochs.at(-1) ?? 0));
     const range = lastEpochs.length > 0 ? ([0, Math.max(1, ...lastEpochs)] as const) : undefined;
-    const loaded = variants.filter((variant) => this.curves.has(variant.name));
     this.specs = Object.fromEntries(OVERLAY_IDS.map((id) => [id, overlaySpec(id, loaded, band, range)]));
   }
 
@@ -467,7 +401,7 @@ export class ReportsPage extends WithApi(LitElement) {
     const { variant, checked } = event.detail;
     const others = this.selection.selected.filter((name) => name !== variant);
     this.select({ selected: checked ? [...others, variant] : others }, { now: true });
-    this.scheduleCurves();
+    this.requestCurves();
   }
 
   private onClear() {

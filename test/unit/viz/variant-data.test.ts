@@ -4,93 +4,39 @@
  * again, each view's payloads are cached and fetched once, a superseded request never lands,
  * neighbours are prefetched, a missing result is null, and another variant aborts the first's.
  */
-import { writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../../frontend/api/client.ts';
 import { VariantData } from '../../../frontend/api/variant-data.ts';
 import { POSITION_PAIRS, type ViewId } from '../../../frontend/plots/index.ts';
-import { analyzeVariant } from '../../../server/analysis/pipeline.ts';
-import { createApp } from '../../../server/app.ts';
-import { resolvePaths } from '../../../server/config.ts';
-import { moduloFamily, tempDir, writeSyntheticVariant } from '../analysis/fixtures.ts';
+import { EPOCHS, serveSyntheticVariants, TestHost, type ServedVariants } from './served-variants.ts';
 
-const EPOCHS = [0, 10, 20];
+let served: ServedVariants;
 let family: string;
 let variant: string;
-let server: ReturnType<typeof serve>;
-let client: ApiClient;
-/** Paths (with query) the server was asked for, in order. */
-const asked: string[] = [];
 
 beforeAll(async () => {
-  const modulo = await moduloFamily();
-  const resultsDir = await tempDir('variant-data-');
-  const synthetic = await writeSyntheticVariant(resultsDir, modulo, 11, EPOCHS);
-  await writeFile(
-    synthetic.paths.metadata,
-    JSON.stringify({
-      train_losses: [2.4, 2.3, 2.2],
-      test_losses: [2.5, 2.45, 2.4],
-      num_epochs: 21,
-      checkpoint_epochs: EPOCHS,
-      data_seed: 598,
-      training_fraction: 0.5,
-      backend: 'native',
-    }),
-  );
-  await analyzeVariant({
-    resultsDir,
-    family: modulo,
-    variant: synthetic.variant,
-    analyzers: ['dominant_frequencies', 'neuron_freq_norm', 'parameter_trajectory'],
-  });
-  family = modulo.name;
-  variant = synthetic.variant;
-  const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
-  const counted = (request: Request) => {
-    const url = new URL(request.url);
-    asked.push(`${url.pathname}${url.search}`);
-    return app.fetch(request);
-  };
-  server = await new Promise((resolve) => {
-    const started = serve({ fetch: counted, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
-  });
-  client = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  served = await serveSyntheticVariants([1]);
+  ({ family } = served);
+  [variant] = served.variants as [string];
 }, 60_000);
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => served.close());
 
-/** The page's part: it renders, and is told which views' data arrived and what failed. */
-class PageHost implements ReactiveControllerHost {
-  updates = 0;
-  readonly changed: ViewId[] = [];
-  readonly errors: string[] = [];
-  readonly updateComplete = Promise.resolve(true);
-  addController(_controller: ReactiveController): void {}
-  removeController(_controller: ReactiveController): void {}
-  requestUpdate(): void {
-    this.updates++;
-  }
-}
-
-let host: PageHost;
 let data: VariantData;
+/** The views whose data arrived, and the errors reported, as the page is told them. */
+let changed: ViewId[];
+let errors: string[];
 const base = () => `/api/variants/${family}/${variant}`;
-const times = (path: string) => asked.filter((p) => p === path).length;
+const times = (path: string) => served.asked.filter((p) => p === path).length;
 const at = (epoch: number, neuron = 0, pair = 0) => ({ epoch, neuron, pair });
 
 beforeEach(() => {
-  asked.length = 0;
-  host = new PageHost();
-  data = new VariantData(host, {
-    api: () => client,
-    onViews: (views) => host.changed.push(...views),
-    onError: (message) => host.errors.push(message),
+  served.asked.length = 0;
+  changed = [];
+  errors = [];
+  data = new VariantData(new TestHost(), {
+    api: () => served.client,
+    onViews: (views) => changed.push(...views),
+    onError: (message) => errors.push(message),
   });
 });
 
@@ -100,8 +46,8 @@ describe('VariantData', () => {
     expect(await data.open(family, variant)).toBe('opened');
     expect(data.detail?.analyzedEpochs).toEqual(EPOCHS);
     data.loadSeries();
-    await expect.poll(() => host.changed.length).toBe(7);
-    expect(new Set(host.changed)).toEqual(
+    await expect.poll(() => changed.length).toBe(7);
+    expect(new Set(changed)).toEqual(
       new Set(['spec-trajectory', 'spec-freq', 'trajectory', 'trajectory-3d', 'trajectory-pc1-pc3', 'trajectory-pc2-pc3', 'velocity']),
     );
     expect(data.summaries.get('neuron_freq_norm')?.epochs).toEqual(EPOCHS);
@@ -111,7 +57,7 @@ describe('VariantData', () => {
     expect(times(`${base()}/summaries/neuron_freq_norm`)).toBe(1);
     expect(times(`${base()}/cross-epoch/parameter_trajectory`)).toBe(1);
     expect([data.hasData('spec-freq'), data.hasData('dim-trajectory'), data.hasData('freq')]).toEqual([true, false, false]);
-    expect(host.errors).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('says when the variant does not exist, and drops a preload of another variant', async () => {
@@ -135,7 +81,7 @@ describe('VariantData', () => {
     expect(times(`${base()}/neurons/3/epochs/10`)).toBe(1);
     expect(times(`${base()}/neurons/4/epochs/10`)).toBe(1);
     expect(data.epochData.get('activation')?.payload).toMatchObject({ neuron: 3 });
-    expect(host.changed.filter((id) => id === 'activation')).toHaveLength(3);
+    expect(changed.filter((id) => id === 'activation')).toHaveLength(3);
   });
 
   it('a later request for a view supersedes an earlier one, which never lands', async () => {
@@ -146,9 +92,9 @@ describe('VariantData', () => {
     await Promise.all([first, second]);
     const { to, from } = POSITION_PAIRS[1]!;
     expect(data.epochData.get('attention')).toMatchObject({ epoch: 20, payload: { query: to, key: from } });
-    expect(host.changed.filter((id) => id === 'attention')).toHaveLength(1);
+    expect(changed.filter((id) => id === 'attention')).toHaveLength(1);
     expect(data.isLoading('attention')).toBe(false);
-    expect(host.errors).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('a result that does not exist is null, and cached as such', async () => {
@@ -158,7 +104,7 @@ describe('VariantData', () => {
     await data.loadEpochView('perturbation', at(10));
     expect(data.epochData.get('perturbation')).toEqual({ epoch: 10, payload: null });
     expect(times(`${base()}/artifacts/landscape_flatness/epochs/10`)).toBe(1);
-    expect(host.errors).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('prefetches the neighbouring checkpoints, the recomputed ones once the epoch stays put', async () => {
@@ -180,7 +126,7 @@ describe('VariantData', () => {
     data.prefetchNeighbours(['activation'], at(10));
     data.abortPrefetches(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(asked.filter((path) => path.includes('/neurons/'))).toEqual([`${base()}/neurons/0/epochs/10`]);
+    expect(served.asked.filter((path) => path.includes('/neurons/'))).toEqual([`${base()}/neurons/0/epochs/10`]);
   });
 
   it('opening another variant aborts the first: its detail never lands', async () => {
