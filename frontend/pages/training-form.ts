@@ -5,7 +5,7 @@
 import type { FamilySummary } from '../../shared/api.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
-import { trainJobSchema, type TrainJobRequest } from '../../shared/jobs.ts';
+import { trainJobSchema, type InitFrom, type TrainJobRequest } from '../../shared/jobs.ts';
 import { TRAINING_DEFAULTS, type TrainingParams } from '../../shared/training-params.ts';
 import { estimateTrainingSeconds, type EpochSpeed } from '../../shared/training-presets.ts';
 import { fieldErrors } from '../../shared/validation.ts';
@@ -21,13 +21,20 @@ export interface TrainingFormValues {
   num_epochs: string;
   /** Comma-separated epochs; empty means the default schedule. */
   checkpoints: string;
+  /** The checkpoint of another variant the run starts from; null for the seeded init. */
+  init_from: InitFrom | null;
 }
 
 export interface TrainingFormCheck {
   /** Present when every field is valid. */
   request?: Omit<TrainJobRequest, 'overwrite'>;
-  /** The variant these domain parameters and identity settings name (shared/variant-name.ts), when they are valid. */
+  /**
+   * The variant these domain parameters and identity settings name (shared/variant-name.ts), when
+   * they are valid and, for a run started from a checkpoint, its weights' digest is known.
+   */
   variant?: string;
+  /** The settings are valid, and the name waits only for the starting checkpoint's digest. */
+  awaitingDigest?: boolean;
   /** Inline messages keyed by form field: `params.<name>`, `data_seed`, …, `checkpoints`. */
   errors: Record<string, string>;
 }
@@ -42,6 +49,7 @@ export function trainingValues(
   training: Pick<TrainingParams, 'data_seed' | 'training_fraction' | 'learning_rate' | 'weight_decay' | 'num_epochs'> & {
     checkpoint_epochs?: readonly number[] | null;
   },
+  initFrom: InitFrom | null = null,
 ): TrainingFormValues {
   return {
     params: Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)])),
@@ -51,6 +59,7 @@ export function trainingValues(
     weight_decay: String(training.weight_decay),
     num_epochs: String(training.num_epochs),
     checkpoints: training.checkpoint_epochs?.join(', ') ?? '',
+    init_from: initFrom,
   };
 }
 
@@ -82,7 +91,11 @@ function formField(path: string): string {
   return path;
 }
 
-export function checkTrainingForm(family: FamilySummary, values: TrainingFormValues): TrainingFormCheck {
+/**
+ * Checks the form as the server will. `initDigest` is the digest of the `init_from` checkpoint's
+ * weights (GET …/checkpoints/:epoch), which ends the variant's name; undefined while it is asked for.
+ */
+export function checkTrainingForm(family: FamilySummary, values: TrainingFormValues, initDigest?: string): TrainingFormCheck {
   const numEpochs = numberOrRaw(values.num_epochs);
   const checkpoints = parseCheckpointList(values.checkpoints, typeof numEpochs === 'number' ? numEpochs : undefined);
   const body = {
@@ -97,6 +110,7 @@ export function checkTrainingForm(family: FamilySummary, values: TrainingFormVal
       num_epochs: numEpochs,
       checkpoint_epochs: checkpoints.ok ? checkpoints.epochs : null,
     },
+    init_from: values.init_from,
   };
   const errors: Record<string, string> = {};
   if (!checkpoints.ok) errors.checkpoints = checkpoints.error;
@@ -108,10 +122,13 @@ export function checkTrainingForm(family: FamilySummary, values: TrainingFormVal
   const nameValid = !Object.keys(errors).some(
     (field) => field.startsWith('params') || (IDENTITY_SETTING_NAMES as readonly string[]).includes(field),
   );
-  const variant = nameValid
-    ? variantName(family, body.params as Record<string, number>, body.training as TrainingIdentityInput)
-    : undefined;
-  if (!parsed.success || !checkpoints.ok) return { variant, errors };
+  const init = values.init_from ? initDigest : null;
+  const variant =
+    nameValid && init !== undefined
+      ? variantName(family, body.params as Record<string, number>, { ...(body.training as TrainingIdentityInput), init })
+      : undefined;
+  const awaitingDigest = nameValid && init === undefined;
+  if (!parsed.success || !checkpoints.ok) return { variant, awaitingDigest, errors };
   const { overwrite: _ignored, ...request } = parsed.data;
-  return { request, variant, errors };
+  return { request, variant, awaitingDigest, errors };
 }

@@ -4,7 +4,7 @@ import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import { taskParams } from '../../shared/family-schema.ts';
 import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
 import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
-import type { JobRecord, JobRequestInput, TrainResult } from '../../shared/jobs.ts';
+import type { InitFrom, JobRecord, JobRequestInput, TrainResult } from '../../shared/jobs.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
 import { IDENTITY_SETTING_NAMES } from '../../shared/variant-name.ts';
@@ -14,6 +14,8 @@ import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
+import '../components/init-source-select.ts';
+import type { InitSourceChangeEvent } from '../components/init-source-select.ts';
 import '../components/job-status.ts';
 import '../components/loss-chart.ts';
 import '../components/param-form.ts';
@@ -43,6 +45,12 @@ import {
 } from './training-form.ts';
 
 type TrainingRequest = NonNullable<TrainingFormCheck['request']>;
+
+/** "Variant: …", or why there is no name yet. */
+function previewText(check: TrainingFormCheck): string {
+  if (check.variant) return `Variant: ${check.variant}`;
+  return check.awaitingDigest ? "Variant: reading the starting checkpoint's weights…" : 'Invalid parameters';
+}
 
 /**
  * Training: pick a family (or a named preset, with the time it takes here), set its domain
@@ -138,6 +146,8 @@ export class TrainingPage extends WithApi(LitElement) {
   @state() private continueTo?: string;
   @state() private submitError = '';
   @state() private loadError = '';
+  /** The digest of the `init_from` checkpoint's weights, which ends the variant's name; undefined while asked for. */
+  @state() private initDigest?: string;
   /** The newest training job as the page opened, when none was running: its outcome stays in view. */
   @state() private latest?: JobRecord;
   /** How fast training runs here, for the presets' time estimates. */
@@ -148,6 +158,8 @@ export class TrainingPage extends WithApi(LitElement) {
     (job) => this.onJobFinished(job),
   );
   protected readonly tabTitle = new PageTitle(this, () => 'Training');
+  /** Aborts the digest request of a starting checkpoint no longer chosen. */
+  private digestRequest = new AbortController();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -180,10 +192,10 @@ export class TrainingPage extends WithApi(LitElement) {
 
   private renderForm() {
     if (!this.family || !this.values) return html`<family-select .families=${this.families}></family-select>`;
-    const check = checkTrainingForm(this.family, this.values);
+    const check = checkTrainingForm(this.family, this.values, this.initDigest);
     const existing = this.variants.find((variant) => variant.name === check.variant && variant.state !== 'untrained');
     // A busy variant needs no overwrite: the server refuses the job and its message is shown.
-    const canStart = check.request !== undefined && (!existing || isBusy(existing) || this.overwrite);
+    const canStart = check.request !== undefined && check.variant !== undefined && (!existing || isBusy(existing) || this.overwrite);
     return html`
       <family-select .families=${this.families} .value=${this.family.name} @family-change=${this.onFamilyChange}></family-select>
       ${this.renderPresets(this.family)}
@@ -193,9 +205,13 @@ export class TrainingPage extends WithApi(LitElement) {
         .fields=${this.trainingFields(check.errors)}
         @field-input=${this.onTrainingInput}
       ></param-form>
-      <div class="preview" aria-live="polite" data-testid="variant-preview">
-        ${check.variant ? `Variant: ${check.variant}` : 'Invalid parameters'}
-      </div>
+      <init-source-select
+        .variants=${this.initSources()}
+        .value=${this.values.init_from}
+        digest=${this.initDigest ?? ''}
+        @init-source-change=${this.onInitSourceChange}
+      ></init-source-select>
+      <div class="preview" aria-live="polite" data-testid="variant-preview">${previewText(check)}</div>
       ${existing ? this.renderExisting(existing, check.request) : nothing}
       <button class="primary wide" ?disabled=${!canStart} @click=${() => this.start(check.request!, Boolean(existing))}>
         Start Training
@@ -369,6 +385,17 @@ export class TrainingPage extends WithApi(LitElement) {
     </div>`;
   }
 
+  /** Variants whose checkpoints can start this run: those with checkpoints and the modulus the form names. */
+  private initSources(): VariantSummary[] {
+    const modulus = this.formModulus();
+    return this.variants.filter((v) => v.checkpointEpochs.length > 0 && taskParams(this.family!, v.params).modulus === modulus);
+  }
+
+  /** The modulus the form's domain parameters name, as typed. */
+  private formModulus(): number {
+    return Number(this.values!.params[this.family!.task.modulus_parameter]);
+  }
+
   /** The job the status card shows: the one followed live, else the latest as the page opened. */
   private get shownJob(): JobRecord | undefined {
     return this.watcher.job ?? this.latest;
@@ -400,12 +427,34 @@ export class TrainingPage extends WithApi(LitElement) {
     const family = this.families.find((f) => f.name === job.family);
     if (!family || job.request.kind !== 'train') return;
     this.selectFamily(family);
-    this.values = trainingValues(job.request.params, job.request.training);
+    this.setValues(trainingValues(job.request.params, job.request.training, job.request.init_from));
+  }
+
+  /** Shows new form values; a newly chosen starting checkpoint has its digest asked for. */
+  private setValues(values: TrainingFormValues) {
+    const before = this.values?.init_from;
+    this.values = values;
+    const after = values.init_from;
+    if (before?.variant === after?.variant && before?.epoch === after?.epoch) return;
+    this.digestRequest.abort();
+    this.initDigest = undefined;
+    if (after) void this.loadDigest(after);
+  }
+
+  private async loadDigest(source: InitFrom) {
+    this.digestRequest = new AbortController();
+    const { signal } = this.digestRequest;
+    try {
+      const { digest } = await this.api.checkpoint(this.family!.name, source.variant, source.epoch, signal);
+      if (!signal.aborted) this.initDigest = digest;
+    } catch (error) {
+      if (!signal.aborted) this.submitError = `Cannot start from ${source.variant} at epoch ${source.epoch}: ${(error as Error).message}`;
+    }
   }
 
   private selectFamily(family: FamilySummary) {
     this.family = family;
-    this.values = initialTrainingValues(family);
+    this.setValues(initialTrainingValues(family));
     this.overwrite = false;
     this.continueTo = undefined;
     void this.loadVariants();
@@ -421,7 +470,7 @@ export class TrainingPage extends WithApi(LitElement) {
   }
 
   private applyPreset(preset: TrainingPreset) {
-    this.values = trainingValues(preset.params, preset.training);
+    this.setValues(trainingValues(preset.params, preset.training));
     this.overwrite = false;
     this.continueTo = undefined;
   }
@@ -437,7 +486,18 @@ export class TrainingPage extends WithApi(LitElement) {
   }
 
   private onDomainInput(event: FieldInputEvent) {
-    this.values = { ...this.values!, params: { ...this.values!.params, [event.detail.name]: event.detail.value } };
+    const values = { ...this.values!, params: { ...this.values!.params, [event.detail.name]: event.detail.value } };
+    this.values = values;
+    // A starting checkpoint of another modulus no longer fits: the run starts from its seeded init again.
+    const source = values.init_from && this.variants.find((v) => v.name === values.init_from!.variant);
+    if (source && taskParams(this.family!, source.params).modulus !== this.formModulus()) this.setValues({ ...values, init_from: null });
+    this.overwrite = false;
+    this.continueTo = undefined;
+  }
+
+  private onInitSourceChange(event: InitSourceChangeEvent) {
+    this.setValues({ ...this.values!, init_from: event.detail.source });
+    this.submitError = '';
     this.overwrite = false;
     this.continueTo = undefined;
   }

@@ -231,6 +231,48 @@ describe('training-page', () => {
     expect(detail.numEpochs).to.equal(40);
   });
 
+  it('starts a run from a checkpoint of another variant, named by the digest of its weights', async () => {
+    const source = await submitTraining(7, 31, 20);
+    await waitUntil(async () => (await jobState(source.id)) === 'succeeded', 'source trained', SLOW);
+    const page = await loadedPage();
+    await type(page, 'prime', '7');
+    await type(page, 'seed', '32');
+    await type(page, 'num_epochs', '20');
+    const choose = async (selector: string, value?: string) => {
+      const control = one<HTMLInputElement | HTMLSelectElement>(page, selector);
+      if (value !== undefined) control.value = value;
+      if (control instanceof HTMLInputElement) control.click();
+      else control.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+      await page.updateComplete;
+    };
+    const fromCheckpoint = () => one<HTMLInputElement>(page, 'input[name=init][value=checkpoint]');
+    await waitUntil(() => !fromCheckpoint().disabled, 'variants with checkpoints offered', SLOW);
+    await choose('input[name=init][value=checkpoint]');
+    await waitUntil(() => deepQuery(page.shadowRoot!, 'select[name=init-variant]').length === 1, 'checkpoint choice shown', SLOW);
+    await choose('select[name=init-variant]', source.variant);
+    await waitUntil(() => deepQuery(page.shadowRoot!, 'select[name=init-epoch] option').length === 2, "the source's checkpoints", SLOW);
+    // The source's checkpoints are offered: epoch 0 and the final one.
+    expect(deepQuery<HTMLOptionElement>(page.shadowRoot!, 'select[name=init-epoch] option').map((o) => o.value)).to.deep.equal(['0', '19']);
+    await choose('select[name=init-epoch]', '0');
+    const { digest } = (await (await fetch(`/api/variants/${FAMILY}/${source.variant}/checkpoints/0`)).json()) as { digest: string };
+    await waitUntil(() => preview(page) === `Variant: modulo_addition_1layer_p7_seed32_init${digest}`, 'named by the digest', SLOW);
+    expect(one(page, 'fieldset code').textContent).to.equal(`_init${digest}`);
+
+    startButton(page).click();
+    const shown = () => one<JobStatus>(page, 'job-status').job;
+    await waitUntil(
+      () => shown()?.variant.endsWith(`_init${digest}`) && shown()?.state === 'succeeded',
+      'run from the checkpoint done',
+      SLOW,
+    );
+    expect(shown()!.request).to.deep.include({ init_from: { variant: source.variant, epoch: 0 } });
+
+    // Another modulus cannot start from these weights: the run starts from its seeded init again.
+    await type(page, 'prime', '11');
+    expect(preview(page)).to.equal('Variant: modulo_addition_1layer_p11_seed32');
+    expect(one<HTMLInputElement>(page, 'input[name=init][value=seeded]').checked).to.equal(true);
+  });
+
   it('says "Ready to train" while it shows no job (the test server has run jobs by now)', async () => {
     const page = await loadedPage();
     expect(one<JobStatus>(page, 'job-status').idleText).to.equal('Ready to train');

@@ -31,6 +31,7 @@ describe('training form', () => {
       weight_decay: '1',
       num_epochs: '25000',
       checkpoints: '',
+      init_from: null,
     });
     const check = checkTrainingForm(family, defaults);
     expect(check.errors).toEqual({});
@@ -68,6 +69,19 @@ describe('training form', () => {
     // A bad identity setting leaves no name to preview; a bad epoch count still names the variant.
     expect(checkTrainingForm(family, withValues({ weight_decay: '-1' })).variant).toBeUndefined();
     expect(checkTrainingForm(family, withValues({ num_epochs: '0' })).variant).toBe('modulo_addition_1layer_p113_seed999');
+  });
+
+  it('names a run started from a checkpoint once its digest is known, and asks the server to start from it', () => {
+    const init_from = { variant: 'modulo_addition_1layer_p113_seed1', epoch: 9000 };
+    const waiting = checkTrainingForm(family, withValues({ init_from, weight_decay: '0.3' }));
+    expect(waiting).toMatchObject({ variant: undefined, awaitingDigest: true });
+    expect(waiting.request?.init_from).toEqual(init_from);
+    const named = checkTrainingForm(family, withValues({ init_from, weight_decay: '0.3' }), '0a1b2c3d');
+    expect(named).toMatchObject({ variant: 'modulo_addition_1layer_p113_seed999_wd0.3_init0a1b2c3d', awaitingDigest: false });
+    // A digest left over from an earlier choice does not name a seeded run.
+    expect(checkTrainingForm(family, withValues({}), '0a1b2c3d').variant).toBe('modulo_addition_1layer_p113_seed999');
+    // Invalid settings are invalid, digest or not.
+    expect(checkTrainingForm(family, withValues({ init_from, prime: '24' }))).toMatchObject({ variant: undefined, awaitingDigest: false });
   });
 
   it('says "invalid" (no preview, no request) while a domain parameter is wrong', () => {
@@ -123,7 +137,7 @@ describe('training form', () => {
 });
 
 describe('training form values from given settings', () => {
-  it("shows a running job's request, its checkpoint list included", () => {
+  it("shows a running job's request, its checkpoint list and starting checkpoint included", () => {
     expect(
       trainingValues(
         { prime: 47, seed: 5 },
@@ -135,6 +149,7 @@ describe('training form values from given settings', () => {
           num_epochs: 2400,
           checkpoint_epochs: [0, 1200, 2399],
         },
+        { variant: 'modulo_addition_1layer_p47_seed1', epoch: 1200 },
       ),
     ).toEqual({
       params: { prime: '47', seed: '5' },
@@ -144,6 +159,7 @@ describe('training form values from given settings', () => {
       weight_decay: '0.5',
       num_epochs: '2400',
       checkpoints: '0, 1200, 2399',
+      init_from: { variant: 'modulo_addition_1layer_p47_seed1', epoch: 1200 },
     });
   });
 
