@@ -11,7 +11,7 @@ import { modelDims } from '../engine/weights.ts';
 import type { Registry } from '../registry/registry.ts';
 import { checkpointSource, InitSourceError, readInitWeights } from '../training/init-weights.ts';
 import { JobError } from './errors.ts';
-import type { JobRunner } from './job-runner.ts';
+import type { JobRunner, SubmitOptions } from './job-runner.ts';
 
 /** Why the variant's files do not allow this job, or undefined when they do. */
 export function variantProblem(request: JobRequest, variant: string, state: VariantState | undefined): JobError | undefined {
@@ -73,7 +73,13 @@ export async function initDigest(registry: Registry, family: Family, request: Tr
 }
 
 /** Holds the variant, checks its files, and queues the job; the queued (or started) record. */
-export async function admitJob(runner: JobRunner, registry: Registry, family: Family, request: JobRequest): Promise<JobRecord> {
+export async function admitJob(
+  runner: JobRunner,
+  registry: Registry,
+  family: Family,
+  request: JobRequest,
+  options: SubmitOptions = {},
+): Promise<JobRecord> {
   const variant =
     request.kind === 'train'
       ? variantName(family, request.params, { ...request.training, init: await initDigest(registry, family, request) })
@@ -82,7 +88,7 @@ export async function admitJob(runner: JobRunner, registry: Registry, family: Fa
   try {
     const problem = variantProblem(request, variant, (await registry.variant(family, variant))?.state);
     if (problem) throw problem;
-    return await runner.submit(admission, request);
+    return await runner.submit(admission, request, options);
   } finally {
     admission.release();
   }

@@ -15,6 +15,7 @@ import { variantName } from '../../shared/variant-name.ts';
 import type { Registry } from '../registry/registry.ts';
 import { writeJsonAtomic } from '../storage/atomic-write.ts';
 import { JobError } from './errors.ts';
+import { admitJob } from './admission.ts';
 import type { JobRunner } from './job-runner.ts';
 
 /** What is stored of a sweep; states and progress come from its jobs. */
@@ -66,9 +67,10 @@ export class SweepRunner {
   }
 
   /**
-   * Queues a training job for every grid point (already checked against the family), skipping
-   * variants that exist unless `overwrite`, and variants another job holds. With `analyze`, an
-   * existing variant that is trained but not analysed gets its analysis queued instead.
+   * Queues a training job for every grid point (already checked against the family) through the
+   * same admission as POST /api/jobs, skipping the variants it refuses (one that exists, unless
+   * `overwrite`; one another job holds) with its reason. With `analyze`, an existing variant that is
+   * trained but not analysed gets its analysis queued instead.
    */
   async create(family: Family, request: SweepRequest, points: SweepPoint[]): Promise<SweepRecord> {
     const now = new Date();
@@ -85,13 +87,6 @@ export class SweepRunner {
       const variant = variantName(family, point.params, point.training);
       const entry: StoredEntry = { variant, params: point.params, training: point.training };
       sweep.entries.push(entry);
-      const existing = await this.registry.variant(family, variant);
-      const state = existing?.state ?? 'untrained';
-      if (state !== 'untrained' && !request.overwrite) {
-        if (request.analyze && state === 'trained') entry.analyzeJobId = await this.submitAnalysis(sweep, entry);
-        else entry.skipped = `exists (${state}); overwrite was not asked`;
-        continue;
-      }
       const trainRequest: TrainJobRequest = {
         kind: 'train',
         family: family.name,
@@ -103,12 +98,12 @@ export class SweepRunner {
         continue_to: null,
       };
       try {
-        entry.trainJobId = (
-          await this.jobs.submit(this.jobs.reserve(family.name, variant, 'train'), trainRequest, { sweepId: sweep.id })
-        ).id;
+        entry.trainJobId = (await admitJob(this.jobs, this.registry, family, trainRequest, { sweepId: sweep.id })).id;
       } catch (error) {
         if (!(error instanceof JobError)) throw error;
-        entry.skipped = error.message;
+        const trained = (await this.registry.variant(family, variant))?.state === 'trained';
+        if (request.analyze && trained) await this.queueAnalysis(family, sweep, entry);
+        else entry.skipped = error.message;
       }
     }
     await this.save(sweep);
@@ -200,11 +195,7 @@ export class SweepRunner {
       } else if (job.kind === 'train' && job.state === 'succeeded' && sweep.request.analyze && !entry.analyzeJobId) {
         const family = await this.registry.family(sweep.family);
         if (family) {
-          try {
-            entry.analyzeJobId = await this.submitAnalysis(sweep, entry);
-          } catch (error) {
-            entry.skipped = `its analysis could not be queued: ${(error as Error).message}`;
-          }
+          await this.queueAnalysis(family, sweep, entry);
           await this.save(sweep);
         }
       }
@@ -212,14 +203,14 @@ export class SweepRunner {
     this.notify(sweep.id);
   }
 
-  private async submitAnalysis(sweep: StoredSweep, entry: StoredEntry): Promise<string> {
-    const admission = this.jobs.reserve(sweep.family, entry.variant, 'analyze');
-    const job = await this.jobs.submit(
-      admission,
-      { kind: 'analyze', family: sweep.family, variant: entry.variant, force: false },
-      { sweepId: sweep.id },
-    );
-    return job.id;
+  /** Queues the entry's analysis, or says why it could not be. */
+  private async queueAnalysis(family: Family, sweep: StoredSweep, entry: StoredEntry): Promise<void> {
+    const request = { kind: 'analyze' as const, family: family.name, variant: entry.variant, force: false };
+    try {
+      entry.analyzeJobId = (await admitJob(this.jobs, this.registry, family, request, { sweepId: sweep.id })).id;
+    } catch (error) {
+      entry.skipped = `its analysis could not be queued: ${(error as Error).message}`;
+    }
   }
 
   private view(sweep: StoredSweep): SweepRecord {

@@ -36,7 +36,9 @@ describe('workbench sweep', () => {
 
     const again = await workbench(args);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('skipped modulo_addition_1layer_p11_seed1: exists (trained); overwrite was not asked');
+    expect(again.stdout).toContain(
+      'skipped modulo_addition_1layer_p11_seed1: variant modulo_addition_1layer_p11_seed1 already exists (trained); confirm overwrite to replace it',
+    );
   });
 
   it('exits 2 naming a wrong value, a missing list or no server', async () => {

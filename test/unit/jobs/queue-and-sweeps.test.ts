@@ -114,8 +114,8 @@ describe('a sweep', () => {
 
     const again = (await (await send(app, '/api/sweeps', request)).json()) as SweepRecord;
     expect(again.entries.map((entry) => entry.skipped)).toEqual([
-      'exists (analyzed); overwrite was not asked',
-      'exists (analyzed); overwrite was not asked',
+      'variant modulo_addition_1layer_p11_seed1 already exists (analyzed); confirm overwrite to replace it',
+      'variant modulo_addition_1layer_p13_seed1 already exists (analyzed); confirm overwrite to replace it',
     ]);
     expect(again.state).toBe('succeeded');
   });
