@@ -1,10 +1,11 @@
 /**
  * `workbench worker`: takes jobs from the Redis queue a server was started with
- * (WORKBENCH_QUEUE=redis://…) and runs them on this machine, until stopped (Ctrl-C, SIGTERM).
+ * (WORKBENCH_QUEUE=redis://…) and runs them on this machine, until stopped (Ctrl-C, SIGTERM): then
+ * it hands its running jobs back to the queue, for the next worker to resume at once.
  */
 import { resolvePaths } from '../config.ts';
 import { defaultMaxJobs } from '../jobs/cores.ts';
-import { startWorker } from '../jobs/redis-worker.ts';
+import { HAND_BACK_MS, startWorker } from '../jobs/redis-worker.ts';
 import { parseFlags, type Command } from './command.ts';
 
 const HELP = `Usage: workbench worker --queue redis://HOST:6379 [flags]
@@ -21,7 +22,14 @@ address. Every worker and the server must see the same results folder (a shared 
   --lock-seconds S     how soon a job of a worker that died is taken up by another (default 30)
   --results DIR        results folder (default: $WORKBENCH_RESULTS_DIR or ./results)
   --families DIR       families folder (default: $WORKBENCH_FAMILIES_DIR or the shipped ones)
-  -h, --help           this text`;
+  -h, --help           this text
+
+Stopping (Ctrl-C, SIGTERM) hands the running jobs back: the worker takes no more jobs, stops each
+running one between epochs (analysis: between checkpoints) and puts it back at the head of the
+queue, where the next worker (or this one, started again) takes it up at once and resumes it from
+its latest checkpoint. A job handed back counts neither as failed nor as cancelled. A job that has
+not stopped within ${HAND_BACK_MS / 1000} s, or every job still running at a second Ctrl-C/SIGTERM, is killed and left
+to its lock: another worker takes it up once --lock-seconds have passed, as when a worker dies.`;
 
 const REDIS_URL = /^rediss?:\/\/[^\s/]+(\/\d+)?$/;
 
@@ -67,11 +75,21 @@ async function run(argv: string[]): Promise<number> {
   const paths = resolvePaths({ resultsDir: values.results, familiesDir: values.families });
   const worker = await startWorker({ url, ...paths, concurrency, threads, name: values.name, lockMs: lockSeconds * 1000 });
   console.log(`workbench worker ${worker.name}: ${concurrency} job(s) at once from ${url}; results in ${paths.resultsDir}`);
+  const signals = ['SIGINT', 'SIGTERM'] as const;
   await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    for (const signal of signals) process.once(signal, () => resolve());
   });
-  console.log(`workbench worker ${worker.name}: stopping; its running jobs are taken up by another worker`);
-  await worker.close();
+  console.log(`workbench worker ${worker.name}: stopping; handing its running jobs back to the queue (Ctrl-C again to stop at once)`);
+  const hurry = new AbortController();
+  for (const signal of signals) process.once(signal, () => hurry.abort());
+  const { handedBack, leftToLock } = await worker.close({ signal: hurry.signal });
+  const left =
+    leftToLock > 0
+      ? `; ${leftToLock} left to their lock (another worker takes them up once it expires: --lock-seconds ${lockSeconds})`
+      : '';
+  console.log(`workbench worker ${worker.name}: stopped; ${handedBack} job(s) handed back${left}`);
+  // Nothing should be left to keep the process alive; if a connection hangs (Redis gone), exit anyway.
+  setTimeout(() => process.exit(0), 5000).unref();
   return 0;
 }
 

@@ -17,6 +17,12 @@ export interface JobBackendEvents {
   /** The job left the queue and runs on `worker`. */
   started(id: string, worker: string): void;
   progress(id: string, event: JobProgressEvent): void;
+  /**
+   * The running job went back to the queue (Redis: its worker was stopped and handed it back, or
+   * was lost) and waits for a worker again; `from`, when given, is the worker it left, and a record
+   * that shows another worker by then is left alone.
+   */
+  requeued(id: string, message: string, from?: string): void;
   /** Resolves once the outcome is recorded. */
   finished(id: string, outcome: JobOutcome): Promise<void>;
 }

@@ -83,6 +83,7 @@ export class JobRunner implements ActiveJobs {
       {
         started: (id, worker) => this.onStarted(id, worker),
         progress: (id, event) => this.onProgress(id, event),
+        requeued: (id, message, from) => this.onRequeued(id, message, from),
         finished: (id, outcome) => this.onFinished(id, outcome),
       },
       unfinished,
@@ -291,6 +292,16 @@ export class JobRunner implements ActiveJobs {
     void this.persist(record);
     this.emit(id, 'update', this.withPosition(record));
     // Every job behind it moved up one place.
+    for (const queued of this.records.values()) if (queued.state === 'queued') this.emit(queued.id, 'update', this.withPosition(queued));
+    this.changed(record);
+  }
+
+  /** Queued again after it ran (Redis: handed back by its worker, or the worker was lost); it keeps its queuedAt, so it is next in line, as in BullMQ. */
+  private onRequeued(id: string, message: string, from?: string): void {
+    const record = this.records.get(id);
+    if (!record || record.state !== 'running' || (from !== undefined && record.worker !== from)) return;
+    Object.assign(record, { state: 'queued', message });
+    void this.persist(record);
     for (const queued of this.records.values()) if (queued.state === 'queued') this.emit(queued.id, 'update', this.withPosition(queued));
     this.changed(record);
   }

@@ -2,9 +2,10 @@
  * Jobs queued in BullMQ on Redis (WORKBENCH_QUEUE=redis://…) and run by `workbench worker`
  * processes on any machine that shares the results folder. The server keeps the records: it adds
  * jobs to the queue and follows them through BullMQ's queue events (started, progress, completed,
- * failed). A worker that dies mid-job loses its lock; BullMQ moves the job back to the queue
- * ("stalled") and another worker resumes it from its latest checkpoint. Jobs run on even when the
- * server stops; on start it reconciles its records with the queue.
+ * failed). A worker that is stopped hands its running jobs back to the queue (`handedBack`); one
+ * that dies mid-job loses its lock, and BullMQ moves the job back to the queue ("stalled"). Either
+ * way the record is `queued` again until another worker resumes the job from its latest checkpoint.
+ * Jobs run on even when the server stops; on start it reconciles its records with the queue.
  */
 import type { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -47,8 +48,11 @@ export class RedisBackend implements JobBackend {
     this.queueEvents.on('progress', ({ jobId, data }) => {
       const progress = data as WorkerProgress;
       if ('started' in progress) events.started(jobId, progress.started);
+      else if ('handedBack' in progress) events.requeued(jobId, handedBackMessage(progress.handedBack), progress.handedBack);
       else events.progress(jobId, progress);
     });
+    // The lock of a running job expired (its worker died) and BullMQ moved it back to the queue.
+    this.queueEvents.on('stalled', ({ jobId }) => events.requeued(jobId, LOST_WORKER_MESSAGE));
     this.queueEvents.on('completed', ({ jobId, returnvalue }) => void events.finished(jobId, parseOutcome(returnvalue)));
     this.queueEvents.on('failed', ({ jobId, failedReason }) => void events.finished(jobId, { state: 'failed', error: failedReason }));
     await Promise.all([this.queue.waitUntilReady(), this.queueEvents.waitUntilReady()]);
@@ -96,10 +100,25 @@ export class RedisBackend implements JobBackend {
     const state = await queued.getState();
     if (state === 'completed') await this.events.finished(record.id, parseOutcome(queued.returnvalue));
     else if (state === 'failed') await this.events.finished(record.id, { state: 'failed', error: queued.failedReason });
-    // Taken up while the server was away: by a worker, or by another one than before (the first died).
-    else if (state === 'active' && queued.processedBy && queued.processedBy !== record.worker)
+    // Taken up while the server was away: by a worker, or by another one than before (the first died or handed it back).
+    else if (state === 'active' && queued.processedBy && (record.state === 'queued' || queued.processedBy !== record.worker))
       this.events.started(record.id, queued.processedBy);
+    // Back in the queue while the server was away (handed back, or its worker lost), not yet taken up again.
+    else if (WAITING_STATES.has(state) && record.state === 'running')
+      this.events.requeued(record.id, requeuedMessage(queued.progress, record));
   }
+}
+
+const WAITING_STATES = new Set(['waiting', 'prioritized', 'delayed']);
+
+const LOST_WORKER_MESSAGE = 'Its worker stopped responding; waiting for another worker.';
+
+const handedBackMessage = (worker: string) => `Handed back by worker ${worker}; waiting for a worker.`;
+
+/** Why a job the server left running is back in the queue: its worker's last progress says it handed it back, or the worker was lost. */
+function requeuedMessage(progress: unknown, record: JobRecord): string {
+  const handedBack = (progress as { handedBack?: unknown } | null)?.handedBack;
+  return handedBack === record.worker && typeof handedBack === 'string' ? handedBackMessage(handedBack) : LOST_WORKER_MESSAGE;
 }
 
 /** A worker's return value, as BullMQ hands it over (parsed, or still JSON in some paths). */

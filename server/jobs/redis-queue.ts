@@ -18,8 +18,11 @@ export interface QueuedJob {
   retrying: boolean;
 }
 
-/** What a worker sends as BullMQ progress: first that it started, then the job's progress events. */
-export type WorkerProgress = { started: string } | JobProgressEvent;
+/**
+ * What a worker sends as BullMQ progress: first that it started, then the job's progress events;
+ * `handedBack` just before a worker that is being stopped moves the job back to the queue.
+ */
+export type WorkerProgress = { started: string } | { handedBack: string } | JobProgressEvent;
 
 /** BullMQ connection options for a redis:// URL; `maxRetriesPerRequest: null` as BullMQ's workers require. */
 export function connectionOf(url: string) {
