@@ -8,6 +8,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { jobEventSchemas, type JobEventMap, type JobKind, type JobRecord } from '../../shared/jobs.ts';
 import type { ApiClient } from './client.ts';
+import { withLossPoint } from '../../shared/loss-history.ts';
 import { parseEventData } from './event-data.ts';
 
 export class JobWatcher implements ReactiveController {
@@ -60,7 +61,7 @@ export class JobWatcher implements ReactiveController {
       if (!job) return;
       this.job =
         job.kind === 'train'
-          ? { ...job, progress, message, lossHistory: lossPoint ? [...job.lossHistory, lossPoint] : job.lossHistory }
+          ? { ...job, progress, message, lossHistory: lossPoint ? withLossPoint(job.lossHistory, lossPoint) : job.lossHistory }
           : { ...job, progress, message };
     });
     for (const terminal of ['done', 'failed', 'cancelled'] as const) {

@@ -17,6 +17,7 @@ import {
   type JobRequest,
   type LossPoint,
 } from '../../shared/jobs.ts';
+import { withLossPoint } from '../../shared/loss-history.ts';
 import type { ActiveJobs } from '../registry/registry.ts';
 import { variantPaths } from '../registry/variant-paths.ts';
 import { resumePoint } from '../training/resume-point.ts';
@@ -311,7 +312,7 @@ export class JobRunner implements ActiveJobs {
     if (!record || record.state !== 'running') return;
     record.progress = event.progress;
     record.message = event.message;
-    if (event.lossPoint && record.kind === 'train') appendThinned(record.lossHistory, event.lossPoint);
+    if (event.lossPoint && record.kind === 'train') record.lossHistory = thinned(withLossPoint(record.lossHistory, event.lossPoint));
     this.emit(id, 'progress', event);
     if (Date.now() - (this.lastSavedAt.get(id) ?? 0) >= SAVE_INTERVAL_MS) {
       this.lastSavedAt.set(id, Date.now());
@@ -395,11 +396,11 @@ function byQueueOrder(a: JobRecord, b: JobRecord): number {
   return a.queuedAt.localeCompare(b.queuedAt) || a.id.localeCompare(b.id);
 }
 
-/** Appends a point, halving the history when it grows past the limit (keeps the newest point). */
-function appendThinned(history: LossPoint[], point: LossPoint): void {
-  history.push(point);
-  if (history.length <= MAX_LOSS_POINTS) return;
-  const thinned = history.filter((_, i) => i % 2 === 0);
-  if (thinned.at(-1) !== point) thinned.push(point);
-  history.splice(0, history.length, ...thinned);
+/** The history halved when it grew past the limit, keeping the newest point. */
+function thinned(history: LossPoint[]): LossPoint[] {
+  if (history.length <= MAX_LOSS_POINTS) return history;
+  const last = history.at(-1)!;
+  const kept = history.filter((_, i) => i % 2 === 0);
+  if (kept.at(-1) !== last) kept.push(last);
+  return kept;
 }

@@ -78,6 +78,9 @@ describe('the queue', () => {
     await send(second, `/api/jobs/${long.id}/cancel`);
     const ended = await waitForJob(second, long.id);
     expect([ended.state, ended.attempts]).toEqual(['cancelled', 2]);
+    // One point per epoch, in order, across both attempts.
+    const epochs = ended.kind === 'train' ? ended.lossHistory.map((p) => p.epoch) : [];
+    expect(epochs.every((epoch, i) => i === 0 || epoch > epochs[i - 1]!)).toBe(true);
   });
 
   it('refuses to resume a job that has not ended, or an analysis', async () => {
