@@ -194,6 +194,9 @@ export const trainResultSchema = z
     checkpointCount: z.number().int(),
     finalTrainLoss: z.number(),
     finalTestLoss: z.number(),
+    /** Shares 0…1 of the last epoch, as its progress reported them; absent in records written before accuracies. */
+    finalTrainAccuracy: z.number().optional(),
+    finalTestAccuracy: z.number().optional(),
     wallTimeSeconds: z.number(),
     backend: z.string(),
   })

@@ -7,10 +7,12 @@
  */
 import { z } from 'zod';
 import { domainParamValuesSchema, nameSegment, VARIANT_STATES } from './api.ts';
-import { formatNumber } from './format.ts';
+import { formatNumber, formatPercent } from './format.ts';
 
 /** Test loss thresholds whose first crossing the table reports. */
 export const TEST_LOSS_THRESHOLDS = [1, 1e-3] as const;
+/** The test accuracy whose first reaching the table reports: the usual mark of a run having grokked. */
+export const GROKKED_TEST_ACCURACY = 0.99;
 
 const nullableNumber = z.number().nullable();
 const nullableEpoch = z.number().int().nullable();
@@ -23,6 +25,8 @@ export const reportTrainingSchema = z
     num_epochs: nullableEpoch,
     learning_rate: nullableNumber,
     weight_decay: nullableNumber,
+    /** The digest of the weights the run started from (metadata.json init_digest); absent for the seeded init. */
+    init: z.string().optional(),
   })
   .meta({ id: 'ReportTraining' });
 export type ReportTraining = z.infer<typeof reportTrainingSchema>;
@@ -36,6 +40,11 @@ export const reportMetricsSchema = z
     peak_test_loss_epoch: nullableEpoch,
     test_below_1_epoch: nullableEpoch,
     test_below_0_001_epoch: nullableEpoch,
+    /** Shares 0…1 of the last epoch (metadata.json train_accuracies / test_accuracies); null for variants trained before they were recorded. */
+    final_train_accuracy: nullableNumber,
+    final_test_accuracy: nullableNumber,
+    /** The first epoch whose test accuracy is at least GROKKED_TEST_ACCURACY. */
+    test_accuracy_99_epoch: nullableEpoch,
     /** The last analyzed epoch, at which every analysis metric below is read. */
     analyzed_epoch: nullableEpoch,
     specialized_total: nullableNumber,
@@ -75,6 +84,8 @@ export type ReportResponse = z.infer<typeof reportResponseSchema>;
 export const CURVE_SERIES = {
   train_loss: { source: 'metadata.json train_losses', label: 'Train loss' },
   test_loss: { source: 'metadata.json test_losses', label: 'Test loss' },
+  train_accuracy: { source: 'metadata.json train_accuracies', label: 'Train accuracy' },
+  test_accuracy: { source: 'metadata.json test_accuracies', label: 'Test accuracy' },
   specialized_total: { source: 'neuron_freq_norm summary', label: 'Specialized neurons' },
   specialized_low: { source: 'neuron_freq_norm summary', label: 'Specialized neurons (low)' },
   specialized_mid: { source: 'neuron_freq_norm summary', label: 'Specialized neurons (mid)' },
@@ -164,6 +175,8 @@ export interface ReportColumn {
   value(row: ReportRow): number | string | null;
   /** Whether the value is an epoch (written as a whole number, not as a measurement). */
   readonly epoch?: boolean;
+  /** Whether the value is a share 0…1 written as a percentage ("99.8 %"); CSV keeps the share. */
+  readonly percent?: boolean;
 }
 
 /** What the family's columns depend on: its domain parameters and head count. */
@@ -172,23 +185,41 @@ export interface ReportFamily {
   architecture: { n_heads: number };
 }
 
-const metric = (id: keyof ReportMetrics & string, label: string, group: ColumnGroup, description: string, epoch = false): ReportColumn => ({
+/** How a numeric cell is written: an epoch as a whole number, a share as a percentage, else as a measurement. */
+type CellFormat = 'epoch' | 'percent' | 'measurement';
+const cellFormat = (format: CellFormat) => ({ epoch: format === 'epoch', percent: format === 'percent' });
+
+const metric = (
+  id: keyof ReportMetrics & string,
+  label: string,
+  group: ColumnGroup,
+  description: string,
+  format: CellFormat = 'measurement',
+): ReportColumn => ({
   id,
   label,
   group,
   description,
-  epoch,
+  ...cellFormat(format),
   value: (row) => row.metrics[id] as number | null,
 });
 
-const training = (id: keyof ReportTraining & string, label: string, description: string, epoch = false): ReportColumn => ({
+const training = (
+  id: keyof ReportTraining & string,
+  label: string,
+  description: string,
+  format: CellFormat = 'measurement',
+): ReportColumn => ({
   id,
   label,
   group: 'training',
   description,
-  epoch,
-  value: (row) => row.training[id],
+  ...cellFormat(format),
+  value: (row) => row.training[id] ?? null,
 });
+
+/** What every accuracy column says of older variants. */
+const NO_ACCURACY = 'empty for variants trained before accuracies were recorded';
 
 const AT_ANALYZED = 'at the last analyzed epoch';
 
@@ -219,29 +250,55 @@ export function reportColumns(family: ReportFamily): ReportColumn[] {
       value: (row) => row.state,
     },
     ...params,
-    training('data_seed', 'Data seed', 'seed of the train/test split (metadata.json data_seed)', true),
+    training('data_seed', 'Data seed', 'seed of the train/test split (metadata.json data_seed)', 'epoch'),
     training('training_fraction', 'Train fraction', 'share of the p² pairs trained on (metadata.json training_fraction)'),
-    training('num_epochs', 'Epochs', 'epochs trained (metadata.json num_epochs)', true),
+    training('num_epochs', 'Epochs', 'epochs trained (metadata.json num_epochs)', 'epoch'),
     training('learning_rate', 'Learning rate', 'AdamW learning rate (metadata.json optimizer.learning_rate)'),
     training('weight_decay', 'Weight decay', 'AdamW weight decay (metadata.json optimizer.weight_decay)'),
+    training(
+      'init',
+      'Initial weights',
+      "the digest of the weights the run started from instead of its seeded init, as its name's _init suffix (metadata.json init_digest); empty for the seeded init",
+    ),
     metric('final_train_loss', 'Final train loss', 'loss', 'training loss of the last epoch'),
     metric('final_test_loss', 'Final test loss', 'loss', 'test loss after the last epoch'),
     metric('peak_test_loss', 'Peak test loss', 'loss', 'the largest test loss of the run'),
-    metric('peak_test_loss_epoch', 'Peak test epoch', 'loss', 'the first epoch at which the test loss is at its peak', true),
-    metric('test_below_1_epoch', 'Test < 1 at', 'loss', 'the first epoch whose test loss is below 1; empty if it never is', true),
+    metric('peak_test_loss_epoch', 'Peak test epoch', 'loss', 'the first epoch at which the test loss is at its peak', 'epoch'),
+    metric('test_below_1_epoch', 'Test < 1 at', 'loss', 'the first epoch whose test loss is below 1; empty if it never is', 'epoch'),
     metric(
       'test_below_0_001_epoch',
       'Test < 1e-3 at',
       'loss',
       'the first epoch whose test loss is below 0.001; empty if it never is',
-      true,
+      'epoch',
+    ),
+    metric(
+      'final_train_accuracy',
+      'Final train acc',
+      'loss',
+      `share of the training pairs whose largest logit is the right answer, before the last epoch's update (metadata.json train_accuracies); ${NO_ACCURACY}`,
+      'percent',
+    ),
+    metric(
+      'final_test_accuracy',
+      'Final test acc',
+      'loss',
+      `share of the test pairs whose largest logit is the right answer, after the last epoch (metadata.json test_accuracies); ${NO_ACCURACY}`,
+      'percent',
+    ),
+    metric(
+      'test_accuracy_99_epoch',
+      `Test acc ≥ ${formatPercent(GROKKED_TEST_ACCURACY)} at`,
+      'loss',
+      `the first epoch whose test accuracy is at least ${formatPercent(GROKKED_TEST_ACCURACY)}, the usual mark of grokking; empty if it never is, or for variants trained before accuracies were recorded`,
+      'epoch',
     ),
     metric(
       'analyzed_epoch',
       'Analyzed epoch',
       'analysis',
       'the last epoch with analysis results, at which the metrics below are read',
-      true,
+      'epoch',
     ),
     metric(
       'specialized_total',
@@ -304,11 +361,12 @@ export function defaultColumnIds(columns: readonly ReportColumn[]): string[] {
     .map((column) => column.id);
 }
 
-/** A cell as text: measurements through formatNumber, epochs and seeds as whole numbers, '' when unknown. */
+/** A cell as text: measurements through formatNumber, shares through formatPercent, epochs and seeds as whole numbers, '' when unknown. */
 export function formatCell(column: ReportColumn, row: ReportRow): string {
   const value = column.value(row);
   if (value === null) return '';
   if (typeof value === 'string') return value;
+  if (column.percent) return formatPercent(value);
   return column.epoch && Number.isInteger(value) ? String(value) : formatNumber(value);
 }
 

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { formatDuration, formatNumber, queuePlace } from '../../shared/format.ts';
+import { formatDuration, formatNumber, formatPercent, queuePlace } from '../../shared/format.ts';
 import type { JobRecord, JobState } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
@@ -170,6 +170,14 @@ export class JobStatus extends LitElement {
       <div>
         <dt>Test loss</dt>
         <dd>${p.testLoss === undefined ? missing : formatNumber(p.testLoss)}</dd>
+      </div>
+      <div>
+        <dt>Train accuracy</dt>
+        <dd>${p.trainAccuracy === undefined ? missing : formatPercent(p.trainAccuracy)}</dd>
+      </div>
+      <div>
+        <dt>Test accuracy</dt>
+        <dd>${p.testAccuracy === undefined ? missing : formatPercent(p.testAccuracy)}</dd>
       </div>
       <div>
         <dt>Speed</dt>

@@ -22,7 +22,8 @@ export type FieldInputEvent = CustomEvent<{ name: string; value: string }>;
 
 /**
  * A titled group of labelled inputs rendered from field descriptions, with help text and inline
- * errors. It owns no state: the page passes values and errors down and gets edits back.
+ * errors. It owns no state: the page passes values and errors down and gets edits back. Controls
+ * fields do not describe (a checkbox with its explanation) go in the default slot, after the fields.
  * @fires field-input - on every edit; `detail` holds the field name and its raw value.
  */
 @customElement('param-form')
@@ -91,6 +92,7 @@ export class ParamForm extends LitElement {
     return html`<fieldset ?disabled=${this.disabled}>
       <legend>${this.heading}</legend>
       ${this.fields.map((field) => this.renderField(field))}
+      <slot></slot>
     </fieldset>`;
   }
 

@@ -6,7 +6,7 @@ import type { FamilySummary } from '../../shared/api.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
 import { trainJobSchema, type InitFrom, type TrainJobRequest } from '../../shared/jobs.ts';
-import { TRAINING_DEFAULTS, type TrainingParams } from '../../shared/training-params.ts';
+import { TRAINING_DEFAULTS, trainingParamsSchema, type TrainingParams } from '../../shared/training-params.ts';
 import { estimateTrainingSeconds, type EpochSpeed } from '../../shared/training-presets.ts';
 import { fieldErrors } from '../../shared/validation.ts';
 import { IDENTITY_SETTING_NAMES, variantName, type TrainingIdentityInput } from '../../shared/variant-name.ts';
@@ -21,6 +21,8 @@ export interface TrainingFormValues {
   num_epochs: string;
   /** Comma-separated epochs; empty means the default schedule. */
   checkpoints: string;
+  /** Also save checkpoints where the test loss falls fast (shared/adaptive-checkpoints.ts). */
+  adaptive_checkpoints: boolean;
   /** The checkpoint of another variant the run starts from; null for the seeded init. */
   init_from: InitFrom | null;
 }
@@ -39,6 +41,9 @@ export interface TrainingFormCheck {
   errors: Record<string, string>;
 }
 
+/** The server's default, so a form nobody touched asks for what a request without the setting gets. */
+const ADAPTIVE_CHECKPOINTS_DEFAULT = trainingParamsSchema.parse({}).adaptive_checkpoints;
+
 export function initialTrainingValues(family: FamilySummary): TrainingFormValues {
   return trainingValues(family.defaults, TRAINING_DEFAULTS);
 }
@@ -48,6 +53,7 @@ export function trainingValues(
   params: Record<string, number>,
   training: Pick<TrainingParams, 'data_seed' | 'training_fraction' | 'learning_rate' | 'weight_decay' | 'num_epochs'> & {
     checkpoint_epochs?: readonly number[] | null;
+    adaptive_checkpoints?: boolean;
   },
   initFrom: InitFrom | null = null,
 ): TrainingFormValues {
@@ -59,6 +65,7 @@ export function trainingValues(
     weight_decay: String(training.weight_decay),
     num_epochs: String(training.num_epochs),
     checkpoints: training.checkpoint_epochs?.join(', ') ?? '',
+    adaptive_checkpoints: training.adaptive_checkpoints ?? ADAPTIVE_CHECKPOINTS_DEFAULT,
     init_from: initFrom,
   };
 }
@@ -109,6 +116,7 @@ export function checkTrainingForm(family: FamilySummary, values: TrainingFormVal
       weight_decay: numberOrRaw(values.weight_decay),
       num_epochs: numEpochs,
       checkpoint_epochs: checkpoints.ok ? checkpoints.epochs : null,
+      adaptive_checkpoints: values.adaptive_checkpoints,
     },
     init_from: values.init_from,
   };

@@ -13,7 +13,7 @@ import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
-import { formatDuration, formatNumber } from '../../shared/format.ts';
+import { formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
 import '../components/init-source-select.ts';
 import type { InitSourceChangeEvent } from '../components/init-source-select.ts';
 import '../components/job-status.ts';
@@ -50,6 +50,14 @@ type TrainingRequest = NonNullable<TrainingFormCheck['request']>;
 function previewText(check: TrainingFormCheck): string {
   if (check.variant) return `Variant: ${check.variant}`;
   return check.awaitingDigest ? "Variant: reading the starting checkpoint's weights…" : 'Invalid parameters';
+}
+
+/** A summary row of a share 0…1; none for a record written before accuracies were recorded. */
+function shareRow(label: string, share: number | undefined) {
+  return share === undefined
+    ? nothing
+    : html`<dt>${label}</dt>
+        <dd>${formatPercent(share)}</dd>`;
 }
 
 /**
@@ -133,6 +141,19 @@ export class TrainingPage extends WithApi(LitElement) {
         font-size: 0.78rem;
         color: var(--wb-muted);
       }
+      .adaptive {
+        display: flex;
+        gap: 6px;
+        align-items: baseline;
+        margin-top: 12px;
+        font-size: 0.9rem;
+      }
+      .adaptive-help {
+        display: block;
+        margin-top: 3px;
+        font-size: 0.78rem;
+        color: var(--wb-muted);
+      }
     `,
   ];
 
@@ -200,11 +221,19 @@ export class TrainingPage extends WithApi(LitElement) {
       <family-select .families=${this.families} .value=${this.family.name} @family-change=${this.onFamilyChange}></family-select>
       ${this.renderPresets(this.family)}
       <param-form heading="Domain parameters" .fields=${this.domainFields(check.errors)} @field-input=${this.onDomainInput}></param-form>
-      <param-form
-        heading="Training parameters"
-        .fields=${this.trainingFields(check.errors)}
-        @field-input=${this.onTrainingInput}
-      ></param-form>
+      <param-form heading="Training parameters" .fields=${this.trainingFields(check.errors)} @field-input=${this.onTrainingInput}>
+        <label class="adaptive"
+          ><input
+            type="checkbox"
+            name="adaptive_checkpoints"
+            aria-describedby="adaptive_checkpoints-help"
+            .checked=${this.values.adaptive_checkpoints}
+            @change=${this.onAdaptiveCheckpoints}
+          />
+          Add checkpoints where the test loss falls fast</label
+        >
+        <span class="adaptive-help" id="adaptive_checkpoints-help">${adaptiveCheckpointDescription()}</span>
+      </param-form>
       <init-source-select
         .variants=${this.initSources()}
         .value=${this.values.init_from}
@@ -350,8 +379,7 @@ export class TrainingPage extends WithApi(LitElement) {
         label: 'Checkpoint epochs (comma-separated)',
         description:
           `Leave empty for the default schedule: ${DEFAULT_SCHEDULE_DESCRIPTION}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. ` +
-          `The final epoch${validEpochs ? `, ${last},` : ''} is always saved; ${validEpochs ? epochs.toLocaleString('en-US') : 'the number of epochs'} in the list also means it. ` +
-          adaptiveCheckpointDescription(),
+          `The final epoch${validEpochs ? `, ${last},` : ''} is always saved; ${validEpochs ? epochs.toLocaleString('en-US') : 'the number of epochs'} in the list also means it.`,
         kind: 'text',
         placeholder: 'Leave empty for default schedule',
         value: values.checkpoints,
@@ -375,6 +403,7 @@ export class TrainingPage extends WithApi(LitElement) {
         <dd>${formatNumber(result.finalTrainLoss)}</dd>
         <dt>Final test loss</dt>
         <dd>${formatNumber(result.finalTestLoss)}</dd>
+        ${shareRow('Final train accuracy', result.finalTrainAccuracy)} ${shareRow('Final test accuracy', result.finalTestAccuracy)}
         <dt>Wall time</dt>
         <dd>${formatDuration(result.wallTimeSeconds)} (${result.backend} backend)</dd>
       </dl>
@@ -509,6 +538,11 @@ export class TrainingPage extends WithApi(LitElement) {
       this.overwrite = false;
       this.continueTo = undefined;
     }
+  }
+
+  /** Not part of the variant's name: the same variant either way, so an overwrite tick stays. */
+  private onAdaptiveCheckpoints(event: Event) {
+    this.values = { ...this.values!, adaptive_checkpoints: (event.target as HTMLInputElement).checked };
   }
 
   private onContinueToInput(event: Event) {

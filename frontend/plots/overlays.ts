@@ -6,7 +6,7 @@
  * click can open it.
  */
 import type { PlotData } from 'plotly.js';
-import { formatNumber } from '../../shared/format.ts';
+import { formatNumber, formatPercent } from '../../shared/format.ts';
 import type { CurveSeriesId } from '../../shared/reports.ts';
 import { axis, baseLayoutOf, DEFAULT_COLORWAY, placeholderSpec, TOP_LEGEND } from './style.ts';
 import type { PlotSpec, TableColumn } from './types.ts';
@@ -25,10 +25,22 @@ export interface OverlayInfo {
   readonly log: boolean;
   /** A fixed y range (fractions), else automatic. */
   readonly range?: readonly [number, number];
+  /** The values are shares 0…1: axis and hover in percent. */
+  readonly percent?: boolean;
 }
 
 export const OVERLAYS = [
   { id: 'overlay-loss', title: 'Loss (solid: test, dotted: train)', height: 400, axis: 'Loss', log: true },
+  {
+    id: 'overlay-accuracy',
+    title: 'Accuracy (solid: test, dotted: train)',
+    height: 340,
+    axis: 'Accuracy',
+    log: false,
+    // Headroom above 100 %, where a grokked run's curves spend most of the run, as on the Visualization page's loss plot.
+    range: [0, 1.02],
+    percent: true,
+  },
   { id: 'overlay-specialization', title: 'Specialized Neurons', height: 340, axis: 'Neurons', log: false },
   {
     id: 'overlay-head-specialization',
@@ -70,6 +82,8 @@ export function overlaySeries(id: OverlayId, band: SpecializationBand = 'total')
   switch (id) {
     case 'overlay-loss':
       return ['test_loss', 'train_loss'];
+    case 'overlay-accuracy':
+      return ['test_accuracy', 'train_accuracy'];
     case 'overlay-specialization':
       return [`specialized_${band}`];
     case 'overlay-head-specialization':
@@ -112,7 +126,7 @@ export const OVERLAY_MESSAGES = {
 } as const;
 
 /**
- * One series (two for the loss: test solid, train dotted) per variant on a shared epoch axis
+ * One series (two for the loss and the accuracy: test solid, train dotted) per variant on a shared epoch axis
  * (`epochRange`, the same for every overlay of the page).
  * Hover is unified: every variant's value at the hovered epoch. The CSV is tidy: one row per epoch
  * any variant has a point at, a column per variant and series (the downsampled points drawn).
@@ -134,7 +148,7 @@ export function overlaySpec(
       const curve = variant.curves[seriesId];
       if (!curve || curve.epochs.length === 0) return;
       const secondary = i > 0;
-      const name = series.length > 1 ? `${variant.label} (${seriesId.replace('_loss', '')})` : variant.label;
+      const name = series.length > 1 ? `${variant.label} (${seriesId.replace(/_(loss|accuracy)$/, '')})` : variant.label;
       data.push({
         type: 'scatter',
         mode: curve.epochs.length === 1 ? 'markers' : 'lines',
@@ -143,7 +157,7 @@ export function overlaySpec(
         showlegend: !secondary,
         x: [...curve.epochs],
         y: [...curve.values],
-        text: curve.values.map(formatNumber),
+        text: curve.values.map(info.percent ? formatPercent : formatNumber),
         line: { color: variant.color, width: secondary ? 1.2 : 2, dash: secondary ? 'dot' : 'solid' },
         marker: { color: variant.color },
         hovertemplate: `${name}: %{text}<extra></extra>`,
@@ -168,6 +182,7 @@ export function overlaySpec(
       yaxis: axis(info.axis, {
         ...(info.log ? { type: 'log', exponentformat: 'power' } : {}),
         ...(info.range ? { range: [...info.range], autorange: false } : {}),
+        ...(info.percent ? { tickformat: '.0%' } : {}),
       }),
       legend: TOP_LEGEND,
       hovermode: 'x unified',

@@ -119,6 +119,8 @@ async function runTrain(
       checkpointCount: result.checkpointEpochs.length,
       finalTrainLoss: result.finalTrainLoss,
       finalTestLoss: result.finalTestLoss,
+      ...(result.finalTrainAccuracy !== undefined && { finalTrainAccuracy: result.finalTrainAccuracy }),
+      ...(result.finalTestAccuracy !== undefined && { finalTestAccuracy: result.finalTestAccuracy }),
       wallTimeSeconds: result.wallTimeSeconds,
       backend: result.backend,
     },

@@ -14,6 +14,7 @@ import type { Family } from '../../shared/family-schema.ts';
 import {
   CURVE_SERIES_IDS,
   CURVE_WIDTH,
+  GROKKED_TEST_ACCURACY,
   type Curve,
   type CurveSeriesId,
   type CurvesResponse,
@@ -49,7 +50,7 @@ interface VariantData {
   series: Partial<Record<CurveSeriesId, Series>>;
 }
 
-/** Variants whose data stay in memory (a 25,000-epoch run's two loss curves are ~400 KB as float64). */
+/** Variants whose data stay in memory (a 25,000-epoch run's loss and accuracy curves are ~800 KB as float64). */
 const CACHE_ENTRIES = 256;
 
 export class ReportService {
@@ -171,13 +172,21 @@ async function readVariantData(metadataPath: string, artifacts: ArtifactPaths): 
     num_epochs: numberOrNull(metadata?.num_epochs),
     learning_rate: numberOrNull(optimizer.learning_rate),
     weight_decay: numberOrNull(optimizer.weight_decay),
+    ...(typeof metadata?.init_digest === 'string' && { init: metadata.init_digest }),
   };
   const train = numbers(metadata?.train_losses);
   const test = numbers(metadata?.test_losses);
+  // Absent in variants trained before accuracies were recorded: their accuracy cells and curves stay empty.
+  const trainAccuracy = numbers(metadata?.train_accuracies);
+  const testAccuracy = numbers(metadata?.test_accuracies);
   const series: VariantData['series'] = {};
-  const allEpochs = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-  if (train && train.length > 0) series.train_loss = { epochs: allEpochs(train.length), values: train };
-  if (test && test.length > 0) series.test_loss = { epochs: allEpochs(test.length), values: test };
+  const perEpoch = (id: CurveSeriesId, values: number[] | null) => {
+    if (values && values.length > 0) series[id] = { epochs: Int32Array.from(values, (_, i) => i), values };
+  };
+  perEpoch('train_loss', train);
+  perEpoch('test_loss', test);
+  perEpoch('train_accuracy', trainAccuracy);
+  perEpoch('test_accuracy', testAccuracy);
 
   const summarySeries = (tensors: TensorMap | undefined, key: string): Series | undefined => {
     const epochs = tensors?.epochs?.data;
@@ -230,6 +239,9 @@ async function readVariantData(metadataPath: string, artifacts: ArtifactPaths): 
     ...peak(test),
     test_below_1_epoch: firstBelow(test, 1),
     test_below_0_001_epoch: firstBelow(test, 1e-3),
+    final_train_accuracy: trainAccuracy?.at(-1) ?? null,
+    final_test_accuracy: testAccuracy?.at(-1) ?? null,
+    test_accuracy_99_epoch: firstAtLeast(testAccuracy, GROKKED_TEST_ACCURACY),
     analyzed_epoch: analyzedEpochs.length > 0 ? Math.max(...analyzedEpochs) : null,
     specialized_total: last('specialized_total'),
     specialized_low: last('specialized_low'),
@@ -253,6 +265,12 @@ function peak(test: number[] | null): Pick<ReportMetrics, 'peak_test_loss' | 'pe
 /** The first epoch whose loss is below `threshold`, or null. */
 function firstBelow(losses: number[] | null, threshold: number): number | null {
   const epoch = losses?.findIndex((loss) => loss < threshold) ?? -1;
+  return epoch >= 0 ? epoch : null;
+}
+
+/** The first epoch whose accuracy is at least `threshold`, or null. */
+function firstAtLeast(accuracies: number[] | null, threshold: number): number | null {
+  const epoch = accuracies?.findIndex((accuracy) => accuracy >= threshold) ?? -1;
   return epoch >= 0 ? epoch : null;
 }
 

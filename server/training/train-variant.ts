@@ -127,6 +127,9 @@ export interface TrainResult {
   checkpointEpochs: number[];
   finalTrainLoss: number;
   finalTestLoss: number;
+  /** The last epoch's accuracies; absent for a run recorded before accuracies were. */
+  finalTrainAccuracy?: number;
+  finalTestAccuracy?: number;
   /** Of this call only. */
   wallTimeSeconds: number;
 }
@@ -485,6 +488,9 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
     checkpointEpochs: metadata.checkpoint_epochs.filter((e) => e < epoch),
     finalTrainLoss: trainLoss,
     finalTestLoss: testLoss,
+    ...(metadata.train_accuracies?.length && metadata.test_accuracies?.length
+      ? { finalTrainAccuracy: metadata.train_accuracies.at(-1), finalTestAccuracy: metadata.test_accuracies.at(-1) }
+      : {}),
     wallTimeSeconds: (performance.now() - started) / 1000,
   });
   /** This segment, from `fromEpoch` up to (not including) `toEpoch`. */

@@ -1,10 +1,11 @@
 /**
  * Benchmark of the Reports page (npm run bench:reports), in Debian's Chromium against the real
  * server, on 50 synthetic variants of 25,000 epochs (metadata.json losses with a grokking drop
- * and spikes, the four summaries and the parameter trajectory at 95 checkpoints, written here: the
- * page reads files, so how they were made does not matter). Prints the CPU model and medians:
+ * and spikes, accuracies that jump with them, the four summaries and the parameter trajectory at
+ * 95 checkpoints, written here: the page reads files, so how they were made does not matter).
+ * Prints the CPU model and medians:
  *   - open → the table's 50 rows drawn (target ≤ 1 s), with the server's row cache cold and warm;
- *   - selecting 10 variants → all six overlays drawn with their 25,000-epoch curves (target ≤ 1.5 s);
+ *   - selecting 10 variants → every overlay drawn with their 25,000-epoch curves (target ≤ 1.5 s);
  *   - the curves' answer size for those 10 variants.
  * Requires `npm run build` first.
  *
@@ -20,6 +21,7 @@ import { artifactPaths } from '../../server/analysis/artifact-store.ts';
 import { stackSummary } from '../../server/analysis/summary.ts';
 import { REPO_ROOT } from '../../server/config.ts';
 import { variantPaths } from '../../server/registry/variant-paths.ts';
+import { OVERLAY_IDS } from '../../frontend/plots/overlays.ts';
 import { writeSafetensors } from '../../server/storage/safetensors.ts';
 import { launchChromium } from '../e2e/helpers/browser.ts';
 import { startServer } from '../e2e/helpers/server.ts';
@@ -64,6 +66,10 @@ for (let v = 0; v < VARIANTS; v++) {
     (_, e) => 1e-6 + 8 / (1 + Math.exp((e - grok) / 400)) + 0.01 * rand() * (e < grok ? 1 : 0.001),
   );
   for (let k = 0; k < 5; k++) test[Math.floor(rand() * EPOCHS)] = 20 * rand() + 5; // spikes
+  // Shares of 3,830 training and 8,939 test pairs (p = 113, fraction 0.3): memorized early, generalized at the drop.
+  const share = (correct: number, pairs: number) => Math.round(Math.min(1, Math.max(0, correct)) * pairs) / pairs;
+  const trainAccuracies = train.map((loss) => share(Math.exp(-loss), 3830));
+  const testAccuracies = test.map((loss) => share(Math.exp(-loss), 8939));
   await mkdir(paths.checkpointsDir, { recursive: true });
   await writeFile(paths.checkpoint(EPOCHS - 1), '');
   await writeFile(
@@ -71,6 +77,8 @@ for (let v = 0; v < VARIANTS; v++) {
     JSON.stringify({
       train_losses: train,
       test_losses: test,
+      train_accuracies: trainAccuracies,
+      test_accuracies: testAccuracies,
       checkpoint_epochs: checkpoints,
       num_epochs: EPOCHS,
       family: FAMILY,
@@ -183,7 +191,7 @@ for (let i = 0; i < runs; i++) {
   await page.waitForFunction(() => 'Plotly' in window || document.querySelector('app-shell') !== null);
   await page.waitForTimeout(500);
   const elapsed = await page.evaluate(
-    (selected) =>
+    ({ selected, overlayCount }) =>
       new Promise<number>((resolve, reject) => {
         const reports = document.querySelector('app-shell')!.shadowRoot!.querySelector('reports-page')!;
         const table = reports.shadowRoot!.querySelector('report-table')!;
@@ -200,19 +208,19 @@ for (let i = 0; i < runs; i++) {
         };
         const check = () => {
           const panels = [...reports.shadowRoot!.querySelectorAll('plot-panel')];
-          if (panels.length === 6 && panels.every(drawn)) return resolve(performance.now() - start);
+          if (panels.length === overlayCount && panels.every(drawn)) return resolve(performance.now() - start);
           if (performance.now() - start > 60_000) return reject(new Error('the overlays were never drawn'));
           requestAnimationFrame(check);
         };
         check();
       }),
-    compared,
+    { selected: compared, overlayCount: OVERLAY_IDS.length },
   );
   overlays.push(elapsed);
   await page.context().close();
 }
 console.log(
-  `select ${COMPARED} variants → all 6 overlays drawn with their ${EPOCHS.toLocaleString('en-US')}-epoch curves (target ≤ 1500 ms): median ${ms(median(overlays))} over ${overlays.length} (${overlays.map(ms).join(', ')})`,
+  `select ${COMPARED} variants → all ${OVERLAY_IDS.length} overlays drawn with their ${EPOCHS.toLocaleString('en-US')}-epoch curves (target ≤ 1500 ms): median ${ms(median(overlays))} over ${overlays.length} (${overlays.map(ms).join(', ')})`,
 );
 
 const curves = await fetch(`${server.url}/api/reports/${FAMILY}/curves?variants=${compared.join(',')}&width=1300`);

@@ -22,7 +22,17 @@ const trainJob: TrainJobRecord = {
     continue_to: null,
   },
   state: 'running',
-  progress: { fraction: 0.42, epoch: 10499, numEpochs: 25000, trainLoss: 0.0123456, testLoss: 2.5, msPerEpoch: 58.25, etaSeconds: 845 },
+  progress: {
+    fraction: 0.42,
+    epoch: 10499,
+    numEpochs: 25000,
+    trainLoss: 0.0123456,
+    testLoss: 2.5,
+    trainAccuracy: 1,
+    testAccuracy: 0.12549,
+    msPerEpoch: 58.25,
+    etaSeconds: 845,
+  },
   message: 'Epoch 10500/25000',
   lossHistory: [],
   attempts: 1,
@@ -56,7 +66,7 @@ describe('job-status', () => {
     expect(el.shadowRoot!.textContent!.trim()).to.equal('Ready to train');
   });
 
-  it('shows a training job: state, progress bar, epoch, losses, speed, ETA and message', async () => {
+  it('shows a training job: state, progress bar, epoch, losses, accuracies, speed, ETA and message', async () => {
     const el = await fixture<JobStatus>(html`<job-status .job=${trainJob}></job-status>`);
     expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('Running');
     expect(el.shadowRoot!.querySelector('[role=progressbar]')!.getAttribute('aria-valuenow')).to.equal('42');
@@ -64,6 +74,8 @@ describe('job-status', () => {
       Epoch: '10,500 / 25,000',
       'Train loss': '0.01235',
       'Test loss': '2.5',
+      'Train accuracy': '100 %',
+      'Test accuracy': '12.5 %',
       Speed: '58.25 ms/epoch',
       ETA: '14 min 05 s',
     });
@@ -86,6 +98,15 @@ describe('job-status', () => {
     const job: JobRecord = { ...trainJob, progress: { ...trainJob.progress, trainLoss: 2.3e-7, testLoss: 6.671e-8 } };
     const el = await fixture<JobStatus>(html`<job-status .job=${job}></job-status>`);
     expect(figures(el)).to.include({ 'Train loss': '2.3e-7', 'Test loss': '6.671e-8' });
+  });
+
+  it('shows no accuracy for a training recorded before accuracies: awaited while it runs, a dash once ended', async () => {
+    const { trainAccuracy: _, testAccuracy: __, ...older } = trainJob.progress;
+    const running = await fixture<JobStatus>(html`<job-status .job=${{ ...trainJob, progress: older }}></job-status>`);
+    expect(figures(running)).to.include({ 'Train loss': '0.01235', 'Train accuracy': '…', 'Test accuracy': '…' });
+    const ended: JobRecord = { ...trainJob, state: 'interrupted', progress: older };
+    const el = await fixture<JobStatus>(html`<job-status .job=${ended}></job-status>`);
+    expect(figures(el)).to.include({ 'Train accuracy': '–', 'Test accuracy': '–' });
   });
 
   it('shows a finished analysis as finished: no "…" in the figures it no longer reports', async () => {

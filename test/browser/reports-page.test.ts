@@ -149,4 +149,38 @@ describe('reports-page', () => {
       .map((row) => row.dataset.variant);
     expect(checked).to.deep.equal([variants[1]]);
   });
+
+  it('shows the final accuracies and the epoch test accuracy reaches 99 %, defined, and overlays the accuracies', async () => {
+    const accuracy = ['final_train_accuracy', 'final_test_accuracy', 'test_accuracy_99_epoch'];
+    const page = await open(`?family=${FAMILY}&columns=name,${accuracy.join(',')}&selected=${variants.join(',')}&plots=overlay-accuracy`);
+    const { formatPercent } = await import('../../shared/format.ts');
+    const report = (await (await fetch(`/api/reports/${FAMILY}`)).json()) as {
+      rows: {
+        name: string;
+        metrics: { final_train_accuracy: number; final_test_accuracy: number; test_accuracy_99_epoch: number | null };
+      }[];
+    };
+    for (const variant of variants) {
+      const { metrics } = report.rows.find((r) => r.name === variant)!;
+      expect(cell(page, variant, 'final_train_accuracy')).to.equal(formatPercent(metrics.final_train_accuracy));
+      expect(cell(page, variant, 'final_test_accuracy')).to.equal(formatPercent(metrics.final_test_accuracy));
+      expect(cell(page, variant, 'test_accuracy_99_epoch')).to.equal(metrics.test_accuracy_99_epoch?.toString() ?? '');
+    }
+    expect(cell(page, variants[0]!, 'final_train_accuracy')).to.match(/^\d+(\.\d)? %$/);
+    expect(deepQuery(page.shadowRoot!, 'dl.definitions dt').map((dt) => dt.textContent)).to.deep.equal([
+      'Variant',
+      'Final train acc',
+      'Final test acc',
+      'Test acc ≥ 99 % at',
+    ]);
+    expect(header(page, 'test_accuracy_99_epoch').title).to.contain('the first epoch whose test accuracy is at least 99 %');
+    // Test (solid) and train (dotted) accuracy of each variant, on a percent axis.
+    await waitUntil(() => traces(page, 'overlay-accuracy').length === 4, 'accuracy overlay drawn', SLOW);
+    const graph = panel(page, 'overlay-accuracy').querySelector('.plot-graph') as unknown as {
+      layout: { yaxis: { tickformat: string } };
+      data: { line: { dash: string } }[];
+    };
+    expect(graph.layout.yaxis.tickformat).to.equal('.0%');
+    expect(graph.data.map((t) => t.line.dash)).to.deep.equal(['solid', 'dot', 'solid', 'dot']);
+  });
 });

@@ -2,7 +2,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../frontend/pages/training-page.ts';
 import type { TrainingPage } from '../../frontend/pages/training-page.ts';
 import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
-import type { JobRecord } from '../../shared/jobs.ts';
+import { formatPercent } from '../../shared/format.ts';
+import type { JobRecord, TrainJobRecord } from '../../shared/jobs.ts';
 import type { JobStatus } from '../../frontend/components/job-status.ts';
 
 import { SLOW, deepOne as one, deepQuery } from './deep-query.ts';
@@ -23,8 +24,12 @@ const errorFor = (page: TrainingPage, name: string) => deepQuery(page.shadowRoot
 const FAMILY = 'modulo_addition_1layer';
 const value = (page: TrainingPage, name: string) => one<HTMLInputElement>(page, `input[name=${name}]`).value;
 const statusRoot = (page: TrainingPage) => one(page, 'job-status').shadowRoot!;
+const adaptiveBox = (page: TrainingPage) => one<HTMLInputElement>(page, 'input[name=adaptive_checkpoints]');
+/** The summary's figures by their label. */
+const summary = (page: TrainingPage) =>
+  Object.fromEntries(deepQuery(page.shadowRoot!, '.summary dt').map((dt) => [dt.textContent, dt.nextElementSibling!.textContent]));
 
-async function submitTraining(prime: number, seed: number, numEpochs: number): Promise<JobRecord> {
+async function submitTraining(prime: number, seed: number, numEpochs: number, training: Record<string, unknown> = {}): Promise<JobRecord> {
   const response = await fetch('/api/jobs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -32,7 +37,7 @@ async function submitTraining(prime: number, seed: number, numEpochs: number): P
       kind: 'train',
       family: FAMILY,
       params: { prime, seed },
-      training: { num_epochs: numEpochs, checkpoint_epochs: [0] },
+      training: { num_epochs: numEpochs, checkpoint_epochs: [0], ...training },
       overwrite: true,
     }),
   });
@@ -107,12 +112,40 @@ describe('training-page', () => {
     expect(startButton(page).disabled).to.equal(false);
   });
 
-  it('explains the default checkpoint schedule and counts it for the run, and the extra checkpoints where the test loss falls', async () => {
+  it('explains the default checkpoint schedule and counts it for the run', async () => {
     const page = await loadedPage();
     expect(one(page, '#checkpoints-help').textContent).to.contain('95 checkpoints for this run');
-    expect(one(page, '#checkpoints-help').textContent).to.contain(adaptiveCheckpointDescription());
     await type(page, 'num_epochs', '1000');
     expect(one(page, '#checkpoints-help').textContent).to.contain('11 checkpoints for this run');
+  });
+
+  it('offers the extra checkpoints where the test loss falls as a checkbox of the training parameters, on, with the rule beside it', async () => {
+    const page = await loadedPage();
+    const box = adaptiveBox(page);
+    expect(box.checked).to.equal(true);
+    expect(box.closest('param-form')!.getAttribute('heading')).to.equal('Training parameters');
+    expect(box.closest('label')!.textContent!.trim()).to.equal('Add checkpoints where the test loss falls fast');
+    const help = one(page, `#${box.getAttribute('aria-describedby')}`);
+    expect(help.textContent).to.equal(adaptiveCheckpointDescription());
+    // Shown beside the checkbox, no longer in the checkpoint list's text.
+    expect(one(page, '#checkpoints-help').textContent).not.to.contain(adaptiveCheckpointDescription());
+    expect(help.getBoundingClientRect().height).to.be.greaterThan(0);
+  });
+
+  it('trains without adaptive checkpoints when the box is cleared, and names the same variant', async () => {
+    const page = await loadedPage();
+    await type(page, 'prime', '7');
+    await type(page, 'seed', '41');
+    await type(page, 'num_epochs', '20');
+    adaptiveBox(page).click();
+    await page.updateComplete;
+    expect(adaptiveBox(page).checked).to.equal(false);
+    expect(preview(page)).to.equal('Variant: modulo_addition_1layer_p7_seed41');
+    startButton(page).click();
+    const shown = () => one<JobStatus>(page, 'job-status').job as TrainJobRecord | undefined;
+    await waitUntil(() => shown()?.variant === 'modulo_addition_1layer_p7_seed41', 'job started', SLOW);
+    expect(shown()!.request.training.adaptive_checkpoints).to.equal(false);
+    await waitUntil(() => shown()?.state === 'succeeded', 'job done', SLOW);
   });
 
   it('offers the paper default and a quick run, each with its expected time here, and fills the form from one', async () => {
@@ -155,15 +188,34 @@ describe('training-page', () => {
     await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Complete', 'finished job shown', SLOW);
     expect(statusRoot(page).querySelector('.variant')!.textContent).to.equal(job.variant);
     expect(one(page, '.summary dd').textContent).to.equal(job.variant);
+    // The final accuracies next to the final losses, as the variant recorded them.
+    const detail = (await (await fetch(`/api/variants/${FAMILY}/${job.variant}`)).json()) as {
+      trainAccuracies: number[];
+      testAccuracies: number[];
+    };
+    expect(summary(page)).to.include({
+      'Final train accuracy': formatPercent(detail.trainAccuracies.at(-1)!),
+      'Final test accuracy': formatPercent(detail.testAccuracies.at(-1)!),
+    });
+    expect(Object.keys(summary(page))).to.deep.equal([
+      'Variant',
+      'Checkpoints',
+      'Final train loss',
+      'Final test loss',
+      'Final train accuracy',
+      'Final test accuracy',
+      'Wall time',
+    ]);
   });
 
   it("fills the form with the running job's parameters when the page opens again", async () => {
-    const job = await submitTraining(47, 5, 1_000_000);
+    const job = await submitTraining(47, 5, 1_000_000, { adaptive_checkpoints: false });
     try {
       const page = await loadedPage();
       await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Running', 'running job shown', SLOW);
       await waitUntil(() => value(page, 'prime') === '47', 'form shows the running job', SLOW);
       expect([value(page, 'seed'), value(page, 'num_epochs'), value(page, 'checkpoints')]).to.deep.equal(['5', '1000000', '0']);
+      expect(adaptiveBox(page).checked).to.equal(false);
       expect(preview(page)).to.equal(`Variant: ${job.variant}`);
     } finally {
       await fetch(`/api/jobs/${job.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

@@ -53,6 +53,15 @@ describe('Training and Analysis Run pages in Chromium', () => {
     expect(await texts(summary.locator('dd').first())).toEqual(['modulo_addition_1layer_p13_seed3']);
     expect(await texts(summary.locator('dt:has-text("Checkpoints") + dd'))).toEqual(['4']);
     expect(Number((await texts(summary.locator('dt:has-text("Final train loss") + dd')))[0])).toBeLessThan(Math.log(13));
+    // The final epoch's accuracies, in percent: live on the card, then in the summary.
+    for (const [card, final] of [
+      ['Train accuracy', 'Final train accuracy'],
+      ['Test accuracy', 'Final test accuracy'],
+    ] as const) {
+      const live = await texts(figure(card));
+      expect(live).toEqual([expect.stringMatching(/^\d+(\.\d)? %$/)]);
+      expect(await texts(summary.locator(`dt:has-text("${final}") + dd`))).toEqual(live);
+    }
     // The loss chart drew both loss curves and both accuracy curves.
     expect(await page.locator('loss-chart polyline:not(.accuracy)').count()).toBe(2);
     expect(await page.locator('loss-chart polyline.accuracy').count()).toBe(2);

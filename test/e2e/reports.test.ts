@@ -70,7 +70,14 @@ describe('Reports page in Chromium', () => {
       'prime=13, seed=2, training_fraction=0.5',
       'prime=13, seed=3, training_fraction=0.3',
     ]);
-    for (const view of ['overlay-specialization', 'overlay-head-specialization', 'overlay-w-in-pr', 'overlay-flatness', 'overlay-velocity'])
+    for (const view of [
+      'overlay-accuracy',
+      'overlay-specialization',
+      'overlay-head-specialization',
+      'overlay-w-in-pr',
+      'overlay-flatness',
+      'overlay-velocity',
+    ])
       await eventually(() => legend(view).then((names) => names.length)).toBe(3);
     await eventually(() => query().selected).toBe(variants.join(','));
 

@@ -42,3 +42,14 @@ export function naiveForward(w: ModelWeights, d: ModelDims, a: number, b: number
   const logits = Array.from({ length: p }, (_, c) => final.reduce((s, v, i) => s + v * w.W_U[i * p + c]!, 0));
   return { logits, post, pattern };
 }
+
+/** Share of the grid rows `indices` (i = a·p + b) whose naive forward's argmax (the first on a tie) is (a + b) mod p. */
+export function naiveAccuracy(w: ModelWeights, d: ModelDims, indices: readonly number[]): number {
+  let correct = 0;
+  for (const i of indices) {
+    const [a, b] = [Math.floor(i / d.p), i % d.p];
+    const logits = naiveForward(w, d, a, b).logits;
+    if (logits.indexOf(Math.max(...logits)) === (a + b) % d.p) correct++;
+  }
+  return correct / indices.length;
+}

@@ -16,7 +16,7 @@ import { continueVariant, resumePoint, resumeVariant, segmentsUpTo, trainVariant
 import { correctPredictions } from '../../../server/engine/loss.ts';
 import { readCheckpoint } from '../../../server/training/variant-files.ts';
 import { ADAPTIVE_CHECKPOINT_RULE } from '../../../shared/adaptive-checkpoints.ts';
-import { naiveForward } from '../../helpers/naive-forward.ts';
+import { naiveAccuracy } from '../../helpers/naive-forward.ts';
 import { lossAndGradients, realFamily, tinyFamily } from './helpers.ts';
 
 let results: string;
@@ -58,21 +58,6 @@ describe('data split', () => {
  */
 const TRANSITION = { params: { prime: 23, seed: 999 }, training: { training_fraction: 0.5, learning_rate: 0.01, num_epochs: 700 } };
 const TRANSITION_VARIANT = 'modulo_addition_1layer_p23_seed999_frac0.5_lr0.01';
-
-/** Share of the grid rows `indices` (i = a·p + b) whose naive float64 forward's argmax (first on a tie) is (a + b) mod p. */
-function naiveAccuracy(
-  weights: Parameters<typeof naiveForward>[0],
-  d: Parameters<typeof naiveForward>[1],
-  indices: readonly number[],
-): number {
-  let correct = 0;
-  for (const i of indices) {
-    const [a, b] = [Math.floor(i / d.p), i % d.p];
-    const logits = naiveForward(weights, d, a, b).logits;
-    if (logits.indexOf(Math.max(...logits)) === (a + b) % d.p) correct++;
-  }
-  return correct / indices.length;
-}
 
 describe('accuracy', () => {
   it('counts the argmax against the label, the first index of the largest logit on a tie', () => {

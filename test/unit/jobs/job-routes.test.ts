@@ -167,6 +167,12 @@ describe('a training job', () => {
     expect(done.state).toBe('succeeded');
     expect(done.result).toMatchObject({ kind: 'train', variant: job.variant, checkpointCount: 3 });
     expect(done.kind === 'train' && done.lossHistory.at(-1)!.epoch).toBe(59);
+    // The final accuracies, as the variant's metadata.json records them.
+    const metadata = JSON.parse(await readFile(join(wb.resultsDir, FAMILY, job.variant, 'metadata.json'), 'utf8'));
+    expect(done.result).toMatchObject({
+      finalTrainAccuracy: metadata.train_accuracies.at(-1),
+      finalTestAccuracy: metadata.test_accuracies.at(-1),
+    });
 
     const variants = await (await api.app.request(`/api/families/${FAMILY}/variants`)).json();
     expect(variants.variants[0]).toMatchObject({ name: job.variant, state: 'trained', checkpointEpochs: [0, 30, 59] });
@@ -304,6 +310,9 @@ describe('a training job started from a checkpoint of another variant', () => {
     expect(`_init${metadata.init_digest}`).toBe(job.variant.slice(job.variant.lastIndexOf('_')));
     const variants = (await (await api.app.request(`/api/families/${FAMILY}/variants`)).json()).variants;
     expect(variants.find((v: { name: string }) => v.name === job.variant)).toMatchObject({ init: metadata.init_digest, state: 'trained' });
+    const rows = (await (await api.app.request(`/api/reports/${FAMILY}`)).json()).rows;
+    expect(rows.find((r: { name: string }) => r.name === job.variant).training.init).toBe(metadata.init_digest);
+    expect(rows.find((r: { name: string }) => r.name === source).training.init).toBeUndefined();
     // Another epoch's weights name another variant; the same ones name this one, which exists.
     const other = (await (await post(fromCheckpoint(source, 0))).json()) as JobRecord;
     expect(other.variant).not.toBe(job.variant);

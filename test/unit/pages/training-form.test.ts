@@ -9,6 +9,7 @@ import {
   type TrainingFormValues,
 } from '../../../frontend/pages/training-form.ts';
 import { createApp } from '../../../server/app.ts';
+import { TRAINING_PRESETS } from '../../../shared/training-presets.ts';
 import { makeTempWorkbench } from '../../helpers/temp-workbench.ts';
 
 const wb = await makeTempWorkbench();
@@ -31,6 +32,7 @@ describe('training form', () => {
       weight_decay: '1',
       num_epochs: '25000',
       checkpoints: '',
+      adaptive_checkpoints: true,
       init_from: null,
     });
     const check = checkTrainingForm(family, defaults);
@@ -110,6 +112,13 @@ describe('training form', () => {
     expect(check.errors[field]).toContain(message);
   });
 
+  it('asks for adaptive checkpoints as the checkbox says, without changing the variant', () => {
+    const check = checkTrainingForm(family, withValues({ adaptive_checkpoints: false }));
+    expect(check.errors).toEqual({});
+    expect(check.request?.training.adaptive_checkpoints).toBe(false);
+    expect(check.variant).toBe('modulo_addition_1layer_p113_seed999');
+  });
+
   it('turns the checkpoint text into a sorted list', () => {
     const check = checkTrainingForm(family, withValues({ num_epochs: '1000', checkpoints: '500, 0, 100' }));
     expect(check.request?.training.checkpoint_epochs).toEqual([0, 100, 500]);
@@ -148,6 +157,7 @@ describe('training form values from given settings', () => {
           weight_decay: 0.5,
           num_epochs: 2400,
           checkpoint_epochs: [0, 1200, 2399],
+          adaptive_checkpoints: false,
         },
         { variant: 'modulo_addition_1layer_p47_seed1', epoch: 1200 },
       ),
@@ -159,8 +169,14 @@ describe('training form values from given settings', () => {
       weight_decay: '0.5',
       num_epochs: '2400',
       checkpoints: '0, 1200, 2399',
+      adaptive_checkpoints: false,
       init_from: { variant: 'modulo_addition_1layer_p47_seed1', epoch: 1200 },
     });
+  });
+
+  it('keeps adaptive checkpoints on for settings that do not say (a preset)', () => {
+    const { training } = TRAINING_PRESETS[1]!;
+    expect(trainingValues({ prime: 43, seed: 999 }, training).adaptive_checkpoints).toBe(true);
   });
 
   it('says how long a run takes here and where the estimate comes from', () => {

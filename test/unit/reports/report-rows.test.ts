@@ -2,8 +2,9 @@
  * The Reports rows and curves (docs/ARCHITECTURE.md §11) against an independent recomputation:
  * small-prime variants trained and analyzed here, every metric recomputed from metadata.json, the
  * per-epoch artifact files and the checkpoints themselves (W_in's singular values by ml-matrix, the
- * path length from the checkpoint weights), never from the summaries the service reads. Also the
- * cache (a rewritten file is read again), the curves' downsampling, the routes and the CLI.
+ * path length from the checkpoint weights, the final accuracies by a naive forward of the stored
+ * split), never from the summaries the service reads. Also the cache (a rewritten file is read
+ * again), variants without accuracies, the curves' downsampling, the routes and the CLI.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { promisify } from 'node:util';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Family } from '../../../shared/family-schema.ts';
-import { curvesResponseSchema, reportColumns, reportResponseSchema, type ReportRow } from '../../../shared/reports.ts';
+import { curvesResponseSchema, formatCell, reportColumns, reportResponseSchema, type ReportRow } from '../../../shared/reports.ts';
 import { artifactPaths, readArtifact } from '../../../server/analysis/artifact-store.ts';
 import { analyzeVariant } from '../../../server/analysis/pipeline.ts';
 import { ApiError } from '../../../server/http/errors.ts';
@@ -25,6 +26,9 @@ import { reportRoutes } from '../../../server/routes/reports.ts';
 import { readSafetensors } from '../../../server/storage/safetensors.ts';
 import { writeJsonAtomic } from '../../../server/storage/atomic-write.ts';
 import { trainVariant } from '../../../server/training/train-variant.ts';
+import { modelDims } from '../../../server/engine/weights.ts';
+import { readCheckpoint } from '../../../server/training/variant-files.ts';
+import { naiveAccuracy } from '../../helpers/naive-forward.ts';
 import { makeTempWorkbench, type TempWorkbench } from '../../helpers/temp-workbench.ts';
 
 const FAMILY = 'modulo_addition_1layer';
@@ -41,17 +45,18 @@ beforeAll(async () => {
   wb = await makeTempWorkbench();
   family = (await loadFamilies(wb.familiesDir)).families.get(FAMILY)!;
   registry = new Registry(wb);
+  // A checkpoint at the next-to-last epoch holds the weights the final train accuracy is measured with (before the last update).
   const a = await trainVariant({
     resultsDir: wb.resultsDir,
     family,
     params: { prime: 13, seed: 1 },
-    training: { num_epochs: 400, checkpoint_epochs: [0, 100, 200, 300] },
+    training: { num_epochs: 400, checkpoint_epochs: [0, 100, 200, 300, 398] },
   });
   const b = await trainVariant({
     resultsDir: wb.resultsDir,
     family,
     params: { prime: 11, seed: 2 },
-    training: { num_epochs: 300, checkpoint_epochs: [0, 150], training_fraction: 0.6, data_seed: 7 },
+    training: { num_epochs: 300, checkpoint_epochs: [0, 150, 298], training_fraction: 0.6, data_seed: 7 },
   });
   analyzed = [a.variant, b.variant];
   for (const variant of analyzed) await analyzeVariant({ resultsDir: wb.resultsDir, family, variant });
@@ -77,10 +82,29 @@ const WEIGHT_KEYS = [
   'unembed.W_U',
 ];
 
+interface Accuracies {
+  train_accuracies?: number[];
+  test_accuracies?: number[];
+}
+
+/** The accuracy metrics from metadata.json's per-epoch accuracies; null without them (variants trained before they were recorded). */
+function accuracyMetrics({ train_accuracies: train, test_accuracies: test }: Accuracies) {
+  let grokked: number | null = null;
+  for (let e = 0; test && e < test.length && grokked === null; e++) if (test[e]! >= 0.99) grokked = e;
+  return {
+    final_train_accuracy: train ? train[train.length - 1]! : null,
+    final_test_accuracy: test ? test[test.length - 1]! : null,
+    test_accuracy_99_epoch: grokked,
+  };
+}
+
 async function expected(variant: string) {
   const paths = variantPaths(wb.resultsDir, FAMILY, variant);
   const artifacts = artifactPaths(paths.artifactsDir);
-  const metadata = JSON.parse(await readFile(paths.metadata, 'utf8')) as {
+  const metadata = JSON.parse(await readFile(paths.metadata, 'utf8')) as Accuracies & {
+    params: { prime: number };
+    train_indices: number[];
+    test_indices: number[];
     train_losses: number[];
     test_losses: number[];
     checkpoint_epochs: number[];
@@ -148,6 +172,15 @@ async function expected(variant: string) {
     }
     path += Math.sqrt(squared);
   }
+
+  // The final accuracies from the weights and the stored split: checkpoint e holds the weights after e + 1 updates, those
+  // of test accuracy e and of train accuracy e + 1.
+  const d = modelDims(family.architecture, metadata.params.prime);
+  const weightsAt = (epoch: number) => readCheckpoint(paths.checkpoint(epoch), d);
+  const forwardAccuracy = {
+    train: naiveAccuracy(await weightsAt(metadata.num_epochs - 2), d, metadata.train_indices),
+    test: naiveAccuracy(await weightsAt(metadata.num_epochs - 1), d, metadata.test_indices),
+  };
   return {
     training: {
       data_seed: metadata.data_seed,
@@ -169,6 +202,8 @@ async function expected(variant: string) {
       specialized_mid: counts.mid,
       specialized_high: counts.high,
     },
+    accuracy: accuracyMetrics(metadata),
+    forwardAccuracy,
     headMax,
     flatness,
     participationRatio: (sum * sum) / sumSq,
@@ -188,6 +223,9 @@ describe('report rows', () => {
       expect(row.state).toBe('analyzed');
       expect(row.training).toEqual(want.training);
       expect(row.metrics).toMatchObject(want.losses);
+      expect(row.metrics).toMatchObject(want.accuracy);
+      expect(row.metrics.final_train_accuracy).toBe(want.forwardAccuracy.train);
+      expect(row.metrics.final_test_accuracy).toBe(want.forwardAccuracy.test);
       expect(row.metrics.head_max_frac).toHaveLength(want.headMax.length);
       row.metrics.head_max_frac!.forEach((value, h) => expect(value).toBeCloseTo(want.headMax[h]!, 6));
       expect(row.metrics.flatness_ratio).toBeCloseTo(want.flatness, 10);
@@ -210,9 +248,13 @@ describe('report rows', () => {
       peak_test_loss_epoch,
       test_below_1_epoch,
       test_below_0_001_epoch,
+      final_train_accuracy,
+      final_test_accuracy,
+      test_accuracy_99_epoch,
       ...analysis
     } = row.metrics;
     void [final_train_loss, final_test_loss, peak_test_loss, peak_test_loss_epoch, test_below_1_epoch, test_below_0_001_epoch];
+    void [final_train_accuracy, final_test_accuracy, test_accuracy_99_epoch];
     expect(Object.values(analysis).every((value) => value === null)).toBe(true);
   });
 
@@ -233,6 +275,63 @@ describe('report rows', () => {
       metadata.test_losses = original;
       await writeJsonAtomic(path, metadata);
     }
+  });
+
+  /** Runs `check` with the trained-only variant's metadata.json changed by `change`, then puts the file back. */
+  async function withMetadata(change: (metadata: Accuracies) => void, check: (path: string) => Promise<void>) {
+    const path = variantPaths(wb.resultsDir, FAMILY, trainedOnly).metadata;
+    const original = JSON.parse(await readFile(path, 'utf8')) as Accuracies;
+    const metadata = structuredClone(original);
+    change(metadata);
+    await writeJsonAtomic(path, metadata);
+    try {
+      await check(path);
+    } finally {
+      await writeJsonAtomic(path, original);
+    }
+  }
+
+  it('give the first epoch whose test accuracy reaches 99 %, as the recomputation reads it from the file', async () => {
+    const service = new ReportService(registry);
+    await withMetadata(
+      (metadata) => {
+        // 98 of 99 test pairs right from epoch 10 (just below 99 %), 99 of 100 from epoch 20 (exactly 99 %).
+        metadata.test_accuracies = metadata.test_accuracies!.map((_, e) => (e < 10 ? 0.25 : e < 20 ? 98 / 99 : 99 / 100));
+        metadata.train_accuracies = metadata.train_accuracies!.map((_, e) => (e < 5 ? 0.5 : 1));
+      },
+      async (path) => {
+        const row = (await service.rows(family)).find((r) => r.name === trainedOnly)!;
+        const want = accuracyMetrics(JSON.parse(await readFile(path, 'utf8')) as Accuracies);
+        expect(want.test_accuracy_99_epoch).toBe(20);
+        expect(row.metrics).toMatchObject(want);
+        const cells = Object.fromEntries(
+          reportColumns(family)
+            .filter((column) => column.id in want)
+            .map((column) => [column.id, formatCell(column, row)]),
+        );
+        expect(cells).toEqual({ final_train_accuracy: '100 %', final_test_accuracy: '99 %', test_accuracy_99_epoch: '20' });
+      },
+    );
+  });
+
+  it('leave the accuracy cells and curves empty for a variant trained before accuracies were recorded', async () => {
+    const service = new ReportService(registry);
+    await withMetadata(
+      (metadata) => {
+        delete metadata.train_accuracies;
+        delete metadata.test_accuracies;
+      },
+      async () => {
+        const row = (await service.rows(family)).find((r) => r.name === trainedOnly)!;
+        expect(row.metrics).toMatchObject({ final_train_accuracy: null, final_test_accuracy: null, test_accuracy_99_epoch: null });
+        expect(row.metrics.final_test_loss).toEqual(expect.any(Number));
+        const accuracyColumns = reportColumns(family).filter((column) => column.id.includes('accuracy'));
+        expect(accuracyColumns.map((column) => formatCell(column, row))).toEqual(['', '', '']);
+        const answer = await service.curves(family, [trainedOnly]);
+        if ('missing' in answer) throw new Error('missing');
+        expect(answer.variants[0]!.curves.map((c) => c.series)).toEqual(['train_loss', 'test_loss']);
+      },
+    );
   });
 });
 
@@ -255,10 +354,12 @@ describe('report curves', () => {
     test.epochs.forEach((epoch, i) => expect(test.values[i]).toBe(Number(metadata.test_losses[epoch]!.toPrecision(6))));
     // Every series the variant has results for, at its checkpoints (velocity at the later epoch of each step).
     const series = Object.fromEntries(answer.variants[0]!.curves.map((c) => [c.series, c.epochs]));
-    expect(series.specialized_total).toEqual([0, 100, 200, 300, 399]);
-    expect(series.velocity).toEqual([100, 200, 300, 399]);
+    expect(series.specialized_total).toEqual([0, 100, 200, 300, 398, 399]);
+    expect(series.velocity).toEqual([100, 200, 300, 398, 399]);
     expect(Object.keys(series).sort()).toEqual(
       [
+        'train_accuracy',
+        'test_accuracy',
         'flatness_ratio',
         'mean_head_specialization',
         'specialized_high',
@@ -353,6 +454,21 @@ describe('workbench report', () => {
     expect(table[0]).not.toContain('Learning rate'); // the default columns; --columns all shows every one
     expect((await report('--columns', 'all')).split('\n')[0]).toContain('Learning rate');
     expect((await report('--columns', 'name,final_test_loss')).split('\n')[0]).toMatch(/^Variant\s+Final test loss$/);
+    // The accuracy columns as the page shows them: shares as percentages, the 99 % epoch empty ('–') when never reached.
+    const accuracy = (await report('--columns', 'name,final_train_accuracy,final_test_accuracy,test_accuracy_99_epoch'))
+      .trimEnd()
+      .split('\n');
+    expect(accuracy[0]).toMatch(/^Variant\s+Final train acc\s+Final test acc\s+Test acc ≥ 99 % at$/);
+    const columnsById = new Map(columns.map((column) => [column.id, column]));
+    rows.forEach((row, i) =>
+      expect(accuracy[i + 2]!.split(/\s{2,}/)).toEqual([
+        row.name,
+        ...['final_train_accuracy', 'final_test_accuracy', 'test_accuracy_99_epoch'].map(
+          (id) => formatCell(columnsById.get(id)!, row) || '–',
+        ),
+      ]),
+    );
+    expect(accuracy[2]).toMatch(/ %/);
     expect(table.slice(2).map((line) => line.split(/\s+/)[0])).toEqual(rows.map((row) => row.name));
   });
 
