@@ -187,9 +187,8 @@ for (let i = 0; i < runs; i++) {
   const page = await newPage();
   await page.goto(`${server.url}/reports?family=${FAMILY}`);
   await tableDrawn(page, VARIANTS);
-  // Plotly ready, as it is once the page has been open a moment.
-  await page.waitForFunction(() => 'Plotly' in window || document.querySelector('app-shell') !== null);
-  await page.waitForTimeout(500);
+  // Plotly ready (its bundle sets window.Plotly once evaluated), as it is once the page has been open a moment.
+  await page.waitForFunction(() => 'Plotly' in window, undefined, { timeout: 30_000 });
   const elapsed = await page.evaluate(
     ({ selected, overlayCount }) =>
       new Promise<number>((resolve, reject) => {
