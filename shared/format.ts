@@ -46,3 +46,8 @@ export function queuePlace(position: number): string {
   const suffix = position % 100 >= 11 && position % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][position % 10] ?? 'th');
   return `${position}${suffix} in line`;
 }
+
+/** "12,400": epochs run into the tens of thousands. */
+export function formatEpoch(epoch: number): string {
+  return epoch.toLocaleString('en-US');
+}

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { nearestEpoch } from '../plots/index.ts';
 import { theme } from '../styles/theme.ts';
+import { formatEpoch } from '../../shared/format.ts';
 
 export interface EpochChangeDetail {
   epoch: number;
@@ -10,11 +11,6 @@ export interface EpochChangeDetail {
   committed: boolean;
 }
 export type EpochChangeEvent = CustomEvent<EpochChangeDetail>;
-
-/** "12,400": epochs run into the tens of thousands. */
-export function formatEpoch(epoch: number): string {
-  return epoch.toLocaleString('en-US');
-}
 
 /** Keys that step the slider, as a change of checkpoint index given the count. */
 const STEPS: Record<string, (index: number, count: number) => number> = {

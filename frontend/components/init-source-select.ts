@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { VariantSummary } from '../../shared/api.ts';
 import type { InitFrom } from '../../shared/jobs.ts';
-import { formatEpoch } from './epoch-control.ts';
+import { formatEpoch } from '../../shared/format.ts';
 import { labelledSelect, theme } from '../styles/theme.ts';
 
 export type InitSourceChangeEvent = CustomEvent<{ source: InitFrom | null }>;

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import type { VariantDetail } from '../../shared/artifacts.ts';
-import { formatNumber } from '../../shared/format.ts';
+import { formatEpoch, formatNumber } from '../../shared/format.ts';
 import {
   FLATNESS_METRICS,
   isAttentionMatrix,
@@ -17,7 +17,6 @@ import {
 } from '../plots/index.ts';
 import { theme } from '../styles/theme.ts';
 import './epoch-control.ts';
-import { formatEpoch } from './epoch-control.ts';
 import './family-select.ts';
 import './variant-select.ts';
 
