@@ -149,12 +149,12 @@ export const variantDetailSchema = z
       })
       .nullable(),
     checkpointEpochs: z.array(z.number().int()),
-    /** One value per training epoch (empty until training has written metadata.json). */
-    trainLosses: z.array(z.number()),
-    testLosses: z.array(z.number()),
+    /** One value per training epoch (empty until training has written metadata.json); null where the stored value is not a finite number. */
+    trainLosses: z.array(z.number().nullable()),
+    testLosses: z.array(z.number().nullable()),
     /** One share 0…1 per epoch, as the losses: examples whose argmax logit is the label. Absent for variants trained before accuracies were recorded. */
-    trainAccuracies: z.array(z.number()).optional(),
-    testAccuracies: z.array(z.number()).optional(),
+    trainAccuracies: z.array(z.number().nullable()).optional(),
+    testAccuracies: z.array(z.number().nullable()).optional(),
     /** Epochs with at least one per-epoch artifact, ascending: the viz page's epoch slider. */
     analyzedEpochs: z.array(z.number().int()),
     analyzers: z.array(analyzerStatusSchema),

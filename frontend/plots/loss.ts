@@ -25,15 +25,16 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   if (!train || !test || train.length === 0) return placeholderSpec(PLACEHOLDER.noTrainingData);
 
   const checkpoints = analyzedEpochs.filter((e) => Number.isInteger(e) && e >= 0 && e < train.length);
-  const lineTrace = (values: ArrayLike<number>, name: string, color: string) => {
+  // A stored value that is not a number (null: a diverged epoch) is drawn as a gap (NaN).
+  const lineTrace = (values: ArrayLike<number | null>, name: string, color: string) => {
     const epochs = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
-    const drawn = epochs.map((e) => values[e]!);
+    const drawn = epochs.map((e) => values[e] ?? NaN);
     return epochLine(epochs, drawn, name, color, 1.5);
   };
   const data: PlotSpec['data'] = [lineTrace(train, 'Train Loss', COLORS.blue), lineTrace(test, 'Test Loss', COLORS.orange)];
   const accuracies = recordedAccuracies(losses, train.length);
   if (checkpoints.length > 0) {
-    const y = checkpoints.map((e) => train[e]!);
+    const y = checkpoints.map((e) => train[e] ?? NaN);
     data.push({
       type: 'scatter',
       mode: 'markers',
@@ -47,9 +48,9 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   }
 
   if (accuracies) {
-    const accuracyTrace = (values: ArrayLike<number>, name: string, color: string): PlotSpec['data'][number] => {
+    const accuracyTrace = (values: ArrayLike<number | null>, name: string, color: string): PlotSpec['data'][number] => {
       const epochs = downsampleIndices(values, MAX_LINE_POINTS, checkpoints);
-      const drawn = epochs.map((e) => values[e]!);
+      const drawn = epochs.map((e) => values[e] ?? NaN);
       return {
         ...epochLine(epochs, drawn, name, color, 1.5),
         text: drawn.map(formatPercent),
@@ -102,7 +103,10 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
 }
 
 /** The variant's accuracies, one per epoch like its losses, or null when it has none (trained before they were recorded). */
-function recordedAccuracies(losses: TrainingLosses, epochs: number): { train: ArrayLike<number>; test: ArrayLike<number> } | null {
+function recordedAccuracies(
+  losses: TrainingLosses,
+  epochs: number,
+): { train: ArrayLike<number | null>; test: ArrayLike<number | null> } | null {
   const { trainAccuracies: train, testAccuracies: test } = losses;
   return train && test && train.length === epochs && test.length === epochs ? { train, test } : null;
 }

@@ -8,6 +8,7 @@
  * response into a builder input, or into null when a key is missing.
  */
 import type { Data, Layout } from 'plotly.js';
+import type { CsvColumn } from '../../shared/csv.ts';
 
 export interface PlotSpec {
   data: Data[];
@@ -16,11 +17,8 @@ export interface PlotSpec {
   export?: PlotExport;
 }
 
-/** One column of a tidy table: its header and one value per row. */
-export interface TableColumn {
-  readonly name: string;
-  readonly values: ArrayLike<string | number | boolean>;
-}
+/** One column of a tidy table: its header and one value per row (null: an empty field). */
+export type TableColumn = CsvColumn;
 
 /** What a figure downloads as data: the full-resolution source of its traces, not the (possibly thinned) traces. */
 export interface PlotExport {
@@ -58,13 +56,16 @@ export function isAttentionMatrix(name: WeightMatrixName): name is AttentionMatr
 export const TRAJECTORY_GROUPS = ['all', 'embedding', 'attention', 'mlp'] as const;
 export type TrajectoryGroup = (typeof TRAJECTORY_GROUPS)[number];
 
-/** The losses of `metadata.json`, one per training epoch, and the accuracies when recorded (`VariantDetail` carries them). */
+/**
+ * The losses of `metadata.json`, one per training epoch, and the accuracies when recorded
+ * (`VariantDetail` carries them). null where a stored value is not a finite number (a diverged epoch).
+ */
 export interface TrainingLosses {
-  trainLosses: ArrayLike<number>;
-  testLosses: ArrayLike<number>;
+  trainLosses: ArrayLike<number | null>;
+  testLosses: ArrayLike<number | null>;
   /** Shares 0…1 per epoch; absent for variants trained before accuracies were recorded. */
-  trainAccuracies?: ArrayLike<number>;
-  testAccuracies?: ArrayLike<number>;
+  trainAccuracies?: ArrayLike<number | null>;
+  testAccuracies?: ArrayLike<number | null>;
 }
 
 /** `dominant_frequencies` epoch: `coefficients` (p,), one norm per Fourier basis row. */

@@ -152,8 +152,9 @@ async function readOptional(path: string): Promise<TensorMap | undefined> {
 
 const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
+/** A stored per-epoch array, null (a diverged epoch: JSON has no NaN) read as NaN; null unless every entry is one or the other. */
 function numbers(value: unknown): number[] | null {
-  return Array.isArray(value) && value.every((v) => typeof v === 'number') ? (value as number[]) : null;
+  return Array.isArray(value) && value.every((v) => typeof v === 'number' || v === null) ? value.map((v: number | null) => v ?? NaN) : null;
 }
 
 async function readVariantData(metadataPath: string, artifacts: ArtifactPaths): Promise<Omit<VariantData, 'signature'>> {
@@ -234,13 +235,13 @@ async function readVariantData(metadataPath: string, artifacts: ArtifactPaths): 
       : null;
 
   const metrics: ReportMetrics = {
-    final_train_loss: train?.at(-1) ?? null,
-    final_test_loss: test?.at(-1) ?? null,
+    final_train_loss: numberOrNull(train?.at(-1)),
+    final_test_loss: numberOrNull(test?.at(-1)),
     ...peak(test),
     test_below_1_epoch: firstBelow(test, 1),
     test_below_0_001_epoch: firstBelow(test, 1e-3),
-    final_train_accuracy: trainAccuracy?.at(-1) ?? null,
-    final_test_accuracy: testAccuracy?.at(-1) ?? null,
+    final_train_accuracy: numberOrNull(trainAccuracy?.at(-1)),
+    final_test_accuracy: numberOrNull(testAccuracy?.at(-1)),
     test_accuracy_99_epoch: firstAtLeast(testAccuracy, GROKKED_TEST_ACCURACY),
     analyzed_epoch: analyzedEpochs.length > 0 ? Math.max(...analyzedEpochs) : null,
     specialized_total: last('specialized_total'),
@@ -255,11 +256,11 @@ async function readVariantData(metadataPath: string, artifacts: ArtifactPaths): 
   return { training, metrics, series };
 }
 
+/** The highest finite test loss and its first epoch; NaN epochs are skipped. */
 function peak(test: number[] | null): Pick<ReportMetrics, 'peak_test_loss' | 'peak_test_loss_epoch'> {
-  if (!test || test.length === 0) return { peak_test_loss: null, peak_test_loss_epoch: null };
-  let at = 0;
-  for (let e = 1; e < test.length; e++) if (test[e]! > test[at]!) at = e;
-  return { peak_test_loss: test[at]!, peak_test_loss_epoch: at };
+  let at = -1;
+  for (let e = 0; e < (test?.length ?? 0); e++) if (Number.isFinite(test![e]) && (at < 0 || test![e]! > test![at]!)) at = e;
+  return at < 0 ? { peak_test_loss: null, peak_test_loss_epoch: null } : { peak_test_loss: test![at]!, peak_test_loss_epoch: at };
 }
 
 /** The first epoch whose loss is below `threshold`, or null. */

@@ -238,8 +238,8 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
         numEpochs: numberOr(metadata?.num_epochs, 0),
         run: runSettings(metadata),
         checkpointEpochs: variant.checkpointEpochs,
-        trainLosses: numbersOr(metadata?.train_losses),
-        testLosses: numbersOr(metadata?.test_losses),
+        trainLosses: Array.isArray(metadata?.train_losses) ? finiteOrNull(metadata.train_losses) : [],
+        testLosses: Array.isArray(metadata?.test_losses) ? finiteOrNull(metadata.test_losses) : [],
         ...accuracies(metadata),
         analyzedEpochs: [...analyzed].sort((a, b) => a - b),
         analyzers: status.analyzers,
@@ -368,13 +368,14 @@ function runSettings(metadata: Record<string, unknown> | undefined): VariantDeta
 /** The per-epoch accuracies metadata.json records, or nothing for a variant trained before they were. */
 function accuracies(metadata: Record<string, unknown> | undefined): Pick<VariantDetail, 'trainAccuracies' | 'testAccuracies'> {
   const { train_accuracies: train, test_accuracies: test } = metadata ?? {};
-  return Array.isArray(train) && Array.isArray(test) ? { trainAccuracies: train as number[], testAccuracies: test as number[] } : {};
+  return Array.isArray(train) && Array.isArray(test) ? { trainAccuracies: finiteOrNull(train), testAccuracies: finiteOrNull(test) } : {};
 }
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' ? value : fallback;
 }
 
-function numbersOr(value: unknown): number[] {
-  return Array.isArray(value) ? (value as number[]) : [];
+/** A stored per-epoch array as the API serves it: null for anything not a finite number (JSON has no NaN). */
+function finiteOrNull(values: readonly unknown[]): (number | null)[] {
+  return values.map((value) => (typeof value === 'number' && Number.isFinite(value) ? value : null));
 }

@@ -19,6 +19,7 @@ import {
   savedAt,
   type AdaptiveCheckpoint,
 } from '../../shared/adaptive-checkpoints.ts';
+import { formatEpoch } from '../../shared/format.ts';
 import { checkpointEpochProblem, defaultCheckpointEpochs, withFinalEpoch } from '../../shared/checkpoint-schedule.ts';
 import { domainParamsSchema } from '../../shared/domain-params.ts';
 import { taskParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
@@ -521,6 +522,8 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
     if (hooks.signal?.aborted) return result('incomplete');
     const metrics = session.epoch();
     ({ trainLoss, testLoss } = metrics);
+    // NaN weights never recover: stop at once rather than train on and save numbers that mean nothing.
+    if (!Number.isFinite(trainLoss) || !Number.isFinite(testLoss)) throw new Error(divergedMessage(epoch, trainLoss, testLoss));
     const { trainAccuracy, testAccuracy } = metrics;
     metadata.train_losses.push(trainLoss);
     metadata.test_losses.push(testLoss);
@@ -551,4 +554,13 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
   await writeMetadata(paths.metadata, withSegment(metadata, segment(numEpochs)));
   await rm(paths.progress, { force: true });
   return result('completed');
+}
+
+/** Why a run stopped at `epoch`, where a loss stopped being a number, and what to try instead. */
+function divergedMessage(epoch: number, trainLoss: number, testLoss: number): string {
+  const which = Number.isFinite(trainLoss) ? `test loss is ${testLoss}` : `train loss is ${trainLoss}`;
+  return (
+    `training diverged at epoch ${formatEpoch(epoch)}: the ${which}, so the weights or logits no longer hold finite numbers. ` +
+    'Checkpoints saved before it are kept. A smaller learning rate, or other starting weights, avoids it.'
+  );
 }

@@ -130,7 +130,24 @@ export function writeMetadata(path: string, metadata: VariantMetadata): Promise<
 }
 
 export async function readMetadata(path: string): Promise<VariantMetadata> {
-  return JSON.parse(await readFile(path, 'utf8')) as VariantMetadata;
+  return withNaNs(JSON.parse(await readFile(path, 'utf8')) as VariantMetadata);
+}
+
+/**
+ * The per-epoch arrays as the engine produced them: JSON writes a non-finite number as null, which
+ * is NaN again here (so a comparison skips it instead of reading it as 0).
+ */
+function withNaNs<Record extends Pick<VariantMetadata, 'train_losses' | 'test_losses' | 'train_accuracies' | 'test_accuracies'>>(
+  record: Record,
+): Record {
+  const numbers = (values: readonly (number | null)[] | undefined) => values?.map((value) => value ?? NaN);
+  return {
+    ...record,
+    train_losses: numbers(record.train_losses),
+    test_losses: numbers(record.test_losses),
+    ...(record.train_accuracies && { train_accuracies: numbers(record.train_accuracies) }),
+    ...(record.test_accuracies && { test_accuracies: numbers(record.test_accuracies) }),
+  };
 }
 
 /**
@@ -147,5 +164,5 @@ export function writeProgress(path: string, progress: TrainingProgress): Promise
 }
 
 export async function readProgress(path: string): Promise<TrainingProgress> {
-  return JSON.parse(await readFile(path, 'utf8')) as TrainingProgress;
+  return withNaNs(JSON.parse(await readFile(path, 'utf8')) as TrainingProgress);
 }

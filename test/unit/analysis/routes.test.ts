@@ -89,6 +89,24 @@ describe('GET /api/variants/:family/:variant', () => {
       await writeFile(metadataPath, JSON.stringify(olderMetadata));
     }
   });
+
+  it('serves a diverged epoch (null in metadata.json, or a value that is no number) as null, and still parses', async () => {
+    try {
+      const diverged = {
+        ...olderMetadata,
+        train_losses: [2.4, null],
+        test_losses: ['NaN', 2.45],
+        train_accuracies: [0.5, null],
+        test_accuracies: [0.1, 0.25],
+      };
+      await writeFile(metadataPath, JSON.stringify(diverged));
+      const detail = await json<VariantDetail>(base);
+      expect(detail).toMatchObject({ trainLosses: [2.4, null], testLosses: [null, 2.45], trainAccuracies: [0.5, null] });
+      expect(variantDetailSchema.safeParse(detail).success).toBe(true);
+    } finally {
+      await writeFile(metadataPath, JSON.stringify(olderMetadata));
+    }
+  });
 });
 
 describe('artifact reads', () => {

@@ -14,7 +14,7 @@ import { variantPaths } from '../../../server/registry/variant-paths.ts';
 import { writeJsonAtomic } from '../../../server/storage/atomic-write.ts';
 import { continueVariant, resumePoint, resumeVariant, segmentsUpTo, trainVariant } from '../../../server/training/train-variant.ts';
 import { correctPredictions } from '../../../server/engine/loss.ts';
-import { readCheckpoint } from '../../../server/training/variant-files.ts';
+import { readCheckpoint, writeCheckpoint } from '../../../server/training/variant-files.ts';
 import { ADAPTIVE_CHECKPOINT_RULE } from '../../../shared/adaptive-checkpoints.ts';
 import { naiveAccuracy } from '../../helpers/naive-forward.ts';
 import { lossAndGradients, realFamily, tinyFamily } from './helpers.ts';
@@ -436,6 +436,27 @@ describe('trainVariant', () => {
       }),
     ).rejects.toThrow(/weights changed since the job was named by them/);
     expect(existsSync(variantDir(results, 7, 3))).toBe(false);
+  });
+
+  it('stops a run whose loss is no longer a number and says where, before writing anything', async () => {
+    const family = await tinyFamily();
+    await trainVariant({ resultsDir: results, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 1, checkpoint_epochs: [] } });
+    const dims = modelDims(family.architecture, 7);
+    const seeded = await readCheckpoint(join(variantDir(results, 7, 1), 'checkpoints', 'checkpoint_epoch_00000.safetensors'), dims);
+    // Weights of 1e20: the attention scores (W_E·W_Q)·(W_E·W_K) overflow float32 in the first forward pass.
+    const huge = Object.fromEntries(Object.entries(seeded).map(([name, w]) => [name, (w as Float32Array).map((v) => v * 1e20)]));
+    const path = join(results, 'huge.safetensors');
+    await writeCheckpoint(path, huge as unknown as typeof seeded, dims);
+    const run = trainVariant({
+      resultsDir: results,
+      family,
+      params: { prime: 7, seed: 2 },
+      training: { num_epochs: 5, checkpoint_epochs: [0, 3] },
+      initFrom: { path, description: 'weights scaled by 1e20' },
+    });
+    await expect(run).rejects.toThrow(/^training diverged at epoch 0: the train loss is NaN.*smaller learning rate/);
+    // It diverged before its first checkpoint: the family folder holds the seeded run alone.
+    expect(await readdir(join(results, 'modulo_addition_1layer'))).toEqual(['modulo_addition_1layer_p7_seed1']);
   });
 
   it('rejects bad input before writing anything', async () => {

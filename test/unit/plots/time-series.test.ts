@@ -1,3 +1,4 @@
+import { tableCsv } from '../../../shared/csv.ts';
 import { describe, expect, it } from 'vitest';
 import type { VariantDetail } from '../../../shared/artifacts.ts';
 import { dimensionalityTrajectorySpec } from '../../../frontend/plots/dimensionality.ts';
@@ -29,10 +30,27 @@ describe('downsampleIndices', () => {
     expect(indices).toEqual([...indices].sort((a, b) => a - b));
     expect(indices).toEqual(expect.arrayContaining([0, n - 1, 12_345, 20_001, ...keep]));
   });
+
+  it('never takes a missing or non-finite value (a diverged epoch) for a bucket extreme', () => {
+    // Two buckets of four: [null, 5, NaN, 7] and [1, null, 0.5, Infinity].
+    const values = [null, 5, NaN, 7, 1, null, 0.5, Infinity];
+    expect(downsampleIndices(values, 4)).toEqual([0, 1, 3, 4, 6, 7]);
+    // A bucket with no number at all adds nothing but the ends.
+    expect(downsampleIndices([null, NaN, null, NaN, 2, 3, 4, 5], 4)).toEqual([0, 4, 7]);
+  });
 });
 
 describe('lossSpec', () => {
   const losses = { trainLosses: [4, 2, 1, 0.5, 0.25], testLosses: [4.5, 4, 3, 1, 0.1] };
+
+  it('draws a diverged epoch (null in the stored file) as a gap, and exports it as an empty field', () => {
+    const spec = lossSpec({ trainLosses: [4, 2, null, 0.5], testLosses: [4.5, null, 3, 1] }, [2], null);
+    expect(trace(spec, 0).y).toEqual([4, 2, NaN, 0.5]);
+    expect(trace(spec, 1).y).toEqual([4.5, NaN, 3, 1]);
+    expect(trace(spec, 0).text).toEqual(['4', '2', 'NaN', '0.5']);
+    const csv = tableCsv(spec.export!.table());
+    expect(csv.split('\n').slice(1, 4)).toEqual(['0,4,4.5,false', '1,2,,false', '2,,3,true']);
+  });
 
   it('draws train (blue) and test (orange) 1.5 px lines on a log y axis with x-unified hover', () => {
     const spec = lossSpec(losses, [], 2);

@@ -333,6 +333,36 @@ describe('report rows', () => {
       },
     );
   });
+  it('skip diverged epochs (null in metadata.json: JSON has no NaN) in the loss metrics and curves', async () => {
+    const service = new ReportService(registry);
+    type Losses = Accuracies & { train_losses: (number | null)[]; test_losses: (number | null)[] };
+    await withMetadata(
+      (metadata) => {
+        const losses = metadata as Losses;
+        losses.test_losses[0] = null; // the epoch a peak search starts from
+        losses.test_losses[3] = null;
+        losses.train_losses[losses.train_losses.length - 1] = null;
+      },
+      async (path) => {
+        const { train_losses: train, test_losses: test } = JSON.parse(await readFile(path, 'utf8')) as Losses;
+        const finiteTest = test.map((loss, epoch) => ({ loss, epoch })).filter((point) => point.loss !== null);
+        const highest = finiteTest.reduce((best, point) => (point.loss! > best.loss! ? point : best));
+        const row = (await service.rows(family)).find((r) => r.name === trainedOnly)!;
+        expect(row.metrics).toMatchObject({
+          final_train_loss: null,
+          final_test_loss: test.at(-1),
+          peak_test_loss: highest.loss,
+          peak_test_loss_epoch: highest.epoch,
+        });
+        const answer = await service.curves(family, [trainedOnly]);
+        if ('missing' in answer) throw new Error('missing');
+        const [trainCurve, testCurve] = answer.variants[0]!.curves;
+        expect(trainCurve!.epochs).not.toContain(train.length - 1);
+        expect(testCurve!.epochs).not.toContain(3);
+        expect([...trainCurve!.values, ...testCurve!.values].every(Number.isFinite)).toBe(true);
+      },
+    );
+  });
 });
 
 describe('report curves', () => {
