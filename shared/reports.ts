@@ -122,6 +122,7 @@ export const curvesQuerySchema = z.object({
     .pipe(z.array(z.string()).min(1, 'name at least one variant').max(MAX_CURVE_VARIANTS, `name at most ${MAX_CURVE_VARIANTS} variants`))
     .describe('Comma-separated variant names.'),
   series: listOf('series', CURVE_SERIES_IDS)
+    .refine((series) => series.length > 0, 'name at least one series, or leave it out for all')
     .optional()
     .describe(`Comma-separated series (default: all): ${CURVE_SERIES_IDS.join(', ')}.`),
   width: z
@@ -388,22 +389,27 @@ export function sortRows(rows: readonly ReportRow[], column: ReportColumn | unde
 }
 
 /**
- * Whether a row matches a filter: every whitespace-separated term must appear in the variant's
- * name, its state, or a `name=value` of its parameters and training settings (`prime=113`,
- * `training_fraction=0.5`), case-insensitively.
+ * Whether a row matches a filter, case-insensitively: every whitespace-separated term must hold. A
+ * `key=value` term names a parameter or training setting and its exact value (`prime=11` is not 113;
+ * numbers compare as numbers, so `training_fraction=.5` is 0.5); any other term must occur in the
+ * variant's name or state (`p113`, `analyzed`).
  */
 export function matchesFilter(row: ReportRow, filter: string): boolean {
   const terms = filter.toLowerCase().split(/\s+/).filter(Boolean);
-  if (terms.length === 0) return true;
-  const haystack = [
-    row.name,
-    row.state,
-    ...Object.entries(row.params).map(([k, v]) => `${k}=${v}`),
-    ...Object.entries(row.training).map(([k, v]) => `${k}=${v ?? ''}`),
-  ]
-    .join(' ')
-    .toLowerCase();
-  return terms.every((term) => haystack.includes(term));
+  const settings = new Map(
+    [...Object.entries(row.params), ...Object.entries(row.training)].map(([key, value]) => [key.toLowerCase(), value]),
+  );
+  const text = `${row.name} ${row.state}`.toLowerCase();
+  return terms.every((term) => {
+    const equals = term.indexOf('=');
+    if (equals < 0) return text.includes(term);
+    const value = settings.get(term.slice(0, equals));
+    const wanted = term.slice(equals + 1);
+    if (value === undefined || value === null) return false;
+    return typeof value === 'number' && wanted.trim() !== '' && Number.isFinite(Number(wanted))
+      ? value === Number(wanted)
+      : String(value).toLowerCase() === wanted;
+  });
 }
 
 /**

@@ -354,7 +354,7 @@ export class PlotPanel extends LitElement {
   }
 
   private onPlotlyClick = (event: PlotMouseEvent) => {
-    const point = event.points[0];
+    const point = pointUnderPointer(event, this.graph);
     if (!point) return;
     const detail: PlotClickDetail = {
       view: this.view,
@@ -389,4 +389,31 @@ declare global {
     'plot-click': PlotClickEvent;
     'plot-visible': PlotVisibleEvent;
   }
+}
+
+/** A Plotly axis as drawn: its pixel offset in the graph and its data-to-pixel map (log axes included). */
+interface DrawnAxis {
+  _offset?: number;
+  c2p?: (value: number) => number;
+}
+
+/**
+ * The point a click meant. With hover over every trace at one x ('x unified'), Plotly reports each
+ * trace's point at the clicked x, the last trace first: the one drawn nearest the pointer is the one
+ * clicked (on the Reports overlays, the variant whose curve was hit).
+ */
+function pointUnderPointer(event: PlotMouseEvent, graph: HTMLElement): PlotMouseEvent['points'][number] | undefined {
+  const { points } = event;
+  const pointerY = (event.event as MouseEvent | undefined)?.clientY;
+  if (points.length < 2 || pointerY === undefined) return points[0];
+  const graphTop = graph.getBoundingClientRect().top;
+  let nearest = points[0];
+  let nearestDistance = Infinity;
+  for (const point of points) {
+    const axis = point.yaxis as unknown as DrawnAxis | undefined;
+    if (typeof point.y !== 'number' || !axis?.c2p) continue;
+    const distance = Math.abs(graphTop + (axis._offset ?? 0) + axis.c2p(point.y) - pointerY);
+    if (distance < nearestDistance) [nearest, nearestDistance] = [point, distance];
+  }
+  return nearest;
 }

@@ -56,7 +56,11 @@ export class ReportTable extends LitElement {
         text-align: left;
         font-weight: 600;
       }
+      /* The whole header cell sorts, not only its text. */
       th button {
+        display: block;
+        width: 100%;
+        text-align: inherit;
         font: inherit;
         font-weight: 600;
         border: 0;

@@ -8,7 +8,7 @@
 import type { PlotData } from 'plotly.js';
 import { formatNumber, formatPercent } from '../../shared/format.ts';
 import type { CurveSeriesId } from '../../shared/reports.ts';
-import { axis, baseLayoutOf, DEFAULT_COLORWAY, placeholderSpec, TOP_LEGEND } from './style.ts';
+import { axis, baseLayoutOf, DEFAULT_COLORWAY, placeholderSpec, SIDE_LEGEND } from './style.ts';
 import type { PlotSpec, TableColumn } from './types.ts';
 import { viewInfo, VIEWS, type ViewId } from './views.ts';
 
@@ -184,9 +184,9 @@ export function overlaySpec(
         ...(info.range ? { range: [...info.range], autorange: false } : {}),
         ...(info.percent ? { tickformat: '.0%' } : {}),
       }),
-      legend: TOP_LEGEND,
+      legend: SIDE_LEGEND,
       hovermode: 'x unified',
-      margin: { l: 70, r: 30, t: 90, b: 50 },
+      margin: { l: 70, r: 30, t: 60, b: 50 },
     },
   };
 }

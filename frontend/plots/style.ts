@@ -127,6 +127,18 @@ export function baseLayoutOf(title: string, height: number): Partial<Layout> {
   };
 }
 
+/**
+ * A legend beside the plot, top-aligned: one entry per line, so long entries (the Reports overlays
+ * name each variant by its parameters) never wrap over the title; Plotly makes room on the right.
+ */
+export const SIDE_LEGEND: Partial<Legend> = {
+  orientation: 'v',
+  yanchor: 'top',
+  y: 1,
+  xanchor: 'left',
+  x: 1.02,
+};
+
 /** A horizontal legend above the plot, right-aligned (docs/ARCHITECTURE.md §7.6). */
 export const TOP_LEGEND: Partial<Legend> = {
   orientation: 'h',

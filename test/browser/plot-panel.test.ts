@@ -131,6 +131,26 @@ describe('plot-panel', () => {
     expect(event.detail).to.deep.include({ view: 'spec-trajectory', x: 20, y: 9, curveNumber: 0, pointNumber: 2 });
   });
 
+  it('takes the point drawn nearest the pointer when a click reports one per trace (x unified)', async () => {
+    const panel = await drawn();
+    const graph = graphOf(panel);
+    const top = graph.getBoundingClientRect().top;
+    const yaxis = { _offset: 30, c2p: (v: number) => 100 - 10 * v };
+    // Drawn at top + 30 + 90 (y = 1) and top + 30 + 50 (y = 5); Plotly lists the last trace first.
+    const points = [
+      { x: 20, y: 5, curveNumber: 1, pointNumber: 2, yaxis },
+      { x: 20, y: 1, curveNumber: 0, pointNumber: 2, yaxis },
+    ];
+    for (const [pointerY, curve] of [
+      [top + 118, 0],
+      [top + 84, 1],
+    ]) {
+      const heard = oneEvent(document, 'plot-click') as Promise<PlotClickEvent>;
+      graph.emit('plotly_click', { points, event: { clientY: pointerY } });
+      expect((await heard).detail.curveNumber).to.equal(curve);
+    }
+  });
+
   it('follows its container width', async () => {
     const wrapper = await fixture<HTMLDivElement>(
       html`<div style="width: 400px"><plot-panel view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel></div>`,

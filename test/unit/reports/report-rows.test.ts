@@ -444,6 +444,7 @@ describe('report routes', () => {
     [`/reports/${FAMILY}/curves?variants=${FAMILY}_p17_seed1`, 404, `has no variant "${FAMILY}_p17_seed1"`],
     [`/reports/${FAMILY}/curves`, 400, 'variants'],
     [`/reports/${FAMILY}/curves?variants=x&series=loss`, 400, '"loss" is not a series'],
+    [`/reports/${FAMILY}/curves?variants=x&series=`, 400, 'name at least one series'],
     [`/reports/${FAMILY}/curves?variants=x&width=10`, 400, 'width'],
     [`/reports/${FAMILY}/curves?variants=../x`, 400, 'is not a variant name'],
   ])('%s → %i', async (path, status, message) => {

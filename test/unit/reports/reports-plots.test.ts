@@ -98,6 +98,12 @@ describe('runs table helpers', () => {
     expect(rows.filter((r) => matchesFilter(r, 'prime=13')).map((r) => r.name)).toEqual(['c_p13']);
     expect(rows.filter((r) => matchesFilter(r, 'ANALYZED training_fraction=0.5')).map((r) => r.name)).toEqual(['c_p13']);
     expect(rows.filter((r) => matchesFilter(r, '')).length).toBe(3);
+    // A key=value term is the exact value, not a part of it: prime=1 is no prime, seed=1 not the data seed.
+    expect(rows.filter((r) => matchesFilter(r, 'prime=1')).length).toBe(0);
+    expect(rows.filter((r) => matchesFilter(r, 'prime=7')).map((r) => r.name)).toEqual(['a_p7']);
+    expect(rows.filter((r) => matchesFilter(r, 'training_fraction=.5')).map((r) => r.name)).toEqual(['c_p13']);
+    expect(rows.filter((r) => matchesFilter(r, 'data_seed=1')).length).toBe(0);
+    expect(rows.filter((r) => matchesFilter(r, 'colour=red')).length).toBe(0);
   });
 
   it('names a variant by its parameters, plus the settings that differ among those shown', () => {
@@ -163,6 +169,8 @@ describe('overlay specs', () => {
     expect(spec.layout.hovermode).toBe('x unified');
     expect(spec.layout.xaxis?.range).toEqual([0, 20]);
     expect(spec.layout.yaxis?.type).toBe('log');
+    // Beside the plot, one entry per line: long labels cannot wrap over the title.
+    expect(spec.layout.legend).toMatchObject({ orientation: 'v', x: 1.02, xanchor: 'left' });
   });
 
   it('exports a tidy CSV: one row per epoch, a column per variant and series', () => {
