@@ -107,6 +107,8 @@ export class AnalysisRunPage extends WithApi(LitElement) {
   @state() private families: FamilySummary[] = [];
   @state() private family = '';
   @state() private variants: VariantSummary[] = [];
+  /** The family `variants` belong to: until it is `family`, they are still on their way. */
+  @state() private variantsFamily = '';
   @state() private variant = '';
   @state() private status?: AnalysisStatus;
   /** Analyzers the user unticked; everything else runs. */
@@ -226,7 +228,7 @@ export class AnalysisRunPage extends WithApi(LitElement) {
 
   /** What the status card says while it shows no job, for the current selection. */
   private idleText(selected: VariantSummary | undefined): string {
-    if (!this.family) return 'Loading…';
+    if (!this.family || this.variantsFamily !== this.family) return 'Loading…';
     if (this.variants.length === 0) return 'No variants yet: train one on the Training page first.';
     if (!selected) return 'Select a variant to analyze';
     if (!ANALYZABLE.has(selected.state)) return notAnalyzableReason(selected);
@@ -258,7 +260,7 @@ export class AnalysisRunPage extends WithApi(LitElement) {
 
   private async selectFamily(family: string, variant = '') {
     this.family = family;
-    this.variants = (await this.api.variants(family)).variants;
+    await this.loadVariants();
     await this.selectVariant(this.variants.some((v) => v.name === variant) ? variant : '');
   }
 
@@ -280,10 +282,18 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     if (watcher.job?.id !== job.id) watcher.watch(job);
   }
 
+  private async loadVariants() {
+    const family = this.family;
+    const { variants } = await this.api.variants(family);
+    if (family !== this.family) return;
+    this.variants = variants;
+    this.variantsFamily = family;
+  }
+
   private async refresh() {
     this.error = '';
     try {
-      this.variants = (await this.api.variants(this.family)).variants;
+      await this.loadVariants();
       await this.selectVariant(this.variants.some((v) => v.name === this.variant) ? this.variant : '');
     } catch (error) {
       this.error = (error as Error).message;
@@ -318,7 +328,7 @@ export class AnalysisRunPage extends WithApi(LitElement) {
         force: this.force,
       });
       this.watcher.watch(job);
-      this.variants = (await this.api.variants(this.family)).variants;
+      await this.loadVariants();
     } catch (error) {
       this.error = (error as Error).message;
     }

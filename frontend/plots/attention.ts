@@ -3,7 +3,7 @@ import type { Annotations, Layout, LayoutAxis } from 'plotly.js';
 import { extent, matrixColumn, matrixRows, range, slab } from './arrays.ts';
 import { gridColumns } from './export.ts';
 import { epochLine, hasEpochs, timeSeriesLayout } from './series.ts';
-import { axis, baseLayout, colorBar, COLOR_SCALES, DEFAULT_COLORWAY, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
+import { axis, baseLayout, colorBar, COLOR_SCALES, COLORS, DEFAULT_COLORWAY, HOVER_NUMBER, PLACEHOLDER, placeholderSpec } from './style.ts';
 import type { AttentionFreqEpoch, AttentionFreqSummary, AttentionPatternsEpoch, PlotSpec } from './types.ts';
 
 /** Token positions of the input `[a, b, =]`. */
@@ -108,10 +108,28 @@ export function attentionHeadsSpec(
     layout: {
       ...baseLayout('attention', title),
       ...(axes as Partial<Layout>),
-      annotations: titles,
+      annotations: [...titles, ...maskNote(pair)],
       margin: { l: 60, r: 30, t: 80, b: 50 },
     },
   };
+}
+
+/**
+ * Why a pair draws flat maps: the causal mask lets a query attend only to itself and earlier
+ * positions, so a later key gets weight 0 everywhere and the first position gives itself 1.
+ */
+function maskNote({ to, from }: Pick<PositionPair, 'to' | 'from'>): Partial<Annotations>[] {
+  const [query, key] = [POSITION_LABELS[to], POSITION_LABELS[from]];
+  const text =
+    from > to
+      ? `${query} cannot attend to ${key}: the causal mask hides later positions, so every weight is 0`
+      : to === 0
+        ? `${query} is the first position: it can attend only to itself, so every weight is 1`
+        : null;
+  if (text === null) return [];
+  return [
+    { text, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, bgcolor: 'white', font: { size: 14, color: COLORS.grey } },
+  ];
 }
 
 /** Vertical room per frequency row: every frequency has its tick label (docs/ARCHITECTURE.md §7.1, view 8), so it must not overlap the next. */

@@ -41,7 +41,8 @@ export function flatnessTrajectorySpec(summary: LandscapeFlatnessSummary | null,
     ],
     layout: {
       ...timeSeriesLayout('flatness-trajectory', `Landscape Flatness — ${label}`, axis(label), epoch, summary.epochs),
-      yaxis2: axis('Baseline Loss', { overlaying: 'y', side: 'right', showgrid: false }),
+      // Ticks of its own, not aligned to the left axis's grid (which put negative losses on it).
+      yaxis2: axis('Baseline Loss', { overlaying: 'y', side: 'right', tickmode: 'auto', showgrid: false }),
     },
   };
 }

@@ -95,7 +95,15 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
       ]),
       ...(accuracies && {
         // On the right, over the loss axis; a share, drawn as 0–100 %.
-        yaxis2: axis('Accuracy', { overlaying: 'y', side: 'right', range: [0, 1.02], tickformat: '.0%', showgrid: false }),
+        // Ticks of its own (Plotly aligns an overlaying axis's ticks to the loss grid by default: 21 %, 42 %, …).
+        yaxis2: axis('Accuracy', {
+          overlaying: 'y',
+          side: 'right',
+          range: [0, 1.02],
+          tickmode: 'auto',
+          tickformat: '.0%',
+          showgrid: false,
+        }),
       }),
       hovermode: 'x unified',
     },

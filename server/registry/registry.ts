@@ -4,7 +4,7 @@
  * it is asked (nothing cached that the disk could contradict).
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FamiliesResponse, VariantState, VariantSummary } from '../../shared/api.ts';
 import { defaultDomainParams, type DomainParams, type Family } from '../../shared/family-schema.ts';
 import {
@@ -17,6 +17,7 @@ import {
 import type { WorkbenchPaths } from '../config.ts';
 import { loadFamilies } from './families.ts';
 import { CHECKPOINT_FILE, variantPaths } from './variant-paths.ts';
+import { EPOCH_FILE } from '../analysis/artifact-store.ts';
 import { pathExists } from '../storage/path-exists.ts';
 import { resumePoint } from '../training/resume-point.ts';
 
@@ -89,7 +90,7 @@ export class Registry {
     const files = {
       checkpoints: checkpointEpochs.length > 0,
       metadata: await pathExists(paths.metadata),
-      artifacts: await hasArtifacts(paths.artifactsDir),
+      analyzed: await analysisCovers(paths.artifactsDir, checkpointEpochs),
     };
     const state = deriveVariantState(files, this.activeJobs.activeJobKind(family.name, name));
     const summary: VariantSummary = {
@@ -111,17 +112,18 @@ export class Registry {
 
 /**
  * State from files: a running job wins; then no checkpoint → untrained; checkpoints without
- * metadata.json (written last by training) → incomplete; analysis artifacts → analyzed; else trained.
+ * metadata.json (written last by training) → incomplete; analysis covering every checkpoint →
+ * analyzed; else trained.
  */
 export function deriveVariantState(
-  files: { checkpoints: boolean; metadata: boolean; artifacts: boolean },
+  files: { checkpoints: boolean; metadata: boolean; analyzed: boolean },
   activeJob?: 'train' | 'analyze',
 ): VariantState {
   if (activeJob === 'train') return 'training';
   if (activeJob === 'analyze') return 'analyzing';
   if (!files.checkpoints) return 'untrained';
   if (!files.metadata) return 'incomplete';
-  return files.artifacts ? 'analyzed' : 'trained';
+  return files.analyzed ? 'analyzed' : 'trained';
 }
 
 /** Natural order of variants: by each domain parameter numerically, in declaration order (p97 < p113). */
@@ -154,12 +156,23 @@ export async function listCheckpointEpochs(checkpointsDir: string): Promise<numb
   }
 }
 
-/** Any finished artifact file (not a hidden temporary) anywhere under artifacts/. */
-async function hasArtifacts(artifactsDir: string): Promise<boolean> {
+/**
+ * Whether analysis results cover the run: some finished artifact (not a hidden temporary) exists
+ * under artifacts/, and every checkpoint has a per-epoch artifact of some analyzer. A continued run's
+ * new checkpoints make the variant `trained` again until they are analyzed. (Results of cross-epoch
+ * analyzers alone count as analyzed.)
+ */
+async function analysisCovers(artifactsDir: string, checkpointEpochs: readonly number[]): Promise<boolean> {
+  let files: string[];
   try {
-    const entries = await readdir(artifactsDir, { recursive: true });
-    return entries.some((entry) => entry.endsWith('.safetensors') && !entry.split('/').pop()!.startsWith('.'));
+    files = (await readdir(artifactsDir, { recursive: true })).filter(
+      (entry) => entry.endsWith('.safetensors') && !basename(entry).startsWith('.'),
+    );
   } catch {
     return false;
   }
+  const analyzedEpochs = new Set(
+    files.map((file) => EPOCH_FILE.exec(basename(file))).flatMap((match) => (match ? [Number(match[1])] : [])),
+  );
+  return files.length > 0 && (analyzedEpochs.size === 0 || checkpointEpochs.every((epoch) => analyzedEpochs.has(epoch)));
 }

@@ -90,6 +90,19 @@ describe('analysis-run-page', () => {
     expect(statusText(page)).to.equal(`Ready to analyze ${variant} with 10 of 10 analyzers: press Run Analysis.`);
   });
 
+  it('says it is loading, not that there are no variants, while they are on their way', async () => {
+    const page = await fixture<AnalysisRunPage>(html`<analysis-run-page></analysis-run-page>`);
+    const seen = new Set<string>();
+    const look = () => {
+      const status = page.shadowRoot?.querySelector('job-status');
+      if (status?.shadowRoot) seen.add(statusText(page));
+      return variantOptions(page).length > 1;
+    };
+    await waitUntil(look, 'variants loaded', { ...SLOW, interval: 5 });
+    expect([...seen].filter((text) => text.startsWith('No variants'))).to.deep.equal([]);
+    expect([...seen]).to.include('Select a variant to analyze');
+  });
+
   it('opens on the variant named in the URL', async () => {
     const before = window.location.href;
     history.replaceState(null, '', `?family=${FAMILY}&variant=${variant}`);

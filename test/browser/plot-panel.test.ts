@@ -151,6 +151,19 @@ describe('plot-panel', () => {
     }
   });
 
+  it('labels the accuracy axis 0 % … 100 %, not at the loss grid (Plotly syncs overlaying axes by default)', async () => {
+    const epochs = Array.from({ length: 50 }, (_, e) => e);
+    const losses = {
+      trainLosses: epochs.map((e) => 4 * 0.8 ** e),
+      testLosses: epochs.map((e) => 4.5 * 0.9 ** e),
+      trainAccuracies: epochs.map((e) => Math.min(1, e / 10)),
+      testAccuracies: epochs.map((e) => Math.min(1, e / 40)),
+    };
+    const panel = await drawn(lossSpec(losses, [0, 10, 20], 10));
+    const accuracyTicks = [...panel.querySelectorAll('.y2tick text')].map((tick) => tick.textContent);
+    expect(accuracyTicks).to.include.members(['0%', '100%']);
+  });
+
   it('follows its container width', async () => {
     const wrapper = await fixture<HTMLDivElement>(
       html`<div style="width: 400px"><plot-panel view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel></div>`,

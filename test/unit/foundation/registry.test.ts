@@ -145,12 +145,21 @@ describe('variant discovery and state', () => {
     await touch(variantDir(name), ['artifacts/dominant_frequencies/.epoch_00000.safetensors.123.tmp']);
     expect((await stateNow()).state).toBe('trained');
 
+    // Analysis of checkpoint 0 only: checkpoint 100 still waits for it.
     await touch(variantDir(name), ['artifacts/dominant_frequencies/epoch_00000.safetensors']);
+    expect((await stateNow()).state).toBe('trained');
+    await touch(variantDir(name), ['artifacts/neuron_freq_norm/epoch_00100.safetensors']);
+    expect((await stateNow()).state).toBe('analyzed');
+
+    // A continuation adds a checkpoint: trained again until it is analyzed.
+    await touch(variantDir(name), ['checkpoints/checkpoint_epoch_00200.safetensors']);
+    expect((await stateNow()).state).toBe('trained');
+    await touch(variantDir(name), ['artifacts/dominant_frequencies/epoch_00200.safetensors']);
     expect((await stateNow()).state).toBe('analyzed');
   });
 
   it('reports a running job over the files', () => {
-    const files = { checkpoints: true, metadata: true, artifacts: false };
+    const files = { checkpoints: true, metadata: true, analyzed: false };
     expect(deriveVariantState(files, 'train')).toBe('training');
     expect(deriveVariantState(files, 'analyze')).toBe('analyzing');
     expect(deriveVariantState(files)).toBe('trained');

@@ -9,6 +9,8 @@ import type { ApiErrorBody } from '../../../shared/api.ts';
 import type { JobRecord } from '../../../shared/jobs.ts';
 import type { SweepRecord } from '../../../shared/sweeps.ts';
 import { createApp } from '../../../server/app.ts';
+import { variantPaths } from '../../../server/registry/variant-paths.ts';
+import { readOptimizerStep } from '../../../server/training/variant-files.ts';
 import { makeTempWorkbench, type TempWorkbench } from '../../helpers/temp-workbench.ts';
 import { readSse } from '../../helpers/sse.ts';
 
@@ -58,10 +60,12 @@ describe('the queue', () => {
     const long = (await (await send(first, '/api/jobs', train(1, { num_epochs: 20_000, checkpoint_epochs: [0, 5] }))).json()) as JobRecord;
     const waiting = (await (await send(first, '/api/jobs', train(2, { num_epochs: 60 }))).json()) as JobRecord;
     expect([long.state, waiting.state, waiting.queuePosition]).toEqual(['running', 'queued', 1]);
-    await vi.waitFor(
-      async () => access(join(wb.resultsDir, FAMILY, long.variant, 'checkpoints', 'checkpoint_epoch_00005.safetensors')),
-      30_000,
-    );
+    // Past the commit point of checkpoint 5 (§4.12): the optimizer state, written after the checkpoint, at step 6.
+    const paths = variantPaths(wb.resultsDir, FAMILY, long.variant);
+    await vi.waitFor(async () => {
+      await access(paths.checkpoint(5));
+      expect(await readOptimizerStep(paths.optimizerState)).toBeGreaterThanOrEqual(6);
+    }, 30_000);
     await first.jobs.close();
 
     const second = start();

@@ -163,6 +163,16 @@ describe('attentionHeadsSpec', () => {
     expect(spec.layout.height).toBe(350);
   });
 
+  it('says why the masked pairs draw flat maps (0 for a later key, 1 for the first position itself)', () => {
+    const notes = (to: number, from: number) =>
+      attentionHeadsSpec({ patterns }, { to, from }, 800)
+        .layout.annotations!.map((a) => a.text!)
+        .filter((text) => !text.startsWith('Head'));
+    expect(notes(0, 1)).toEqual(['a cannot attend to b: the causal mask hides later positions, so every weight is 0']);
+    expect(notes(0, 0)).toEqual(['a is the first position: it can attend only to itself, so every weight is 1']);
+    for (const { to, from } of POSITION_PAIRS.slice(0, 4)) expect(notes(to, from)).toEqual([]);
+  });
+
   it("takes the API's (n_heads, p, p) slice as it is", () => {
     const response: Decoded<AttentionSliceResponse> = {
       epoch: 5,

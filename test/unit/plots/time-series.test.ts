@@ -132,7 +132,7 @@ describe('lossSpec', () => {
     expect(test.hovertemplate).toBe('Epoch: %{x}<br>Test Accuracy: %{text}<extra></extra>');
     expect(trace(spec, 3)).toMatchObject({ yaxis: 'y2', line: { color: '#1f77b4', dash: 'dot' } });
     expect(axisTitle(spec.layout, 'yaxis2')).toBe('Accuracy');
-    expect(spec.layout.yaxis2).toMatchObject({ overlaying: 'y', side: 'right', tickformat: '.0%' });
+    expect(spec.layout.yaxis2).toMatchObject({ overlaying: 'y', side: 'right', tickmode: 'auto', tickformat: '.0%' });
   });
 
   it('opens a variant trained before accuracies were recorded: the losses alone, no second axis', () => {
@@ -280,7 +280,7 @@ describe('flatnessTrajectorySpec', () => {
     expect(trace(spec, 0)).toMatchObject({ name: 'Flatness Ratio', y: [0.1, 0.9], line: { color: '#1f77b4' } });
     expect(trace(spec, 0).yaxis).toBeUndefined();
     expect(trace(spec, 1)).toMatchObject({ name: 'Baseline Loss', yaxis: 'y2', line: { color: '#7f7f7f', dash: 'dash' } });
-    expect(spec.layout.yaxis2).toMatchObject({ overlaying: 'y', side: 'right' });
+    expect(spec.layout.yaxis2).toMatchObject({ overlaying: 'y', side: 'right', tickmode: 'auto' });
     expect(axisTitle(spec.layout, 'yaxis')).toBe('Flatness Ratio');
     expect(axisTitle(spec.layout, 'yaxis2')).toBe('Baseline Loss');
     expect(titleOf(spec.layout)).toBe('Landscape Flatness — Flatness Ratio');
