@@ -138,7 +138,7 @@ export const variantDetailSchema = z
       d_head: z.number().int(),
     }),
     numEpochs: z.number().int(),
-    /** The run's settings from metadata.json: null until training has written it. */
+    /** The run's settings from metadata.json (training_progress.json until the run completes): null until training has written either. */
     run: z
       .object({
         dataSeed: z.number().int(),
@@ -149,7 +149,10 @@ export const variantDetailSchema = z
       })
       .nullable(),
     checkpointEpochs: z.array(z.number().int()),
-    /** One value per training epoch (empty until training has written metadata.json); null where the stored value is not a finite number. */
+    /**
+     * One value per training epoch (empty until training has written metadata.json or, up to its latest checkpoint, training_progress.json);
+     * null where the stored value is not a finite number.
+     */
     trainLosses: z.array(z.number().nullable()),
     testLosses: z.array(z.number().nullable()),
     /** One share 0…1 per epoch, as the losses: examples whose argmax logit is the label. Absent for variants trained before accuracies were recorded. */

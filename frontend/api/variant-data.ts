@@ -5,9 +5,11 @@
  * asked for once (KeyedLoader), with the neighbouring checkpoints prefetched. Every request is
  * abortable: another variant aborts the variant's, another payload for a view aborts the view's
  * previous one, and an epoch change aborts the prefetches it made useless, so a superseded answer
- * never reaches a figure.
+ * never reaches a figure. A variant in training is followed: its detail is fetched again every few
+ * seconds, so its loss curve grows checkpoint by checkpoint.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { VariantSummary } from '../../shared/api.ts';
 import type { CrossEpochResponse, SummaryResponse, VariantDetail } from '../../shared/artifacts.ts';
 import {
   analyzersOf,
@@ -36,7 +38,12 @@ const CACHE_ENTRIES = 64;
  */
 const RECOMPUTED_PREFETCH_DELAY_MS = 100;
 
+/** How often a variant in training is asked for again (its losses grow at each checkpoint). */
+export const TRAINING_REFRESH_MS = 5000;
+
 const SUMMARY_ANALYZERS = analyzersOf('summary');
+/** The views drawn from the detail's training record (the loss curve). */
+const DETAIL_VIEWS = viewsFedBy('detail', 'metadata');
 /** The one cross-epoch file: the parameter trajectory the PCA and velocity views draw. */
 const TRAJECTORY_ANALYZER = viewInfo('trajectory').feeds;
 
@@ -57,6 +64,10 @@ export interface VariantDataOptions {
   onViews: (views: readonly ViewId[]) => void;
   /** A request failed for another reason than a missing result (a 404) or an abort. */
   onError: (message: string) => void;
+  /** The family's variants, as following a variant in training found them (their states). */
+  onVariants?: (variants: VariantSummary[]) => void;
+  /** How often a variant in training is asked for again (TRAINING_REFRESH_MS by default). */
+  refreshMs?: number;
 }
 
 /** The deep link's variant requested before its family's variant list is in, saving round trips. */
@@ -93,6 +104,8 @@ export class VariantData implements ReactiveController, ViewData {
   /** The epoch whose neighbours may still be prefetched (null: none). */
   private prefetchEpoch: number | null = null;
   private prefetchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The next refresh of the variant in training (see followTraining). */
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -149,6 +162,7 @@ export class VariantData implements ReactiveController, ViewData {
 
   /** Forgets the open variant and aborts everything it was loading (the page re-renders with what it shows instead). */
   close(): void {
+    clearTimeout(this.followTimer);
     this.variantRequests.abort();
     this.variantRequests = new AbortController();
     for (const request of this.requests.values()) request.abort();
@@ -185,6 +199,40 @@ export class VariantData implements ReactiveController, ViewData {
     // Kept for the summaries and trajectory that loadSeries() takes from it.
     if (preload) this.preloaded = preload;
     return 'opened';
+  }
+
+  /**
+   * Follows the open variant while it trains: every `refreshMs` (skipped while the document is
+   * hidden) the family's variants are asked for the variant's state (reported through
+   * `onVariants`), then its detail again, and the loss view rebuilt; this ends with the detail
+   * taken once the variant no longer trains (so a completed run shows all its losses), or when
+   * another variant is opened, the loader is closed, or the page disconnects.
+   */
+  followTraining(): void {
+    clearTimeout(this.followTimer);
+    const { family, variant } = this;
+    const { signal } = this.variantRequests;
+    if (!variant) return;
+    this.followTimer = setTimeout(async () => {
+      if (typeof document !== 'undefined' && document.hidden) return this.followTraining();
+      const api = this.options.api();
+      try {
+        // The state first: once it is no longer 'training', the detail asked after it is the final one.
+        const { variants } = await api.variants(family);
+        if (signal.aborted) return;
+        this.options.onVariants?.(variants);
+        const state = variants.find((v) => v.name === variant)?.state;
+        if (!state) return;
+        const detail = await api.variantDetail(family, variant, signal);
+        if (signal.aborted) return;
+        this.detail = detail;
+        this.host.requestUpdate();
+        this.options.onViews(DETAIL_VIEWS);
+        if (state === 'training') this.followTraining();
+      } catch (error) {
+        if (!signal.aborted) this.options.onError((error as Error).message);
+      }
+    }, this.options.refreshMs ?? TRAINING_REFRESH_MS);
   }
 
   /** Loads the open variant's summaries and trajectory (those analyzed); each one's views are rebuilt as it arrives. */

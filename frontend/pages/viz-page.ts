@@ -46,9 +46,14 @@ function statusText(variant: string, missing: string, detail: VariantDetail | nu
   if (missing === NO_VARIANTS) return NO_VARIANTS;
   if (!variant) return 'No variant selected';
   if (!detail) return missing === PLACEHOLDER.variantNotFound ? `Variant not found: ${variant}` : `Variant: ${variant}`;
-  const state = variants.find((v) => v.name === variant)?.state ?? 'unknown';
+  const state = stateOf(variant, variants) ?? 'unknown';
   const count = detail.analyzedEpochs.length;
   return `Variant: ${variant} | State: ${state}${count > 0 ? ` | ${count} checkpoints` : ''}`;
+}
+
+/** The variant's state (registry, §3.6) as the family's variant list last said it. */
+function stateOf(variant: string, variants: readonly VariantSummary[]): VariantSummary['state'] | undefined {
+  return variants.find((v) => v.name === variant)?.state;
 }
 
 /** The Analysis Run page with the variant filled in, where a "Run analysis first" placeholder leads. */
@@ -132,6 +137,7 @@ export class VizPage extends WithApi(LitElement) {
     api: () => this.api,
     onViews: (views) => this.figures.rebuild(views),
     onError: (message) => (this.error = message),
+    onVariants: (variants) => (this.variants = variants),
   });
   private readonly figures = new VizFigures(this, this.data, () => this.selection);
   private readonly epochViews = new EpochViews(this, this.data, this.figures, () => this.selection);
@@ -279,7 +285,10 @@ export class VizPage extends WithApi(LitElement) {
     this.data.loadSeries();
     // The panels must exist to say whether they are in view.
     await this.updateComplete;
-    if (this.data.detail === detail) void this.epochViews.load();
+    if (this.data.detail !== detail) return;
+    void this.epochViews.load();
+    // A variant in training: its loss curve grows as the run reaches each checkpoint.
+    if (stateOf(variant, this.variants) === 'training') this.data.followTraining();
   }
 
   // ---- selection -------------------------------------------------------------------------------

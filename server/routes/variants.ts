@@ -51,7 +51,7 @@ import { ApiError } from '../http/errors.ts';
 import { errorResponses, json, routeGroup } from '../http/openapi.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Registry } from '../registry/registry.ts';
-import { variantPaths } from '../registry/variant-paths.ts';
+import { variantPaths, type VariantPaths } from '../registry/variant-paths.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
 import { modelDims } from '../engine/weights.ts';
 import { checkpointSource, readInitWeights } from '../training/init-weights.ts';
@@ -66,7 +66,10 @@ const getDetail = createRoute({
   summary: "A variant's config, losses, checkpoints, analyzed epochs and analyzer status",
   request: { params: variantParamsSchema },
   responses: {
-    200: json(variantDetailSchema, 'From config.json, metadata.json and the files on disk.'),
+    200: json(
+      variantDetailSchema,
+      'From config.json, metadata.json (training_progress.json while training or interrupted) and the files on disk.',
+    ),
     ...errorResponses([400, 404], { 404: `${NOT_FOUND}.` }),
   },
 });
@@ -218,7 +221,7 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
     .openapi(getDetail, async (c) => {
       const { family: familyName, variant: variantName } = c.req.valid('param');
       const { family, variant, paths, artifacts, p } = await resolve(familyName, variantName);
-      const metadata = await readJson(paths.metadata);
+      const record = await trainingRecord(paths);
       const config = await readJson(paths.config);
       const status = await analysisStatus(registry.paths.resultsDir, family, variant.name);
       const analyzed = new Set<number>();
@@ -235,12 +238,12 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
           d_model: numberOr(config?.d_model, arch.d_model),
           d_head: numberOr(config?.d_head, arch.d_head),
         },
-        numEpochs: numberOr(metadata?.num_epochs, 0),
-        run: runSettings(metadata),
+        numEpochs: numberOr(record?.num_epochs, 0),
+        run: runSettings(record),
         checkpointEpochs: variant.checkpointEpochs,
-        trainLosses: Array.isArray(metadata?.train_losses) ? finiteOrNull(metadata.train_losses) : [],
-        testLosses: Array.isArray(metadata?.test_losses) ? finiteOrNull(metadata.test_losses) : [],
-        ...accuracies(metadata),
+        trainLosses: Array.isArray(record?.train_losses) ? finiteOrNull(record.train_losses) : [],
+        testLosses: Array.isArray(record?.test_losses) ? finiteOrNull(record.test_losses) : [],
+        ...accuracies(record),
         analyzedEpochs: [...analyzed].sort((a, b) => a - b),
         analyzers: status.analyzers,
       };
@@ -358,16 +361,25 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
   }
 }
 
-/** The settings metadata.json records for the run, or null without a complete record. */
-function runSettings(metadata: Record<string, unknown> | undefined): VariantDetail['run'] {
-  const { data_seed: dataSeed, training_fraction: trainingFraction, backend, init_from: initFrom } = metadata ?? {};
+/**
+ * The variant's training record: metadata.json once training has completed, else training_progress.json, the
+ * same keys up to the latest checkpoint of a run still training or interrupted (§4.12). metadata.json is read
+ * again last, for a run that completed (writing it, then removing the progress file) between the first two reads.
+ */
+async function trainingRecord(paths: VariantPaths): Promise<Record<string, unknown> | undefined> {
+  return (await readJson(paths.metadata)) ?? (await readJson(paths.progress)) ?? (await readJson(paths.metadata));
+}
+
+/** The settings the training record holds for the run, or null without a complete record. */
+function runSettings(record: Record<string, unknown> | undefined): VariantDetail['run'] {
+  const { data_seed: dataSeed, training_fraction: trainingFraction, backend, init_from: initFrom } = record ?? {};
   if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number' || typeof backend !== 'string') return null;
   return { dataSeed, trainingFraction, backend, ...(typeof initFrom === 'string' && { initFrom }) };
 }
 
-/** The per-epoch accuracies metadata.json records, or nothing for a variant trained before they were. */
-function accuracies(metadata: Record<string, unknown> | undefined): Pick<VariantDetail, 'trainAccuracies' | 'testAccuracies'> {
-  const { train_accuracies: train, test_accuracies: test } = metadata ?? {};
+/** The per-epoch accuracies the training record holds, or nothing for a variant trained before they were recorded. */
+function accuracies(record: Record<string, unknown> | undefined): Pick<VariantDetail, 'trainAccuracies' | 'testAccuracies'> {
+  const { train_accuracies: train, test_accuracies: test } = record ?? {};
   return Array.isArray(train) && Array.isArray(test) ? { trainAccuracies: finiteOrNull(train), testAccuracies: finiteOrNull(test) } : {};
 }
 

@@ -2,12 +2,14 @@
  * The Visualization page end to end: a small variant trained and analyzed here (p = 13,
  * 6 checkpoints), the real server, Debian's Chromium. Requires `npm run build` first.
  */
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VIEWS } from '../../frontend/plots/index.ts';
 import { decodeFloat32Payload } from '../../shared/artifacts.ts';
 import { analyzeVariant } from '../../server/analysis/pipeline.ts';
 import { loadFamilies } from '../../server/registry/families.ts';
+import { variantPaths } from '../../server/registry/variant-paths.ts';
 import { trainVariant } from '../../server/training/train-variant.ts';
 import { makeTempWorkbench, type TempWorkbench } from '../helpers/temp-workbench.ts';
 import { launchChromium, texts } from './helpers/browser.ts';
@@ -20,6 +22,8 @@ let workbench: TempWorkbench;
 let variant: string;
 /** Trained, never analyzed. */
 let unanalyzed: string;
+/** Interrupted: checkpoints and training_progress.json, no metadata.json. */
+let interrupted: string;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -39,6 +43,18 @@ beforeAll(async () => {
   unanalyzed = (
     await trainVariant({ resultsDir: workbench.resultsDir, family, params: { prime: 7, seed: 1 }, training: { num_epochs: 20 } })
   ).variant;
+  interrupted = (
+    await trainVariant({ resultsDir: workbench.resultsDir, family, params: { prime: 7, seed: 2 }, training: { num_epochs: 20 } })
+  ).variant;
+  // As a run killed after its last checkpoint leaves it: the progress record (metadata.json without the split), no metadata.json.
+  const paths = variantPaths(workbench.resultsDir, FAMILY, interrupted);
+  const {
+    train_indices: _train,
+    test_indices: _test,
+    ...progress
+  } = JSON.parse(await readFile(paths.metadata, 'utf8')) as Record<string, unknown>;
+  await writeFile(paths.progress, JSON.stringify(progress));
+  await rm(paths.metadata);
   server = await startServer({ WORKBENCH_RESULTS_DIR: workbench.resultsDir, WORKBENCH_FAMILIES_DIR: workbench.familiesDir });
   browser = await launchChromium();
 }, 120_000);
@@ -300,6 +316,14 @@ describe('Visualization page in Chromium', () => {
     await eventually(() => new URL(page.url()).pathname).toBe('/analysis-run');
     await eventually(() => page.locator('analysis-run-page select[name=variant]').inputValue()).toBe(unanalyzed);
     await eventually(() => page.locator('analysis-run-page .analyzer code').count()).toBe(10);
+  });
+
+  it("draws an interrupted variant's loss curve from its training progress", async () => {
+    await page.goto(`${server.url}/viz?family=${FAMILY}&variant=${interrupted}`);
+    const loss = await drawn('loss');
+    await eventually(() => texts(page.locator('viz-sidebar .status'))).toEqual([`Variant: ${interrupted} | State: incomplete`]);
+    expect(await loss.locator('.plot-message').count()).toBe(0);
+    expect(await texts(loss.locator('.legendtext'))).toEqual(expect.arrayContaining(['Train Loss', 'Test Loss']));
   });
 
   it('widens the plots when the sidebar is hidden', async () => {

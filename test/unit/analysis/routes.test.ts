@@ -22,6 +22,19 @@ let request: (path: string) => Promise<Response>;
 let base: string;
 let weights: Map<number, ModelWeights>;
 let metadataPath: string;
+/** A variant still training (or interrupted): checkpoints and training_progress.json, no metadata.json. */
+let inProgressBase: string;
+const progress = {
+  train_losses: [2.4, 2.2, null],
+  test_losses: [2.5, 2.45, 2.41],
+  train_accuracies: [0.1, 0.2, 0.3],
+  test_accuracies: [0, 0.05, 0.1],
+  num_epochs: 100,
+  checkpoint_epochs: [0, 2, 50],
+  data_seed: 7,
+  training_fraction: 0.3,
+  backend: 'native',
+};
 /** A variant trained before accuracies were recorded: metadata.json has none. */
 const olderMetadata = {
   train_losses: [2.4, 2.3],
@@ -46,6 +59,9 @@ beforeAll(async () => {
     variant: synthetic.variant,
     analyzers: ['dominant_frequencies', 'attention_freq', 'parameter_trajectory'],
   });
+  const training = await writeSyntheticVariant(resultsDir, family, p, [0, 2], 2);
+  await writeFile(training.paths.progress, JSON.stringify(progress));
+  inProgressBase = `/api/variants/${family.name}/${training.variant}`;
   const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
   request = (path) => Promise.resolve(app.request(path));
   base = `/api/variants/${family.name}/${synthetic.variant}`;
@@ -106,6 +122,23 @@ describe('GET /api/variants/:family/:variant', () => {
     } finally {
       await writeFile(metadataPath, JSON.stringify(olderMetadata));
     }
+  });
+});
+
+describe('GET /api/variants/:family/:variant of a run not completed', () => {
+  it('serves the losses, accuracies and settings training_progress.json holds up to the latest checkpoint', async () => {
+    const detail = await json<VariantDetail>(inProgressBase);
+    expect(detail).toMatchObject({
+      numEpochs: 100,
+      run: { dataSeed: 7, trainingFraction: 0.3, backend: 'native' },
+      checkpointEpochs: [0, 2],
+      trainLosses: [2.4, 2.2, null],
+      testLosses: [2.5, 2.45, 2.41],
+      trainAccuracies: [0.1, 0.2, 0.3],
+      testAccuracies: [0, 0.05, 0.1],
+      analyzedEpochs: [],
+    });
+    expect(variantDetailSchema.safeParse(detail).success).toBe(true);
   });
 });
 

@@ -11,6 +11,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ApiClient } from '../../../frontend/api/client.ts';
 import { analyzeVariant } from '../../../server/analysis/pipeline.ts';
 import { createApp } from '../../../server/app.ts';
+import type { Registry } from '../../../server/registry/registry.ts';
 import { resolvePaths } from '../../../server/config.ts';
 import { moduloFamily, tempDir, writeSyntheticVariant } from '../analysis/fixtures.ts';
 
@@ -24,6 +25,10 @@ export interface ServedVariants {
   client: ApiClient;
   /** Paths (with query) the server was asked for, in order. */
   asked: string[];
+  /** Where the variants' folders are. */
+  resultsDir: string;
+  /** The app's registry (a test can make a variant appear in training with setActiveJobs). */
+  registry: Registry;
   close(): Promise<void>;
 }
 
@@ -49,7 +54,7 @@ export async function serveSyntheticVariants(seeds: readonly number[]): Promise<
     await analyzeVariant({ resultsDir, family: modulo, variant: synthetic.variant, analyzers: ANALYZERS });
     variants.push(synthetic.variant);
   }
-  const { app } = createApp({ paths: resolvePaths({ resultsDir }) });
+  const { app, registry } = createApp({ paths: resolvePaths({ resultsDir }) });
   const asked: string[] = [];
   const counted = (request: Request) => {
     const url = new URL(request.url);
@@ -64,6 +69,8 @@ export async function serveSyntheticVariants(seeds: readonly number[]): Promise<
     variants,
     client: new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     asked,
+    resultsDir,
+    registry,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -2,11 +2,14 @@
  * The Visualization page's data layer against the real app over HTTP (a synthetic p = 11 variant
  * with three checkpoints, some analyzers run): a deep link's preload is used rather than asked
  * again, each view's payloads are cached and fetched once, a superseded request never lands,
- * neighbours are prefetched, a missing result is null, and another variant aborts the first's.
+ * neighbours are prefetched, a missing result is null, another variant aborts the first's, and a
+ * variant in training is asked for again until it no longer trains.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VariantData } from '../../../frontend/api/variant-data.ts';
 import { POSITION_PAIRS, type ViewId } from '../../../frontend/plots/index.ts';
+import { variantPaths } from '../../../server/registry/variant-paths.ts';
 import { EPOCHS, serveSyntheticVariants, TestHost, type ServedVariants } from './served-variants.ts';
 
 let served: ServedVariants;
@@ -134,5 +137,69 @@ describe('VariantData', () => {
     data.close();
     expect(await first).toBe('superseded');
     expect(data.detail).toBeNull();
+  });
+});
+
+describe('VariantData following a variant in training', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const variantsPath = () => `/api/families/${family}/variants`;
+  let training: boolean;
+  let states: string[];
+  let host: TestHost;
+
+  beforeEach(() => {
+    training = true;
+    states = [];
+    served.registry.setActiveJobs({ activeJobKind: (f, v) => (training && f === family && v === variant ? 'train' : undefined) });
+    host = new TestHost();
+    data = new VariantData(host, {
+      api: () => served.client,
+      onViews: (views) => changed.push(...views),
+      onError: (message) => errors.push(message),
+      onVariants: (variants) => states.push(variants.find((v) => v.name === variant)?.state ?? 'gone'),
+      refreshMs: 20,
+    });
+  });
+
+  afterEach(() => data.close());
+
+  it('asks for the detail again while the variant trains, so the loss curve grows, then once more when it no longer does', async () => {
+    const { metadata } = variantPaths(served.resultsDir, family, variant);
+    const record = JSON.parse(await readFile(metadata, 'utf8')) as { train_losses: number[]; test_losses: number[] };
+    try {
+      await data.open(family, variant);
+      data.followTraining();
+      await expect.poll(() => changed).toContain('loss');
+      expect(times(base())).toBeGreaterThanOrEqual(2);
+      expect(host.updates).toBeGreaterThan(0);
+      // The run reaches another checkpoint.
+      await writeFile(
+        metadata,
+        JSON.stringify({ ...record, train_losses: [...record.train_losses, 2.1], test_losses: [...record.test_losses, 2.3] }),
+      );
+      await expect.poll(() => data.detail?.trainLosses).toEqual([2.4, 2.3, 2.2, 2.1]);
+      training = false;
+      await expect.poll(() => states.at(-1)).not.toBe('training');
+      await sleep(100);
+      const [details, lists] = [times(base()), times(variantsPath())];
+      await sleep(100);
+      expect([times(base()), times(variantsPath())]).toEqual([details, lists]);
+      expect(states.filter((state) => state !== 'training')).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await writeFile(metadata, JSON.stringify(record));
+    }
+  });
+
+  it('stops when another variant is opened or the page leaves', async () => {
+    await data.open(family, variant);
+    data.followTraining();
+    await data.open(family, variant);
+    data.followTraining();
+    host.disconnect();
+    await sleep(100);
+    expect(times(variantsPath())).toBe(0);
+    expect(times(base())).toBe(2);
+    expect(errors).toEqual([]);
   });
 });
