@@ -51,3 +51,16 @@ export function queuePlace(position: number): string {
 export function formatEpoch(epoch: number): string {
   return epoch.toLocaleString('en-US');
 }
+
+/** The epochs of a run numbered 0 … n − 1, as the Training page says them: "0 … 2,399"; "0" for a run of one. */
+export function epochRange(numEpochs: number): string {
+  return numEpochs > 1 ? `0 … ${formatEpoch(numEpochs - 1)}` : '0';
+}
+
+/**
+ * How far a run of `numEpochs` epochs has trained, plainly: "1,200 of 2,400 epochs (0 … 2,399)" once
+ * epochs 0 … 1,199 are done, "2,400 of 2,400 epochs (0 … 2,399)" at the end.
+ */
+export function epochsDone(done: number, numEpochs: number): string {
+  return `${formatEpoch(done)} of ${formatEpoch(numEpochs)} epoch${numEpochs === 1 ? '' : 's'} (${epochRange(numEpochs)})`;
+}

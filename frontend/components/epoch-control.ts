@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { nearestEpoch } from '../plots/index.ts';
 import { theme } from '../styles/theme.ts';
-import { formatEpoch } from '../../shared/format.ts';
+import { epochRange, formatEpoch } from '../../shared/format.ts';
 
 export interface EpochChangeDetail {
   epoch: number;
@@ -74,6 +74,8 @@ export class EpochControl extends LitElement {
   @property({ attribute: false }) epochs: readonly number[] = [];
   /** The current epoch (one of `epochs`), or null when there is none. */
   @property({ type: Number }) value: number | null = null;
+  /** The run's length: its epochs are 0 … numEpochs − 1; 0 when unknown. */
+  @property({ type: Number, attribute: 'num-epochs' }) numEpochs = 0;
 
   /** The epoch under the thumb while dragging, shown before the page has caught up. */
   @state() private dragged: number | null = null;
@@ -112,16 +114,20 @@ export class EpochControl extends LitElement {
           step="1"
           .value=${epoch === null ? '' : String(epoch)}
           ?disabled=${count === 0}
+          @input=${this.onJumpInput}
           @change=${this.onJump}
         />
       </label>
-      ${
-        snap
-          ? html`<p class="snapped" role="status">
-              No checkpoint was analyzed at epoch ${formatEpoch(snap.typed)}; snapped to the nearest one, ${formatEpoch(snap.epoch)}.
-            </p>`
-          : nothing
-      }`;
+      ${snap ? html`<p class="snapped" role="status">${this.snapText(snap)}</p>` : nothing}`;
+  }
+
+  /** Why the shown epoch is not the one typed: beyond the run, or not analyzed. */
+  private snapText({ typed, epoch }: { typed: number; epoch: number }): string {
+    if (this.numEpochs > 0 && typed >= this.numEpochs) {
+      const last = epoch === this.numEpochs - 1 ? 'the last one' : 'the last analyzed one';
+      return `Epoch ${formatEpoch(typed)} is beyond the run (epochs ${epochRange(this.numEpochs)}); showing ${last}, ${formatEpoch(epoch)}.`;
+    }
+    return `No checkpoint was analyzed at epoch ${formatEpoch(typed)}; snapped to the nearest one, ${formatEpoch(epoch)}.`;
   }
 
   private emit(epoch: number, committed: boolean) {
@@ -151,6 +157,14 @@ export class EpochControl extends LitElement {
     if (next === current) return;
     this.dragged = this.epochs[next]!;
     this.emit(this.dragged, true);
+  }
+
+  /**
+   * A new epoch being typed: the note about the last jump no longer applies. (Typing the epoch the box
+   * already shows, 2399 after a snap from 2400 to 2,399, fires no change event: the note must go here.)
+   */
+  private onJumpInput() {
+    this.snap = null;
   }
 
   private onJump(event: Event) {

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { formatDuration, formatNumber, formatPercent, queuePlace } from '../../shared/format.ts';
+import { epochsDone, formatDuration, formatNumber, formatPercent, queuePlace } from '../../shared/format.ts';
 import type { JobRecord, JobState } from '../../shared/jobs.ts';
 import { theme } from '../styles/theme.ts';
 
@@ -160,8 +160,8 @@ export class JobStatus extends LitElement {
     const missing = missingFigure(job);
     return html`
       <div>
-        <dt>Epoch</dt>
-        <dd>${p.epoch === undefined ? missing : `${(p.epoch + 1).toLocaleString('en-US')} / ${p.numEpochs!.toLocaleString('en-US')}`}</dd>
+        <dt>Trained</dt>
+        <dd>${p.epoch === undefined || p.numEpochs === undefined ? missing : epochsDone(p.epoch + 1, p.numEpochs)}</dd>
       </div>
       <div>
         <dt>Train loss</dt>

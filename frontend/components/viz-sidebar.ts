@@ -204,7 +204,7 @@ export class VizSidebar extends LitElement {
       <family-select label="Family" .families=${this.families} .value=${this.family}></family-select>
       <variant-select .variants=${this.variants} .value=${this.variant}></variant-select>
       ${this.run ? this.renderRun(this.run) : nothing}
-      <epoch-control .epochs=${this.epochs} .value=${this.epoch}></epoch-control>
+      <epoch-control .epochs=${this.epochs} .value=${this.epoch} .numEpochs=${this.numEpochs}></epoch-control>
       <label>
         <span>Neuron ${this.neuron}</span>
         <span class="row">

@@ -5,7 +5,7 @@
 import type { FamilySummary } from '../../shared/api.ts';
 import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
-import { trainJobSchema, type InitFrom, type TrainJobRequest } from '../../shared/jobs.ts';
+import { trainJobSchema, type InitFrom, type TrainJobRecord, type TrainJobRequest } from '../../shared/jobs.ts';
 import { TRAINING_DEFAULTS, trainingParamsSchema, type TrainingParams } from '../../shared/training-params.ts';
 import { estimateTrainingSeconds, type EpochSpeed } from '../../shared/training-presets.ts';
 import { fieldErrors } from '../../shared/validation.ts';
@@ -68,6 +68,21 @@ export function trainingValues(
     adaptive_checkpoints: training.adaptive_checkpoints ?? ADAPTIVE_CHECKPOINTS_DEFAULT,
     init_from: initFrom,
   };
+}
+
+/**
+ * The form showing a train job's request. A continuation (`continue_to`) extends the run to that many
+ * epochs in all on its own schedule, so its total epochs are the target and its checkpoint list the default.
+ */
+export function jobTrainingValues(
+  request: Pick<TrainJobRecord['request'], 'params' | 'training' | 'init_from' | 'continue_to'>,
+): TrainingFormValues {
+  if (request.continue_to === null) return trainingValues(request.params, request.training, request.init_from);
+  return trainingValues(
+    request.params,
+    { ...request.training, num_epochs: request.continue_to, checkpoint_epochs: null },
+    request.init_from,
+  );
 }
 
 /** "≈ 42 s on this machine": how long `numEpochs` epochs at `prime` take at `speed`. */

@@ -4,7 +4,8 @@ import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import { taskParams } from '../../shared/family-schema.ts';
 import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
 import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
-import type { InitFrom, JobRecord, JobRequestInput, TrainResult } from '../../shared/jobs.ts';
+import type { InitFrom, JobRecord, JobRequestInput, LossPoint, TrainJobRecord, TrainResult } from '../../shared/jobs.ts';
+import { storedLossPoints, wholeRunLosses } from '../../shared/loss-history.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
 import { lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
 import { IDENTITY_SETTING_NAMES } from '../../shared/variant-name.ts';
@@ -39,6 +40,7 @@ import {
   estimateSource,
   estimateText,
   initialTrainingValues,
+  jobTrainingValues,
   trainingValues,
   type TrainingFormCheck,
   type TrainingFormValues,
@@ -171,6 +173,11 @@ export class TrainingPage extends WithApi(LitElement) {
   @state() private initDigest?: string;
   /** The newest training job as the page opened, when none was running: its outcome stays in view. */
   @state() private latest?: JobRecord;
+  /**
+   * The earlier run's losses (metadata.json) of the shown job when it continues or resumes a run: its
+   * own curve starts where that run stopped.
+   */
+  @state() private earlier?: { jobId: string; points: LossPoint[] };
   /** How fast training runs here, for the presets' time estimates. */
   @state() private speed: EpochSpeed = ROUGH_SPEED;
   private readonly watcher = new JobWatcher(
@@ -187,6 +194,13 @@ export class TrainingPage extends WithApi(LitElement) {
     void this.load();
   }
 
+  override willUpdate(): void {
+    const job = this.shownJob;
+    if (job?.kind !== 'train' || this.earlier?.jobId === job.id) return;
+    this.earlier = { jobId: job.id, points: [] };
+    if (job.request.continue_to !== null || job.request.resume) void this.loadEarlier(job);
+  }
+
   override render() {
     return html`<h1>Training</h1>
       ${this.loadError ? html`<p class="error" role="alert">${this.loadError}</p>` : nothing}
@@ -196,12 +210,7 @@ export class TrainingPage extends WithApi(LitElement) {
           <h2>Status</h2>
           ${this.watcher.error ? html`<p class="error" role="alert">${this.watcher.error}</p>` : nothing}
           <job-status .job=${this.shownJob} idle-text="Ready to train" @job-cancel=${this.onCancel}>
-            ${
-              this.shownJob?.kind === 'train'
-                ? html`<loss-chart .points=${this.shownJob.lossHistory} num-epochs=${this.shownJob.progress.numEpochs ?? 0}></loss-chart>`
-                : nothing
-            }
-            ${this.renderSummary(this.shownJob)}
+            ${this.shownJob?.kind === 'train' ? this.renderLossChart(this.shownJob) : nothing} ${this.renderSummary(this.shownJob)}
           </job-status>
         </section>
       </div>
@@ -388,6 +397,13 @@ export class TrainingPage extends WithApi(LitElement) {
     ];
   }
 
+  /** The whole run's curve: a job that trains on from an earlier run draws that run's epochs too. */
+  private renderLossChart(job: TrainJobRecord) {
+    const earlier = this.earlier?.jobId === job.id ? this.earlier.points : [];
+    const numEpochs = job.progress.numEpochs ?? job.request.continue_to ?? job.request.training.num_epochs;
+    return html`<loss-chart .points=${wholeRunLosses(earlier, job.lossHistory)} num-epochs=${numEpochs}></loss-chart>`;
+  }
+
   private renderSummary(job: JobRecord | undefined) {
     if (job?.state !== 'succeeded' || job.result?.kind !== 'train') return nothing;
     const result: TrainResult = job.result;
@@ -450,13 +466,24 @@ export class TrainingPage extends WithApi(LitElement) {
     }
   }
 
-  /** Follows a running job and shows its settings in the form. */
+  /** Follows a running job and shows its settings in the form (a continuation's: the run's new length). */
   private follow(job: JobRecord) {
     this.watcher.watch(job);
     const family = this.families.find((f) => f.name === job.family);
     if (!family || job.request.kind !== 'train') return;
     this.selectFamily(family);
-    this.setValues(trainingValues(job.request.params, job.request.training, job.request.init_from));
+    this.setValues(jobTrainingValues(job.request));
+  }
+
+  /** The losses the variant's run stored before `job` trained on from it. */
+  private async loadEarlier(job: TrainJobRecord) {
+    try {
+      const detail = await this.api.variantDetail(job.family, job.variant);
+      const before = job.lossHistory[0]?.epoch ?? Infinity;
+      if (this.earlier?.jobId === job.id) this.earlier = { jobId: job.id, points: storedLossPoints(detail, before) };
+    } catch {
+      // Without the stored run the chart shows this job's own epochs only.
+    }
   }
 
   /** Shows new form values; a newly chosen starting checkpoint has its digest asked for. */
@@ -559,19 +586,23 @@ export class TrainingPage extends WithApi(LitElement) {
 
   /** Extends the chosen finished run to `epochs` in all, from its final checkpoint, on its own schedule. */
   private async continueRun(request: TrainingRequest, epochs: number) {
-    await this.submit({ ...request, training: { ...request.training, checkpoint_epochs: null }, continue_to: epochs });
+    const continued = { ...request, training: { ...request.training, checkpoint_epochs: null }, continue_to: epochs };
+    // The form shows the run being continued: its total epochs are now the target.
+    if (await this.submit(continued)) this.setValues(jobTrainingValues(continued));
   }
 
-  /** Queues the job and shows it (with its place in line); a refusal shows the server's message. */
-  private async submit(request: JobRequestInput) {
+  /** Queues the job and shows it (with its place in line); a refusal shows the server's message. True once queued. */
+  private async submit(request: JobRequestInput): Promise<boolean> {
     this.submitError = '';
     try {
       this.watcher.watch(await this.api.submitJob(request));
       this.overwrite = false;
       this.continueTo = undefined;
       void this.loadVariants();
+      return true;
     } catch (error) {
       this.submitError = error instanceof ApiRequestError ? error.message : `Could not start training: ${(error as Error).message}`;
+      return false;
     }
   }
 

@@ -4,7 +4,7 @@
  * checkpoints when `signal` aborts. The same function serves the embedded queue's job processes
  * and the Redis workers'. Failures return a readable message; the stack goes to stderr.
  */
-import { formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
+import { epochsDone, formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
 import type { AnalyzeJobRecord, JobProgressEvent, JobRecord, TrainJobRecord } from '../../shared/jobs.ts';
 import { parseVariantName } from '../../shared/variant-name.ts';
 import { analyzeVariant } from '../analysis/pipeline.ts';
@@ -127,10 +127,13 @@ async function runTrain(
   };
 }
 
-/** `Epoch 1200/2400 - Train: 1.65e-7 (100 %), Test: 3.54 (12.5 %) · 20 ms/epoch · ETA 24 s`: losses, with accuracies in brackets. */
+/**
+ * `1,200 of 2,400 epochs (0 … 2,399) - Train: 1.65e-7 (100 %), Test: 3.54 (12.5 %) · 20 ms/epoch · ETA 24 s`
+ * after epoch 1,199: the epochs done as the status card counts them, then the losses with accuracies in brackets.
+ */
 export function trainProgressMessage(p: TrainProgress): string {
   const figures = `Train: ${formatNumber(p.trainLoss)} (${formatPercent(p.trainAccuracy)}), Test: ${formatNumber(p.testLoss)} (${formatPercent(p.testAccuracy)})`;
-  return `Epoch ${p.epoch + 1}/${p.numEpochs} - ${figures} · ${formatNumber(p.msPerEpoch)} ms/epoch · ETA ${formatDuration(p.etaSeconds)}`;
+  return `${epochsDone(p.epoch + 1, p.numEpochs)} - ${figures} · ${formatNumber(p.msPerEpoch)} ms/epoch · ETA ${formatDuration(p.etaSeconds)}`;
 }
 
 async function runAnalyze(

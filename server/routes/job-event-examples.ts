@@ -57,7 +57,7 @@ export const jobEventExamples = {
         msPerEpoch: 51.2,
         etaSeconds: 0,
       },
-      message: 'Epoch 2400/2400 - Train: 1.2e-4 (100 %), Test: 3.1e-4 (99.9 %) · 51.2 ms/epoch · ETA 0 s',
+      message: '2,400 of 2,400 epochs (0 … 2,399) - Train: 1.2e-4 (100 %), Test: 3.1e-4 (99.9 %) · 51.2 ms/epoch · ETA 0 s',
       lossPoint,
     }),
   },

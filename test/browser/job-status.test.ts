@@ -33,7 +33,7 @@ const trainJob: TrainJobRecord = {
     msPerEpoch: 58.25,
     etaSeconds: 845,
   },
-  message: 'Epoch 10500/25000',
+  message: '10,500 of 25,000 epochs (0 … 24,999) - Train: 0.01235 (100 %), Test: 2.5 (12.5 %) · 58.25 ms/epoch · ETA 14 min 05 s',
   lossHistory: [],
   attempts: 1,
   worker: 'server',
@@ -71,7 +71,7 @@ describe('job-status', () => {
     expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('Running');
     expect(el.shadowRoot!.querySelector('[role=progressbar]')!.getAttribute('aria-valuenow')).to.equal('42');
     expect(figures(el)).to.deep.equal({
-      Epoch: '10,500 / 25,000',
+      Trained: '10,500 of 25,000 epochs (0 … 24,999)',
       'Train loss': '0.01235',
       'Test loss': '2.5',
       'Train accuracy': '100 %',
@@ -79,7 +79,21 @@ describe('job-status', () => {
       Speed: '58.25 ms/epoch',
       ETA: '14 min 05 s',
     });
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Epoch 10500/25000');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal(trainJob.message);
+  });
+
+  it('says a finished run trained all its epochs, numbered from 0, not "2,400 / 2,400"', async () => {
+    const done: JobRecord = {
+      ...trainJob,
+      state: 'succeeded',
+      progress: { ...trainJob.progress, fraction: 1, epoch: 2399, numEpochs: 2400 },
+    };
+    const el = await fixture<JobStatus>(html`<job-status .job=${done}></job-status>`);
+    expect(figures(el)).to.include({ Trained: '2,400 of 2,400 epochs (0 … 2,399)' });
+    // A run continued to 3,000 epochs counts the whole run.
+    el.job = { ...done, progress: { ...done.progress, epoch: 2999, numEpochs: 3000 } };
+    await el.updateComplete;
+    expect(figures(el)).to.include({ Trained: '3,000 of 3,000 epochs (0 … 2,999)' });
   });
 
   it('shows an analysis job by checkpoint and analyzer, and a failure readably', async () => {

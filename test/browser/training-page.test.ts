@@ -5,6 +5,7 @@ import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints
 import { formatPercent } from '../../shared/format.ts';
 import type { JobRecord, TrainJobRecord } from '../../shared/jobs.ts';
 import type { JobStatus } from '../../frontend/components/job-status.ts';
+import type { LossChart } from '../../frontend/components/loss-chart.ts';
 
 import { SLOW, deepOne as one, deepQuery } from './deep-query.ts';
 
@@ -44,6 +45,14 @@ async function submitTraining(prime: number, seed: number, numEpochs: number, tr
   expect(response.status).to.equal(202);
   return (await response.json()) as JobRecord;
 }
+
+const shown = (page: TrainingPage) => one<JobStatus>(page, 'job-status').job;
+/** A figure of the status card by its label. */
+const figure = (page: TrainingPage, label: string) =>
+  [...statusRoot(page).querySelectorAll('dl > div')]
+    .find((d) => d.querySelector('dt')!.textContent === label)
+    ?.querySelector('dd')!
+    .textContent!.trim();
 
 const jobRecord = async (id: string) => (await (await fetch(`/api/jobs/${id}`)).json()) as JobRecord;
 const jobState = async (id: string) => (await jobRecord(id)).state;
@@ -277,10 +286,72 @@ describe('training-page', () => {
     expect(continueButton().textContent!.trim()).to.equal('Continue to 40 epochs');
     continueButton().click();
     const shown = () => one<JobStatus>(page, 'job-status').job;
-    await waitUntil(() => shown()?.id !== job.id && shown()?.state === 'succeeded', 'continued run done', SLOW);
+    await waitUntil(() => shown()?.id !== job.id, 'continuation shown', SLOW);
+    // The form shows the run being continued: 40 epochs in all, 0 … 39.
+    expect(value(page, 'num_epochs')).to.equal('40');
+    expect(one(page, '#num_epochs-help').textContent).to.contain('this run has epochs 0 … 39');
+    await waitUntil(() => shown()?.state === 'succeeded', 'continued run done', SLOW);
     expect(shown()!.request).to.include({ continue_to: 40 });
     const detail = (await (await fetch(`/api/variants/${FAMILY}/${job.variant}`)).json()) as { numEpochs: number };
     expect(detail.numEpochs).to.equal(40);
+    // The chart draws the whole run: the first 20 epochs from the variant, the rest from the job.
+    const chart = () => one<LossChart>(page, 'loss-chart');
+    await waitUntil(() => chart().points[0]?.epoch === 0, 'earlier epochs drawn', SLOW);
+    const epochs = chart().points.map((p) => p.epoch);
+    expect(epochs.slice(0, 20)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i));
+    expect(epochs.at(-1)).to.equal(39);
+    expect(epochs.every((epoch, i) => i === 0 || epoch > epochs[i - 1]!)).to.equal(true);
+    expect(chart().numEpochs).to.equal(40);
+    expect(figure(page, 'Trained')).to.equal('40 of 40 epochs (0 … 39)');
+    await waitUntil(() => deepQuery(page.shadowRoot!, '.continue label').length === 1, 'continue offered again', SLOW);
+    expect(one(page, '.continue label').textContent!.trim()).to.equal('Or continue this run of 40 epochs to (epochs in all)');
+    expect(value(page, 'num_epochs')).to.equal('40');
+  });
+
+  it('shows a running continuation again with the whole run: total epochs its target, the earlier epochs in the chart', async () => {
+    const job = await submitTraining(7, 23, 20);
+    await waitUntil(async () => (await jobState(job.id)) === 'succeeded', 'training finished', SLOW);
+    const response = await fetch('/api/jobs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'train',
+        family: FAMILY,
+        params: { prime: 7, seed: 23 },
+        training: { num_epochs: 20 },
+        continue_to: 1_000_000,
+      }),
+    });
+    expect(response.status).to.equal(202);
+    const continued = (await response.json()) as JobRecord;
+    try {
+      // Under way, with loss points of its own in the record the page opens with.
+      await waitUntil(
+        async () => ((await jobRecord(continued.id)) as TrainJobRecord).lossHistory.length > 0,
+        'continuation under way',
+        SLOW,
+      );
+      const page = await loadedPage();
+      await waitUntil(() => statusRoot(page).querySelector('.badge')?.textContent === 'Running', 'running continuation shown', SLOW);
+      await waitUntil(() => value(page, 'seed') === '23', 'form shows the running job', SLOW);
+      expect([value(page, 'prime'), value(page, 'num_epochs'), value(page, 'checkpoints')]).to.deep.equal(['7', '1000000', '']);
+      expect(one(page, '#num_epochs-help').textContent).to.contain('this run has epochs 0 … 999,999');
+      const chart = () => one<LossChart>(page, 'loss-chart');
+      await waitUntil(() => chart().points[0]?.epoch === 0, 'earlier epochs drawn', SLOW);
+      // Epochs 0 … 19 from the variant, then the job's own from epoch 20 on.
+      const own = (shown(page) as TrainJobRecord).lossHistory.map((p) => p.epoch);
+      expect(own[0]).to.be.at.least(20);
+      expect(chart().points.map((p) => p.epoch)).to.deep.equal([...Array.from({ length: 20 }, (_, i) => i), ...own]);
+      expect(chart().numEpochs).to.equal(1_000_000);
+      await waitUntil(
+        () => /^[\d,]+ of 1,000,000 epochs \(0 … 999,999\)$/.test(figure(page, 'Trained') ?? ''),
+        'epochs done counted',
+        SLOW,
+      );
+    } finally {
+      await fetch(`/api/jobs/${continued.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await waitUntil(async () => (await jobState(continued.id)) !== 'running', 'cancelled', SLOW);
+    }
   });
 
   it('starts a run from a checkpoint of another variant, named by the digest of its weights', async () => {

@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type { EpochChangeEvent, EpochControl } from '../../frontend/components/epoch-control.ts';
 import '../../frontend/components/viz-sidebar.ts';
 import type { VizControlChangeEvent, VizSidebar } from '../../frontend/components/viz-sidebar.ts';
@@ -99,6 +100,42 @@ describe('viz-sidebar', () => {
     await heard;
     await control.updateComplete;
     expect(inside(control, '.snapped')).to.equal(null);
+  });
+
+  it('says a typed epoch beyond the run is beyond it, and shows the last', async () => {
+    const el = await sidebar({ epochs: [0, 100, 1200, 2399], epoch: 1200, numEpochs: 2400 });
+    const control = epochControl(el);
+    const jump = inside<HTMLInputElement>(control, 'input[type=number]');
+    const heard = oneEvent(el, 'epoch-change') as Promise<EpochChangeEvent>;
+    change(jump, '2400');
+    expect((await heard).detail).to.deep.equal({ epoch: 2399, committed: true });
+    await control.updateComplete;
+    expect(inside(control, '.snapped').textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'Epoch 2,400 is beyond the run (epochs 0 … 2,399); showing the last one, 2,399.',
+    );
+  });
+
+  it('clears the note as a new epoch is typed, also the epoch the box already shows, and replaces it on the next jump', async () => {
+    const el = await sidebar({ epochs: [0, 100, 1200, 2399], epoch: 1200, numEpochs: 2400 });
+    const control = epochControl(el);
+    const jump = inside<HTMLInputElement>(control, 'input[type=number]');
+    const typeJump = async (text: string) => {
+      jump.focus();
+      jump.select();
+      await sendKeys({ type: text });
+      await sendKeys({ press: 'Enter' });
+      await control.updateComplete;
+    };
+    await typeJump('2400');
+    expect(jump.value).to.equal('2399');
+    expect(inside(control, '.snapped')).to.not.equal(null);
+    // The box shows 2399 already: no change event, yet the note about 2,400 no longer applies.
+    await typeJump('2399');
+    expect(inside(control, '.snapped')).to.equal(null);
+    await typeJump('150');
+    expect(inside(control, '.snapped').textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'No checkpoint was analyzed at epoch 150; snapped to the nearest one, 100.',
+    );
   });
 
   it("shows the variant's run settings: training fraction, data seed, epochs and backend", async () => {

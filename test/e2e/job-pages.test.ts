@@ -99,7 +99,7 @@ describe('Training and Analysis Run pages in Chromium', () => {
     await fillTraining({ prime: '17', seed: '9', num_epochs: '500000', checkpoints: '0' });
     await page.getByRole('button', { name: 'Start Training' }).click();
     await expect.poll(() => texts(badge()), LONG).toEqual(['Running']);
-    await expect.poll(async () => (await texts(figure('Epoch')))[0], LONG).toMatch(/^[\d,]+ \/ 500,000$/);
+    await expect.poll(async () => (await texts(figure('Trained')))[0], LONG).toMatch(/^[\d,]+ of 500,000 epochs \(0 … 499,999\)$/);
 
     await page.locator('site-nav').getByRole('link', { name: 'Visualization', exact: true }).click();
     await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe('/viz');
@@ -113,7 +113,7 @@ describe('Training and Analysis Run pages in Chromium', () => {
     await expect.poll(() => page.locator('training-page input[name=prime]').inputValue()).toBe('17');
     expect(await page.locator('training-page input[name=num_epochs]').inputValue()).toBe('500000');
     expect(await texts(page.locator('[data-testid=variant-preview]'))).toEqual(['Variant: modulo_addition_1layer_p17_seed9']);
-    const epochNow = async () => Number((await texts(figure('Epoch')))[0]?.split(' / ')[0]?.replaceAll(',', '') ?? NaN);
+    const epochNow = async () => Number((await texts(figure('Trained')))[0]?.split(' of ')[0]?.replaceAll(',', '') ?? NaN);
     const before = await expect.poll(epochNow, LONG).toBeGreaterThan(0).then(epochNow);
     await expect.poll(epochNow, LONG).toBeGreaterThan(before);
     await expect.poll(() => page.locator('loss-chart polyline:not(.accuracy)').count(), LONG).toBe(2);
