@@ -4,9 +4,13 @@
  * Unlike the original, a user list is never silently trimmed: an epoch outside the run is an error.
  */
 
-export const DEFAULT_SCHEDULE_DESCRIPTION =
-  'every 100 epochs to 1,400; every 500 to 8,500; every 100 from 9,000 to 12,900 (the grokking region); ' +
-  'every 500 from 13,000 to 24,500; plus the final epoch';
+/** The family default, stretch by stretch: every `step` epochs from `from` to `to` inclusive. */
+const DEFAULT_SCHEDULE: readonly { from: number; to: number; step: number; note?: string }[] = [
+  { from: 0, to: 1400, step: 100 },
+  { from: 1500, to: 8500, step: 500 },
+  { from: 9000, to: 12900, step: 100, note: 'the grokking region of p = 113' },
+  { from: 13000, to: 24500, step: 500 },
+];
 
 function range(start: number, stopInclusive: number, step: number): number[] {
   const out: number[] = [];
@@ -16,11 +20,28 @@ function range(start: number, stopInclusive: number, step: number): number[] {
 
 /** The family default: 94 epochs below 25,000, filtered to the run, plus the final epoch (95 for 25,000). */
 export function defaultCheckpointEpochs(numEpochs: number): number[] {
-  const schedule = [...range(0, 1400, 100), ...range(1500, 8500, 500), ...range(9000, 12900, 100), ...range(13000, 24500, 500)];
+  const schedule = DEFAULT_SCHEDULE.flatMap(({ from, to, step }) => range(from, to, step));
   return withFinalEpoch(
     schedule.filter((e) => e < numEpochs),
     numEpochs,
   );
+}
+
+/**
+ * The default schedule in words, for a run of `numEpochs` (all of it when not given): only the
+ * stretches the run reaches, the last cut at its last scheduled epoch.
+ * "every 100 epochs from 0 to 1,400; every 500 from 1,500 to 2,000; plus the final epoch".
+ */
+export function defaultScheduleDescription(numEpochs?: number): string {
+  const stretches = DEFAULT_SCHEDULE.filter(({ from }) => numEpochs === undefined || from < numEpochs).map(
+    ({ from, to, step, note }, i) => {
+      const last = numEpochs === undefined || to < numEpochs ? to : from + Math.floor((numEpochs - 1 - from) / step) * step;
+      const span =
+        last === from ? `at ${from.toLocaleString('en-US')}` : `from ${from.toLocaleString('en-US')} to ${last.toLocaleString('en-US')}`;
+      return `every ${step}${i === 0 ? ' epochs' : ''} ${span}${note ? ` (${note})` : ''}`;
+    },
+  );
+  return [...stretches, 'plus the final epoch'].join('; ');
 }
 
 /** Sorted, de-duplicated, and always ending with the run's final epoch `numEpochs − 1`. */
@@ -44,6 +65,7 @@ export function parseCheckpointList(text: string, numEpochs?: number): ParseResu
   if (pieces.length === 0) return { ok: true, epochs: null };
   const epochs: number[] = [];
   for (const piece of pieces) {
+    if (/^-\d+$/.test(piece)) return { ok: false, error: `"${piece}" is negative; allowed: epochs from 0` };
     if (!/^\d+$/.test(piece)) {
       return { ok: false, error: `"${piece}" is not a whole number; allowed: whole epochs separated by commas` };
     }

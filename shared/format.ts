@@ -64,3 +64,8 @@ export function epochRange(numEpochs: number): string {
 export function epochsDone(done: number, numEpochs: number): string {
   return `${formatEpoch(done)} of ${formatEpoch(numEpochs)} epoch${numEpochs === 1 ? '' : 's'} (${epochRange(numEpochs)})`;
 }
+
+/** "1 checkpoint", "12 checkpoints", "1,200 epochs": a count with its noun, plural unless one. */
+export function countOf(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : `${noun}s`}`;
+}

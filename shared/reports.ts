@@ -100,6 +100,8 @@ export const CURVE_SERIES_IDS = Object.keys(CURVE_SERIES) as CurveSeriesId[];
 
 /** Plot widths the server downsamples for: each pixel column keeps its minimum and maximum. */
 export const CURVE_WIDTH = { min: 50, max: 4000, default: 1000 } as const;
+/** A curves request's resolution: thinned for a plot this many pixels wide, or every point (`full`). */
+export type CurveWidth = number | 'full';
 /** Variants one curves request may name. */
 export const MAX_CURVE_VARIANTS = 50;
 
@@ -127,11 +129,14 @@ export const curvesQuerySchema = z.object({
     .describe(`Comma-separated series (default: all): ${CURVE_SERIES_IDS.join(', ')}.`),
   width: z
     .string()
-    .regex(/^\d{1,5}$/, 'must be a whole number of pixels')
-    .transform(Number)
-    .pipe(z.number().min(CURVE_WIDTH.min).max(CURVE_WIDTH.max))
+    .regex(/^(\d{1,5}|full)$/, 'must be a whole number of pixels, or full')
+    .transform((text) => (text === 'full' ? ('full' as const) : Number(text)))
+    .pipe(z.union([z.literal('full'), z.number().min(CURVE_WIDTH.min).max(CURVE_WIDTH.max)]))
     .optional()
-    .describe(`The plot's width in pixels, ${CURVE_WIDTH.min}–${CURVE_WIDTH.max} (default ${CURVE_WIDTH.default}).`),
+    .describe(
+      `The plot's width in pixels, ${CURVE_WIDTH.min}–${CURVE_WIDTH.max} (default ${CURVE_WIDTH.default}), ` +
+        'or `full`: every point, not rounded (for a download).',
+    ),
 });
 
 export const curveSchema = z
@@ -142,7 +147,7 @@ export const curveSchema = z
     /** Points before downsampling. */
     points: z.number().int(),
   })
-  .meta({ id: 'Curve', description: "One series of one variant, thinned to each pixel column's minimum and maximum." });
+  .meta({ id: 'Curve', description: "One series of one variant, thinned to each pixel column's minimum and maximum (or every point)." });
 export type Curve = z.infer<typeof curveSchema>;
 
 export const variantCurvesSchema = z
@@ -151,7 +156,7 @@ export const variantCurvesSchema = z
 export type VariantCurves = z.infer<typeof variantCurvesSchema>;
 
 export const curvesResponseSchema = z
-  .object({ family: z.string(), width: z.number().int(), variants: z.array(variantCurvesSchema) })
+  .object({ family: z.string(), width: z.union([z.number().int(), z.literal('full')]), variants: z.array(variantCurvesSchema) })
   .meta({ id: 'CurvesResponse' });
 export type CurvesResponse = z.infer<typeof curvesResponseSchema>;
 

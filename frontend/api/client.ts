@@ -25,7 +25,7 @@ import {
   type Decoded,
   type NeuronGridResponse,
 } from '../../shared/artifacts.ts';
-import { curvesResponseSchema, reportResponseSchema, type CurveSeriesId } from '../../shared/reports.ts';
+import { curvesResponseSchema, reportResponseSchema, type CurveSeriesId, type CurveWidth } from '../../shared/reports.ts';
 import { sweepRecordSchema, sweepsResponseSchema, type SweepRequestInput } from '../../shared/sweeps.ts';
 import { jobRecordSchema, jobsResponseSchema, type JobKind, type JobRequestInput, type JobState } from '../../shared/jobs.ts';
 import { fieldErrors, summarizeFieldErrors, type FieldError } from '../../shared/validation.ts';
@@ -173,10 +173,11 @@ export class ApiClient {
   }
 
   /** Some variants' curves, downsampled on the server for a plot `width` pixels wide. */
-  reportCurves(family: string, variants: readonly string[], series: readonly CurveSeriesId[], width: number, signal?: AbortSignal) {
+  /** Curves thinned for a plot `width` pixels wide, or every point (`full`, for a download). */
+  reportCurves(family: string, variants: readonly string[], series: readonly CurveSeriesId[], width: CurveWidth, signal?: AbortSignal) {
     const request = {
       param: { family: segment(family) },
-      query: { variants: variants.join(','), series: series.join(','), width: String(Math.round(width)) },
+      query: { variants: variants.join(','), series: series.join(','), width: width === 'full' ? width : String(Math.round(width)) },
     };
     return this.answer(curvesResponseSchema, () => this.api.reports[':family'].curves.$get(request, { init: { signal } }));
   }

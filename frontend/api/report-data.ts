@@ -63,6 +63,11 @@ export class ReportData implements ReactiveController {
     return this.curves.loading;
   }
 
+  /** Every point of the variants' overlay series, for a download: neither thinned nor cached. */
+  async fullCurves(variants: readonly string[]): Promise<VariantCurves[]> {
+    return (await this.options.api().reportCurves(this.family, variants, OVERLAY_SERIES, 'full', this.familyRequests.signal)).variants;
+  }
+
   /** The variant's curves, if they are in for the family and the width last asked for. */
   curvesOf(variant: string): VariantCurves | undefined {
     return this.curves.peek(variant);

@@ -10,7 +10,9 @@ import {
   type ExportContext,
   type PanelViewId,
   type PlotSpec,
+  type TableColumn,
 } from '../plots/index.ts';
+import { tableCsv } from '../../shared/csv.ts';
 
 type PlotlyModule = typeof import('plotly.js-dist-min').default;
 
@@ -56,7 +58,11 @@ const CONFIG: Partial<Config> = { displaylogo: false, responsive: false, modeBar
 /** The panel's own rules; it renders in light DOM, so they are adopted by whichever root holds it. */
 const panelSheet = new CSSStyleSheet();
 panelSheet.replaceSync(`
-  plot-panel { display: block; position: relative; }
+  /*
+   * A lazy panel off screen keeps the width it was drawn at until it comes into view (then it is
+   * resized): clipped, so a figure wider than its panel never widens the page.
+   */
+  plot-panel { display: block; position: relative; min-width: 0; }
   plot-panel .plot-toolbar { display: flex; justify-content: flex-end; gap: 4px; margin-bottom: 2px; }
   plot-panel .plot-toolbar button {
     font: 12px system-ui, sans-serif; padding: 2px 8px; cursor: pointer;
@@ -64,7 +70,7 @@ panelSheet.replaceSync(`
   }
   plot-panel .plot-toolbar button:disabled { opacity: 0.4; cursor: default; }
   plot-panel .plot-area { position: relative; }
-  plot-panel .plot-graph { transition: opacity 0.15s; }
+  plot-panel .plot-graph { transition: opacity 0.15s; overflow-x: clip; }
   plot-panel[busy] .plot-graph { opacity: 0.55; }
   plot-panel .plot-message {
     position: absolute; inset: 0; display: flex; flex-direction: column; gap: 6px; align-items: center; justify-content: center;
@@ -130,6 +136,11 @@ export class PlotPanel extends LitElement {
   @property({ type: Number }) epoch: number | null = null;
   /** The exported files' name (without extension) when the variant and epoch do not name the figure (a Reports overlay). */
   @property({ attribute: 'export-name' }) exportName = '';
+  /**
+   * Where the CSV's columns come from when the figure draws thinned data fetched for its width
+   * (the Reports overlays): asked on download, instead of the spec's table.
+   */
+  @property({ attribute: false }) csvTable?: () => Promise<readonly TableColumn[]>;
   /** Draw only while in (or near) the viewport. */
   @property({ type: Boolean }) lazy = false;
   /** New data is on its way: the figure is dimmed. */
@@ -374,10 +385,12 @@ export class PlotPanel extends LitElement {
     await plotly.downloadImage(this.graph, { format, filename, width: this.graph.clientWidth, height: this.graph.clientHeight });
   }
 
-  private downloadCsv() {
+  private async downloadCsv() {
     const file = this.spec && csvExport(this.spec, this.exportContext);
-    if (file && this.exportName) file.filename = `${this.exportName}.csv`;
-    if (file) downloadText(file.csv, file.filename, 'text/csv');
+    if (!file) return;
+    if (this.exportName) file.filename = `${this.exportName}.csv`;
+    if (this.csvTable) file.csv = tableCsv(await this.csvTable());
+    downloadText(file.csv, file.filename, 'text/csv');
   }
 }
 

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { VariantSummary } from '../../shared/api.ts';
+import { countOf } from '../../shared/format.ts';
 import { listTable, theme } from '../styles/theme.ts';
 import { variantQuery } from './run-rows.ts';
 
@@ -9,12 +10,6 @@ export type VariantDeleteEvent = CustomEvent<{ family: string; variant: string }
 /** The question the confirmation step asks. */
 function deleteQuestion(variant: string): string {
   return `Delete ${variant}? Its checkpoints and analysis results are removed from disk; this cannot be undone.`;
-}
-
-/** "12 checkpoints", "1 checkpoint". */
-function checkpointCount(variant: VariantSummary): string {
-  const count = variant.checkpointEpochs.length;
-  return `${count} ${count === 1 ? 'checkpoint' : 'checkpoints'}`;
 }
 
 /**
@@ -96,7 +91,7 @@ export class VariantTable extends LitElement {
     return html`<tr data-variant=${variant.name}>
         <td class="name">${variant.name}</td>
         <td class="state">${variant.state}</td>
-        <td>${checkpointCount(variant)}</td>
+        <td>${countOf(variant.checkpointEpochs.length, 'checkpoint')}</td>
         <td><a href="/analysis-run${query}">Analyze</a> · <a href="/viz${query}">View</a></td>
         <td><button class="danger" @click=${() => (this.confirming = variant.name)}>Delete</button></td>
       </tr>

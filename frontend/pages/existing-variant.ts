@@ -4,6 +4,7 @@
  * more epochs (`continue_to`).
  */
 import type { VariantState, VariantSummary } from '../../shared/api.ts';
+import { countOf } from '../../shared/format.ts';
 import { MAX_EPOCHS } from '../../shared/training-params.ts';
 
 const BUSY_STATES: readonly VariantState[] = ['training', 'analyzing'];
@@ -25,7 +26,7 @@ export function busyText(variant: Pick<VariantSummary, 'state'>): string {
 
 /** "This variant already exists (trained, 4 checkpoints)." */
 export function existsText(variant: Pick<VariantSummary, 'state' | 'checkpointEpochs'>): string {
-  return `This variant already exists (${variant.state}, ${variant.checkpointEpochs.length} checkpoints).`;
+  return `This variant already exists (${variant.state}, ${countOf(variant.checkpointEpochs.length, 'checkpoint')}).`;
 }
 
 /** Epochs a completed run has trained: its final checkpoint is always saved, at epoch `epochs − 1`. */

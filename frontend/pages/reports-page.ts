@@ -7,6 +7,7 @@ import {
   reportColumns,
   sortRows,
   variantLabel,
+  type Curve,
   type ReportColumn,
   type ReportRow,
 } from '../../shared/reports.ts';
@@ -284,6 +285,7 @@ export class ReportsPage extends WithApi(LitElement) {
               view=${id}
               export-name=${overlayFileName(family, id, selected.length, band)}
               .spec=${this.specs[id] ?? overlaySpec(id, [], band)}
+              .csvTable=${() => this.fullTable(id)}
               ?busy=${this.data.loadingCurves}
             ></plot-panel>`,
         )}
@@ -356,18 +358,36 @@ export class ReportsPage extends WithApi(LitElement) {
 
   /** The overlays of the compared variants whose curves are in (labelled among all compared), on one epoch range. */
   private buildOverlays() {
-    const { selected, band } = this.selection;
+    const { band } = this.selection;
+    const loaded = this.overlayVariants((name) => this.data.curvesOf(name)?.curves);
+    const lastEpochs = loaded.flatMap((variant) => Object.values(variant.curves).map((curve) => curve.epochs.at(-1) ?? 0));
+    const range = lastEpochs.length > 0 ? ([0, Math.max(1, ...lastEpochs)] as const) : undefined;
+    this.specs = Object.fromEntries(OVERLAY_IDS.map((id) => [id, overlaySpec(id, loaded, band, range)]));
+  }
+
+  /** The compared variants that have curves, each with its label (among all compared) and colour. */
+  private overlayVariants(curvesOf: (variant: string) => readonly Curve[] | undefined): OverlayVariant[] {
+    const { selected } = this.selection;
     const rows = new Map(this.data.rows.map((row) => [row.name, row]));
     const chosen = selected.map((name) => rows.get(name)).filter((row): row is ReportRow => row !== undefined);
-    const loaded = chosen.flatMap((row): OverlayVariant[] => {
-      const curves = this.data.curvesOf(row.name)?.curves;
+    return chosen.flatMap((row): OverlayVariant[] => {
+      const curves = curvesOf(row.name);
       if (!curves) return [];
       const color = overlayColor(selected.indexOf(row.name));
       return [{ name: row.name, label: variantLabel(row, chosen), color, curves: Object.fromEntries(curves.map((c) => [c.series, c])) }];
     });
-    const lastEpochs = loaded.flatMap((variant) => Object.values(variant.curves).map((curve) => curve.epochs.at(-1) ?? 0));
-    const range = lastEpochs.length > 0 ? ([0, Math.max(1, ...lastEpochs)] as const) : undefined;
-    this.specs = Object.fromEntries(OVERLAY_IDS.map((id) => [id, overlaySpec(id, loaded, band, range)]));
+  }
+
+  /** An overlay's CSV at full resolution: every stored point of the compared variants, not the thinned ones drawn. */
+  private async fullTable(id: OverlayId) {
+    const full = new Map((await this.data.fullCurves(this.selection.selected)).map((v) => [v.variant, v.curves]));
+    return (
+      overlaySpec(
+        id,
+        this.overlayVariants((name) => full.get(name)),
+        this.selection.band,
+      ).export?.table() ?? []
+    );
   }
 
   // ---- selection -------------------------------------------------------------------------------

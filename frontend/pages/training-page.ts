@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import { taskParams } from '../../shared/family-schema.ts';
 import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
-import { DEFAULT_SCHEDULE_DESCRIPTION, defaultCheckpointEpochs } from '../../shared/checkpoint-schedule.ts';
+import { defaultCheckpointEpochs, defaultScheduleDescription } from '../../shared/checkpoint-schedule.ts';
 import type { InitFrom, JobRecord, JobRequestInput, LossPoint, TrainJobRecord, TrainResult } from '../../shared/jobs.ts';
 import { storedLossPoints, wholeRunLosses } from '../../shared/loss-history.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
@@ -387,7 +387,7 @@ export class TrainingPage extends WithApi(LitElement) {
         name: 'checkpoints',
         label: 'Checkpoint epochs (comma-separated)',
         description:
-          `Leave empty for the default schedule: ${DEFAULT_SCHEDULE_DESCRIPTION}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. ` +
+          `Leave empty for the default schedule: ${defaultScheduleDescription(validEpochs ? epochs : undefined)}${defaultCount ? ` (${defaultCount} checkpoints for this run)` : ''}. ` +
           `The final epoch${validEpochs ? `, ${last},` : ''} is always saved; ${validEpochs ? epochs.toLocaleString('en-US') : 'the number of epochs'} in the list also means it.`,
         kind: 'text',
         placeholder: 'Leave empty for default schedule',

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import type { VariantDetail } from '../../shared/artifacts.ts';
+import { countOf } from '../../shared/format.ts';
 import { VariantData } from '../api/variant-data.ts';
 import { WithApi } from '../api/with-api.ts';
 import type { EpochChangeEvent } from '../components/epoch-control.ts';
@@ -48,7 +49,7 @@ function statusText(variant: string, missing: string, detail: VariantDetail | nu
   if (!detail) return missing === PLACEHOLDER.variantNotFound ? `Variant not found: ${variant}` : `Variant: ${variant}`;
   const state = stateOf(variant, variants) ?? 'unknown';
   const count = detail.analyzedEpochs.length;
-  return `Variant: ${variant} | State: ${state}${count > 0 ? ` | ${count} checkpoints` : ''}`;
+  return `Variant: ${variant} | State: ${state}${count > 0 ? ` | ${countOf(count, 'checkpoint')}` : ''}`;
 }
 
 /** The variant's state (registry, §3.6) as the family's variant list last said it. */

@@ -64,14 +64,23 @@ function median(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** A vertical line at x with its label at the top, on the given side. */
+/** How far below the first line's label the second one sits (px): a line of the default 12 px font and more. */
+const LABEL_ROW_PX = 20;
+
+/**
+ * A vertical line at x with its label at the top, on the side away from the nearer edge of the
+ * deltas' range (so it stays inside the plot), `row` label heights down: the mean's and median's
+ * labels sit in rows of their own, so they never overlap however close the two values are.
+ */
 function labelledLine(
   x: number,
   text: string,
   color: string,
   dash: 'solid' | 'dash',
-  side: 'left' | 'right',
+  row: number,
+  extent: { min: number; max: number },
 ): { shape: Partial<Shape>; annotation: Partial<Annotations> } {
+  const labelRight = x <= (extent.min + extent.max) / 2;
   return {
     shape: { type: 'line', xref: 'x', yref: 'paper', x0: x, x1: x, y0: 0, y1: 1, line: { color, width: 2, dash } },
     annotation: {
@@ -80,9 +89,11 @@ function labelledLine(
       yref: 'paper',
       x,
       y: 1,
-      xanchor: side === 'right' ? 'left' : 'right',
+      xanchor: labelRight ? 'left' : 'right',
       yanchor: 'top',
+      yshift: -row * LABEL_ROW_PX,
       showarrow: false,
+      bgcolor: 'rgba(255, 255, 255, 0.8)',
       font: { color },
     },
   };
@@ -93,9 +104,11 @@ export function perturbationSpec(artifact: LandscapeFlatnessEpoch | null, epoch:
   const deltas = artifact ? Array.from(artifact.delta_losses.data) : [];
   if (!artifact || deltas.length === 0) return placeholderSpec(PLACEHOLDER.noEpochData);
   const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
-  const mid = median([...deltas].sort((a, b) => a - b));
-  const meanLine = labelledLine(mean, `Mean: ${formatNumber(mean)}`, COLORS.red, 'solid', 'right');
-  const medianLine = labelledLine(mid, `Median: ${formatNumber(mid)}`, COLORS.green, 'dash', 'left');
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const mid = median(sorted);
+  const extent = { min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  const meanLine = labelledLine(mean, `Mean: ${formatNumber(mean)}`, COLORS.red, 'solid', 0, extent);
+  const medianLine = labelledLine(mid, `Median: ${formatNumber(mid)}`, COLORS.green, 'dash', 1, extent);
   const ratio = flatnessRatio(deltas, artifact.baseline_loss.data[0] ?? 0);
   // `nbinsx` is a real histogram attribute that @types/plotly.js lacks.
   const histogram: Partial<PlotData> & { nbinsx: number } = {

@@ -129,7 +129,8 @@ export const OVERLAY_MESSAGES = {
  * One series (two for the loss and the accuracy: test solid, train dotted) per variant on a shared epoch axis
  * (`epochRange`, the same for every overlay of the page).
  * Hover is unified: every variant's value at the hovered epoch. The CSV is tidy: one row per epoch
- * any variant has a point at, a column per variant and series (the downsampled points drawn).
+ * any variant has a point at, a column per variant and series (of the curves given: the page downloads
+ * it from every stored point, `plot-panel.csvTable`).
  */
 export function overlaySpec(
   id: OverlayId,

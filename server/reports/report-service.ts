@@ -14,6 +14,7 @@ import type { Family } from '../../shared/family-schema.ts';
 import {
   CURVE_SERIES_IDS,
   CURVE_WIDTH,
+  type CurveWidth,
   GROKKED_TEST_ACCURACY,
   type Curve,
   type CurveSeriesId,
@@ -78,7 +79,7 @@ export class ReportService {
     family: Family,
     names: readonly string[],
     series: readonly CurveSeriesId[] = CURVE_SERIES_IDS,
-    width: number = CURVE_WIDTH.default,
+    width: CurveWidth = CURVE_WIDTH.default,
   ): Promise<CurvesResponse | { missing: string }> {
     const variants = [];
     for (const name of names) {
@@ -88,7 +89,7 @@ export class ReportService {
       const curves: Curve[] = [];
       for (const id of series) {
         const full = data.series[id];
-        if (full) curves.push(downsampleCurve(id, full, width));
+        if (full) curves.push(width === 'full' ? everyPoint(id, full) : downsampleCurve(id, full, width));
       }
       variants.push({ variant: name, curves });
     }
@@ -277,6 +278,12 @@ function firstAtLeast(accuracies: number[] | null, threshold: number): number | 
 
 /** Float values rounded to 6 significant digits, as every stored array the API serves. */
 const rounded = (value: number) => (Number.isInteger(value) ? value : Number(value.toPrecision(6)));
+
+/** A whole series as stored, for a download; a diverged (non-finite) value is left out, as JSON has no NaN. */
+function everyPoint(series: CurveSeriesId, full: Series): Curve {
+  const indices = Array.from({ length: full.values.length }, (_, i) => i).filter((i) => Number.isFinite(full.values[i]));
+  return { series, epochs: indices.map((i) => full.epochs[i]!), values: indices.map((i) => full.values[i]!), points: full.values.length };
+}
 
 /** A series thinned to each pixel column's minimum and maximum (`width` columns), first and last kept. */
 export function downsampleCurve(series: CurveSeriesId, full: Series, width: number): Curve {

@@ -5,6 +5,7 @@ import {
   activationSpec,
   dominantFrequenciesSpec,
   lossSpec,
+  perturbationSpec,
   PLACEHOLDER,
   placeholderSpec,
   specializationTrajectorySpec,
@@ -174,6 +175,62 @@ describe('plot-panel', () => {
     expect(svgWidth()).to.equal(400);
     wrapper.style.width = '700px';
     await waitUntil(() => svgWidth() === 700, 'did not resize');
+  });
+
+  it('fits its container after a width change while off screen, and never widens the page meanwhile', async () => {
+    // As the Visualization page's sidebar toggled while scrolled away: the sidebar hidden (wide), the
+    // far panel drawn, the sidebar shown (narrow) with the near panel off screen and its marker moved.
+    const narrow = window.innerWidth - 100;
+    const wide = window.innerWidth + 200;
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="width: ${narrow}px">
+        <plot-panel lazy view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel>
+        <div style="height: 3000px"></div>
+        <plot-panel lazy view="spec-trajectory" .spec=${trajectorySpec(10)}></plot-panel>
+      </div>`,
+    );
+    const [near, far] = [...wrapper.querySelectorAll('plot-panel')] as [PlotPanel, PlotPanel];
+    const svgWidth = (panel: PlotPanel) => Number(panel.querySelector('.main-svg')?.getAttribute('width'));
+    const pageFits = () => document.documentElement.scrollWidth <= document.documentElement.clientWidth;
+    try {
+      await waitUntil(() => svgWidth(near) === narrow, 'not drawn', { timeout: 15000 });
+      wrapper.style.width = `${wide}px`;
+      await waitUntil(() => svgWidth(near) === wide, 'did not widen');
+      far.scrollIntoView();
+      await waitUntil(() => svgWidth(far) === wide, 'far panel not drawn', { timeout: 15000 });
+      await waitUntil(() => !near.inViewport, 'near panel still in view');
+      wrapper.style.width = `${narrow}px`;
+      near.spec = withEpochMarker(near.spec!, 30);
+      await waitUntil(() => svgWidth(far) === narrow, 'far panel did not narrow');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(pageFits(), 'an off-screen panel widens the page').to.equal(true);
+      window.scrollTo(0, 0);
+      await waitUntil(() => near.inViewport, 'near panel not back in view');
+      await near.whenSettled();
+      await waitUntil(() => svgWidth(near) === narrow, `near panel kept ${svgWidth(near)} px`, { timeout: 3000 });
+      expect(texts(near, '.annotation-text')).to.deep.equal(['Epoch 30']);
+      expect(pageFits()).to.equal(true);
+    } finally {
+      window.scrollTo(0, 0);
+    }
+  });
+
+  it("draws the perturbation histogram's mean and median labels apart however close the two values", async () => {
+    // The mean just below, then just above, the median.
+    for (const deltas of [
+      [0, 0.5, 0.6, 0.61, 0.62, 1],
+      [0, 0.4, 0.5, 0.51, 0.52, 1.2],
+    ]) {
+      const spec = perturbationSpec({ baseline_loss: nd([1], [1]), delta_losses: nd(deltas) }, 0);
+      const panel = await drawn(spec);
+      const [mean, median] = [...panel.querySelectorAll('.annotation')].map((label) => label.getBoundingClientRect());
+      const plotArea = panel.querySelector('.nsewdrag')!.getBoundingClientRect();
+      expect(texts(panel, '.annotation-text')).to.have.length(2);
+      const apart =
+        mean!.bottom <= median!.top || median!.bottom <= mean!.top || mean!.right <= median!.left || median!.right <= mean!.left;
+      expect(apart, `labels overlap: ${JSON.stringify([mean, median])}`).to.equal(true);
+      for (const label of [mean!, median!]) expect(label.left >= plotArea.left && label.right <= plotArea.right).to.equal(true);
+    }
   });
 
   it('purges on disconnect and re-plots with its restyle on reconnect', async () => {

@@ -139,6 +139,29 @@ describe('reports-page', () => {
     expect(toolbar).to.deep.equal(['PNG', 'SVG', 'CSV']);
   });
 
+  it("downloads an overlay's CSV at full resolution: every stored epoch, not rounded", async () => {
+    const page = await open(`?family=${FAMILY}&selected=${variants[0]}&plots=overlay-loss`);
+    await waitUntil(() => traces(page, 'overlay-loss').length === 2, 'loss overlay drawn', SLOW);
+    const blobs: Blob[] = [];
+    const original = URL.createObjectURL;
+    URL.createObjectURL = (blob: Blob) => (blobs.push(blob), original.call(URL, blob));
+    try {
+      [...panel(page, 'overlay-loss').querySelectorAll<HTMLButtonElement>('.plot-toolbar button')]
+        .find((b) => b.textContent!.trim() === 'CSV')!
+        .click();
+      await waitUntil(() => blobs.length === 1, 'CSV downloaded', SLOW);
+    } finally {
+      URL.createObjectURL = original;
+    }
+    const [head, ...rows] = (await blobs[0]!.text()).trim().split('\n');
+    expect(head).to.equal(`epoch,${variants[0]}__test_loss,${variants[0]}__train_loss`);
+    const detail = (await (await fetch(`/api/variants/${FAMILY}/${variants[0]}`)).json()) as {
+      testLosses: number[];
+      trainLosses: number[];
+    };
+    expect(rows).to.deep.equal(detail.testLosses.map((test, epoch) => `${epoch},${test},${detail.trainLosses[epoch]}`));
+  });
+
   it('restores a comparison from its link', async () => {
     const page = await open(`?family=${FAMILY}&selected=${variants[1]}&sort=training_fraction:desc&plots=overlay-loss`);
     await waitUntil(() => traces(page, 'overlay-loss').length === 2, 'overlay of the linked variant', SLOW);

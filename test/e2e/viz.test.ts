@@ -340,6 +340,46 @@ describe('Visualization page in Chromium', () => {
     await eventually(width).toBeGreaterThan(before + 200);
   });
 
+  it('fits every plot to the page after the sidebar is shown again while scrolled away', async () => {
+    await page.goto(vizUrl('epoch=80'));
+    const loss = await drawn('loss');
+    const lossWidth = () =>
+      loss
+        .locator('.main-svg')
+        .first()
+        .evaluate((svg) => Number(svg.getAttribute('width')));
+    const before = await lossWidth();
+    const toggle = page.locator('viz-sidebar button.toggle');
+    await toggle.click();
+    await eventually(lossWidth).toBeGreaterThan(before + 200);
+    await page.evaluate(() => window.scrollTo(0, 3000));
+    await page.waitForTimeout(1000);
+    await toggle.click();
+    await page.waitForTimeout(1000);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await eventually(lossWidth).toBe(before);
+    // Every figure near the viewport fits its panel, and none off screen (still as wide as drawn) widens the page.
+    const overflows = () =>
+      page.locator('viz-page plot-panel').evaluateAll((panels) => {
+        const wide = panels
+          .filter((panel) => {
+            const { top, bottom } = panel.getBoundingClientRect();
+            const near = bottom > 0 && top < window.innerHeight;
+            return near && Number(panel.querySelector('.main-svg')?.getAttribute('width') ?? 0) > panel.clientWidth;
+          })
+          .map((panel) => panel.getAttribute('view'));
+        const { scrollWidth, clientWidth } = document.documentElement;
+        return scrollWidth > clientWidth ? [`page ${scrollWidth} > ${clientWidth}`, ...wide] : wide;
+      });
+    await eventually(overflows).toEqual([]);
+    // Each drawn figure fits once scrolled to, the ones last drawn with the sidebar hidden included.
+    for (const view of VIEWS.map((v) => v.id)) {
+      if ((await panel(view).locator('.main-svg').count()) === 0) continue;
+      await panel(view).scrollIntoViewIfNeeded();
+      await eventually(overflows).toEqual([]);
+    }
+  });
+
   it('labels the epoch marker inside the plot at the last epoch', async () => {
     await page.goto(vizUrl('epoch=199'));
     const loss = await drawn('loss');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatNumber, formatPercent, queuePlace } from '../../../shared/format.ts';
+import { countOf, formatDuration, formatNumber, formatPercent, queuePlace } from '../../../shared/format.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -38,6 +38,17 @@ describe('formatNumber', () => {
     [NaN, 'NaN'],
     [-Infinity, '-Infinity'],
   ])('%s → %s', (value, text) => expect(formatNumber(value)).toBe(text));
+});
+
+describe('countOf', () => {
+  it('says one in the singular, any other count in the plural, digits grouped', () => {
+    expect([0, 1, 2, 1200].map((n) => countOf(n, 'checkpoint'))).toEqual([
+      '0 checkpoints',
+      '1 checkpoint',
+      '2 checkpoints',
+      '1,200 checkpoints',
+    ]);
+  });
 });
 
 describe('queuePlace', () => {

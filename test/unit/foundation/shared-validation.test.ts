@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { defaultCheckpointEpochs, parseCheckpointList } from '../../../shared/checkpoint-schedule.ts';
+import { defaultCheckpointEpochs, defaultScheduleDescription, parseCheckpointList } from '../../../shared/checkpoint-schedule.ts';
 import { domainParamsSchema } from '../../../shared/domain-params.ts';
 import type { Family } from '../../../shared/family-schema.ts';
 import { isPrime } from '../../../shared/numbers.ts';
@@ -102,6 +102,16 @@ describe('checkpoint schedule', () => {
     expect(defaultCheckpointEpochs(250)).toEqual([0, 100, 200, 249]);
     expect(defaultCheckpointEpochs(1)).toEqual([0]);
   });
+  it('describes only the stretches a run reaches, the last cut at its last scheduled epoch', () => {
+    expect(defaultScheduleDescription(2400)).toBe('every 100 epochs from 0 to 1,400; every 500 from 1,500 to 2,000; plus the final epoch');
+    expect(defaultScheduleDescription(100)).toBe('every 100 epochs at 0; plus the final epoch');
+    expect(defaultScheduleDescription()).toBe(
+      'every 100 epochs from 0 to 1,400; every 500 from 1,500 to 8,500; ' +
+        'every 100 from 9,000 to 12,900 (the grokking region of p = 113); every 500 from 13,000 to 24,500; plus the final epoch',
+    );
+    // The words and the epochs come from one table.
+    expect(defaultCheckpointEpochs(2400)).toEqual([...Array.from({ length: 15 }, (_, i) => 100 * i), 1500, 2000, 2399]);
+  });
   it('parses a list: trims, drops empty pieces, de-duplicates, sorts', () => {
     expect(parseCheckpointList(' 500, 100,,100 , 0 ', 1000)).toEqual({ ok: true, epochs: [0, 100, 500] });
     expect(parseCheckpointList('  ', 1000)).toEqual({ ok: true, epochs: null });
@@ -114,7 +124,7 @@ describe('checkpoint schedule', () => {
   it.each([
     ['100, abc', '"abc" is not a whole number'],
     ['1e3', '"1e3" is not a whole number'],
-    ['-5', '"-5" is not a whole number'],
+    ['-5', '"-5" is negative; allowed: epochs from 0'],
     ['10.5', '"10.5" is not a whole number'],
     ['100, 1001', '1001 is beyond the run; allowed: epochs 0 to 999'],
   ])('rejects %s', (text, message) => {

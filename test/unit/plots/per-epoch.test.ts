@@ -275,9 +275,26 @@ describe('perturbationSpec', () => {
     expect(spec.layout.shapes?.[1]).toMatchObject({ x0: 0.03, x1: 0.03, line: { color: '#2ca02c', dash: 'dash' } });
     expect(spec.layout.annotations?.map((a) => [a.text, a.xanchor])).toEqual([
       ['Mean: 0.12', 'left'],
-      ['Median: 0.03', 'right'],
+      ['Median: 0.03', 'left'],
     ]);
     expect(spec.layout.showlegend).toBe(false);
+  });
+
+  it('puts the mean and median labels in rows of their own, inside the plot, however close the values', () => {
+    // Mean just below and just above the median (epochs 0 and 2399 of a p = 43 run were like this).
+    for (const close of [
+      [0, 0.5, 0.6, 0.61, 0.62, 1],
+      [0, 0.4, 0.5, 0.51, 0.52, 1.2],
+    ]) {
+      const [meanLabel, medianLabel] = perturbationSpec({ baseline_loss: nd([], [1]), delta_losses: vec(...close) }, 0).layout.annotations!;
+      expect(meanLabel!.yanchor).toBe(medianLabel!.yanchor);
+      expect(Math.abs((meanLabel!.yshift ?? 0) - (medianLabel!.yshift ?? 0))).toBeGreaterThanOrEqual(18);
+    }
+    // Each label on the side away from the nearer end of the range.
+    const skewed = perturbationSpec({ baseline_loss: nd([], [1]), delta_losses: vec(0, 0.01, 0.02, 0.03, 10) }, 0).layout.annotations!;
+    expect(skewed.map((a) => a.xanchor)).toEqual(['left', 'left']);
+    const leftSkewed = perturbationSpec({ baseline_loss: nd([], [1]), delta_losses: vec(-10, 0.97, 0.98, 0.99, 1) }, 0).layout.annotations!;
+    expect(leftSkewed.map((a) => a.xanchor)).toEqual(['right', 'right']);
   });
 
   it('labels tiny mean and median changes with their digits, not as -0.0000', () => {

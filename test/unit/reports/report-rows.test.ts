@@ -439,6 +439,22 @@ describe('report routes', () => {
     expect(body.width).toBe(60);
   });
 
+  it('answer every stored point, not rounded, for width=full (a download)', async () => {
+    const response = await app().request(`/reports/${FAMILY}/curves?variants=${trainedOnly}&series=test_loss&width=full`);
+    expect(response.status).toBe(200);
+    const body = curvesResponseSchema.parse(await response.json());
+    const metadata = JSON.parse(await readFile(variantPaths(wb.resultsDir, FAMILY, trainedOnly).metadata, 'utf8')) as {
+      test_losses: number[];
+    };
+    expect(body.width).toBe('full');
+    expect(body.variants[0]!.curves[0]).toEqual({
+      series: 'test_loss',
+      epochs: metadata.test_losses.map((_, epoch) => epoch),
+      values: metadata.test_losses,
+      points: metadata.test_losses.length,
+    });
+  });
+
   it.each([
     [`/reports/no_such_family`, 404, 'unknown family "no_such_family"'],
     [`/reports/${FAMILY}/curves?variants=${FAMILY}_p17_seed1`, 404, `has no variant "${FAMILY}_p17_seed1"`],
@@ -446,6 +462,7 @@ describe('report routes', () => {
     [`/reports/${FAMILY}/curves?variants=x&series=loss`, 400, '"loss" is not a series'],
     [`/reports/${FAMILY}/curves?variants=x&series=`, 400, 'name at least one series'],
     [`/reports/${FAMILY}/curves?variants=x&width=10`, 400, 'width'],
+    [`/reports/${FAMILY}/curves?variants=x&width=fullest`, 400, 'must be a whole number of pixels, or full'],
     [`/reports/${FAMILY}/curves?variants=../x`, 400, 'is not a variant name'],
   ])('%s → %i', async (path, status, message) => {
     const response = await app().request(path);
