@@ -115,6 +115,8 @@ export class AnalysisRunPage extends WithApi(LitElement) {
   @state() private excluded = new Set<string>();
   @state() private force = false;
   @state() private error = '';
+  /** The checkpoint of the running analysis the analyzers' counts were last asked at. */
+  private statusCheckpoint?: number;
   private readonly watcher = new JobWatcher(
     this,
     () => this.api,
@@ -131,6 +133,15 @@ export class AnalysisRunPage extends WithApi(LitElement) {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
+  }
+
+  override updated(): void {
+    // While the variant's analysis runs, its analyzers' counts follow it checkpoint by checkpoint.
+    const job = this.watcher.job;
+    const checkpoint = job?.state === 'running' && job.variant === this.variant ? job.progress.checkpointIndex : undefined;
+    if (checkpoint === undefined || checkpoint === this.statusCheckpoint) return;
+    this.statusCheckpoint = checkpoint;
+    void this.refreshStatus();
   }
 
   override render() {
@@ -248,11 +259,14 @@ export class AnalysisRunPage extends WithApi(LitElement) {
       const query = new URLSearchParams(window.location.search);
       const family = this.families.find((f) => f.name === query.get('family')) ?? this.families[0];
       if (!family) return;
-      await this.selectFamily(family.name, query.get('variant') ?? '');
+      const linked = query.get('variant') ?? '';
+      await this.selectFamily(family.name, linked);
       if ((await this.watcher.resume({ kind: 'analyze' })) && !this.variant) {
         const job = this.watcher.job!;
         await this.selectFamily(job.family, job.variant);
       }
+      // A link to a variant the family does not have (deleted, or mistyped) says so instead of opening on nothing.
+      if (linked && !this.variant) this.error = `The link names variant "${linked}", which ${family.name} does not have; pick one below.`;
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -272,6 +286,17 @@ export class AnalysisRunPage extends WithApi(LitElement) {
     if (!variant) return;
     if (BUSY.has(this.variants.find((v) => v.name === variant)!.state)) await this.followJobOf(variant);
     this.status = await this.api.analysisStatus(this.family, variant);
+  }
+
+  /** The selected variant's analyzers and their epochs done, asked again (a failure keeps the last answer). */
+  private async refreshStatus() {
+    const { family, variant } = this;
+    try {
+      const status = await this.api.analysisStatus(family, variant);
+      if (family === this.family && variant === this.variant) this.status = status;
+    } catch {
+      // The next checkpoint asks again.
+    }
   }
 
   /** Follows the job that holds the variant (training or analyzing it), so its progress shows under Status. */

@@ -95,7 +95,7 @@ async function run(argv: string[]): Promise<number> {
       console.log(
         [
           'Analysis complete!',
-          `Checkpoints analyzed: ${result.epochsWithWork.length} of ${checkpointEpochs.length} (the rest were done already)`,
+          analyzedLine(result.epochsWithWork.length, checkpointEpochs.length),
           `Files written: ${result.epochFilesWritten} epoch files, summaries: ${result.summariesWritten.join(', ') || 'none'}, cross-epoch: ${result.crossEpochWritten.join(', ') || 'none'}`,
           `Artifacts saved to ${artifacts.dir}`,
         ].join('\n'),
@@ -120,3 +120,10 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export const analyzeCommand: Command = { summary: 'analyze a trained variant’s checkpoints', run };
+
+/** "Checkpoints analyzed: 10 of 35 (the other 25 had their results already)"; all, or none, said plainly. */
+export function analyzedLine(withWork: number, checkpoints: number): string {
+  if (withWork === checkpoints) return `Checkpoints analyzed: all ${checkpoints}`;
+  if (withWork === 0) return `Checkpoints analyzed: none (all ${checkpoints} had their results already)`;
+  return `Checkpoints analyzed: ${withWork} of ${checkpoints} (the other ${checkpoints - withWork} had their results already)`;
+}

@@ -103,6 +103,21 @@ describe('analysis-run-page', () => {
     expect([...seen]).to.include('Select a variant to analyze');
   });
 
+  it('says so when the URL names a variant the family does not have', async () => {
+    const before = window.location.href;
+    history.replaceState(null, '', `?family=${FAMILY}&variant=${FAMILY}_p7_seed404`);
+    try {
+      const page = await fixture<AnalysisRunPage>(html`<analysis-run-page></analysis-run-page>`);
+      await waitUntil(() => page.shadowRoot!.querySelector('.error'), 'error shown', SLOW);
+      expect(page.shadowRoot!.querySelector('.error')!.textContent).to.contain(
+        `names variant "${FAMILY}_p7_seed404", which ${FAMILY} does not have`,
+      );
+      expect(one<HTMLSelectElement>(page, 'select[name=variant]').value).to.equal('');
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
   it('opens on the variant named in the URL', async () => {
     const before = window.location.href;
     history.replaceState(null, '', `?family=${FAMILY}&variant=${variant}`);

@@ -144,6 +144,13 @@ describe('Training and Analysis Run pages in Chromium', () => {
     await expect.poll(() => page.locator('analysis-run-page .analyzer code').count()).toBe(10);
     await page.getByRole('button', { name: 'Run Analysis' }).click();
     await expect.poll(() => texts(badge()), LONG).toEqual(['Running']);
+    // The analyzers' counts follow the run, before it ends.
+    const mostDone = async () =>
+      Math.max(
+        ...(await texts(page.locator('analysis-run-page .analyzer .done'))).map((t) => Number(/(\d+) \/ 60 epochs/.exec(t)?.[1] ?? 0)),
+      );
+    await expect.poll(mostDone, LONG).toBeGreaterThan(0);
+    expect(await texts(badge())).toEqual(['Running']);
 
     await page.locator('site-nav').getByRole('link', { name: 'Reports', exact: true }).click();
     await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe('/reports');

@@ -174,6 +174,10 @@ describe('workbench analyze', () => {
     );
     expect(code).toBe(0);
     expect(`${stdout}${stderr}`.match(/Analysis complete/g)).toHaveLength(1);
+    expect(stdout).toMatch(/^Checkpoints analyzed: all \d+$/m);
+    // A second run finds every result there.
+    const again = await workbench('analyze', '--variant', 'modulo_addition_1layer_p5_seed999', '--analyzers', 'dominant_frequencies');
+    expect(again.stdout).toMatch(/^Checkpoints analyzed: none \(all \d+ had their results already\)$/m);
   });
 });
 
