@@ -146,6 +146,8 @@ export const variantDetailSchema = z
         backend: z.string(),
         /** What the run started from instead of its seeded init (metadata.json's `init_from`); absent for the seeded init. */
         initFrom: z.string().optional(),
+        /** The checkpoint list the run was asked for (`checkpoint_request`); null: the family's default schedule. A resume must send it again. */
+        checkpointRequest: z.array(z.number().int()).nullable().optional(),
       })
       .nullable(),
     checkpointEpochs: z.array(z.number().int()),

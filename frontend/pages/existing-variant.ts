@@ -1,7 +1,7 @@
 /**
  * What the Training page offers when the chosen variant exists, pure: a variant a job holds is
  * busy (the server refuses another job on it); a finished one can be overwritten or continued to
- * more epochs (`continue_to`).
+ * more epochs (`continue_to`); an interrupted one overwritten or resumed (`resume`).
  */
 import type { VariantState, VariantSummary } from '../../shared/api.ts';
 import { countOf } from '../../shared/format.ts';
@@ -59,4 +59,17 @@ export function continueLabel(epochs: number): string {
 /** "Or continue this run of 300 epochs to (epochs in all)" */
 export function continuePrompt(trained: number): string {
   return `Or continue this run of ${trained.toLocaleString('en-US')} epochs to (epochs in all)`;
+}
+
+/** "Resume from epoch 1,234" */
+export function resumeLabel(fromEpoch: number): string {
+  return `Resume from epoch ${fromEpoch.toLocaleString('en-US')}`;
+}
+
+/** What resuming an interrupted run does, and that it keeps the run's own settings. */
+export function resumePrompt(fromEpoch: number): string {
+  return (
+    `Or resume it: it stopped after saving epoch ${(fromEpoch - 1).toLocaleString('en-US')}, and resuming trains on from there ` +
+    'to the end it was started for, with its own total epochs and checkpoints.'
+  );
 }

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
+import type { VariantDetail } from '../../shared/artifacts.ts';
 import { taskParams } from '../../shared/family-schema.ts';
 import { adaptiveCheckpointDescription } from '../../shared/adaptive-checkpoints.ts';
 import { defaultCheckpointEpochs, defaultScheduleDescription } from '../../shared/checkpoint-schedule.ts';
@@ -29,6 +30,8 @@ import {
   continueLabel,
   continuePrompt,
   existsText,
+  resumeLabel,
+  resumePrompt,
   isBusy,
   isFinished,
   suggestedContinueTo,
@@ -268,6 +271,15 @@ export class TrainingPage extends WithApi(LitElement) {
         analysis are deleted</label
       >
       ${isFinished(existing) ? this.renderContinue(existing, request) : nothing}
+      ${existing.resumableFromEpoch !== undefined ? this.renderResume(existing.name, existing.resumableFromEpoch, request) : nothing}
+    </div>`;
+  }
+
+  /** An interrupted run that saved a commit point: resuming it finishes the run it began, on its own settings. */
+  private renderResume(variant: string, fromEpoch: number, request: TrainingRequest | undefined) {
+    return html`<div class="continue">
+      <span>${resumePrompt(fromEpoch)}</span>
+      <button name="resume" ?disabled=${!request} @click=${() => this.resumeRun(request!, variant)}>${resumeLabel(fromEpoch)}</button>
     </div>`;
   }
 
@@ -589,6 +601,20 @@ export class TrainingPage extends WithApi(LitElement) {
     const continued = { ...request, training: { ...request.training, checkpoint_epochs: null }, continue_to: epochs };
     // The form shows the run being continued: its total epochs are now the target.
     if (await this.submit(continued)) this.setValues(jobTrainingValues(continued));
+  }
+
+  /** Finishes the chosen interrupted run on its own plan (total epochs and checkpoints, which the server checks), shown in the form. */
+  private async resumeRun(request: TrainingRequest, variant: string) {
+    let detail: VariantDetail;
+    try {
+      detail = await this.api.variantDetail(request.family, variant);
+    } catch (error) {
+      this.submitError = `Could not read the interrupted run: ${(error as Error).message}`;
+      return;
+    }
+    const training = { ...request.training, num_epochs: detail.numEpochs, checkpoint_epochs: detail.run?.checkpointRequest ?? null };
+    const resumed = { ...request, training, resume: true };
+    if (await this.submit(resumed)) this.setValues(jobTrainingValues(resumed));
   }
 
   /** Queues the job and shows it (with its place in line); a refusal shows the server's message. True once queued. */

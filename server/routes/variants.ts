@@ -372,9 +372,16 @@ async function trainingRecord(paths: VariantPaths): Promise<Record<string, unkno
 
 /** The settings the training record holds for the run, or null without a complete record. */
 function runSettings(record: Record<string, unknown> | undefined): VariantDetail['run'] {
-  const { data_seed: dataSeed, training_fraction: trainingFraction, backend, init_from: initFrom } = record ?? {};
+  const {
+    data_seed: dataSeed,
+    training_fraction: trainingFraction,
+    backend,
+    init_from: initFrom,
+    checkpoint_request: asked,
+  } = record ?? {};
   if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number' || typeof backend !== 'string') return null;
-  return { dataSeed, trainingFraction, backend, ...(typeof initFrom === 'string' && { initFrom }) };
+  const checkpointRequest = Array.isArray(asked) && asked.every(Number.isInteger) ? (asked as number[]) : null;
+  return { dataSeed, trainingFraction, backend, checkpointRequest, ...(typeof initFrom === 'string' && { initFrom }) };
 }
 
 /** The per-epoch accuracies the training record holds, or nothing for a variant trained before they were recorded. */

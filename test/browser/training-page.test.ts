@@ -354,6 +354,43 @@ describe('training-page', () => {
     }
   });
 
+  it('resumes an interrupted run from its last commit point', async () => {
+    const interrupted = await submitTraining(7, 24, 1_000_000, { checkpoint_epochs: [0, 5] });
+    await waitUntil(async () => ((await jobRecord(interrupted.id)) as TrainJobRecord).lossHistory.length > 10, 'past epoch 5', SLOW);
+    await fetch(`/api/jobs/${interrupted.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await waitUntil(async () => (await jobState(interrupted.id)) === 'cancelled', 'cancelled', SLOW);
+    // The commit point: checkpoint 5, or a later one the adaptive rule saved.
+    const { variants } = (await (await fetch(`/api/families/${FAMILY}/variants`)).json()) as {
+      variants: { name: string; resumableFromEpoch?: number }[];
+    };
+    const from = variants.find((v) => v.name === interrupted.variant)!.resumableFromEpoch!;
+    expect(from).to.be.at.least(6);
+    const page = await loadedPage();
+    await type(page, 'prime', '7');
+    await type(page, 'seed', '24');
+    await type(page, 'checkpoints', '0, 5');
+    await waitUntil(() => deepQuery(page.shadowRoot!, 'button[name=resume]').length === 1, 'resume offered', SLOW);
+    const resume = one<HTMLButtonElement>(page, 'button[name=resume]');
+    expect(resume.textContent!.trim()).to.equal(`Resume from epoch ${from.toLocaleString('en-US')}`);
+    expect(one(page, '.exists').textContent).to.contain(`it stopped after saving epoch ${(from - 1).toLocaleString('en-US')}`);
+    resume.click();
+    await waitUntil(() => shown(page)?.id && shown(page)!.id !== interrupted.id, 'resumed job shown', SLOW);
+    const resumed = shown(page)!;
+    try {
+      expect(resumed.request).to.include({ resume: true });
+      await waitUntil(async () => ((await jobRecord(resumed.id)) as TrainJobRecord).lossHistory.length > 0, 'resumed run under way', SLOW);
+      // Running (the server accepted the run's own plan), from the commit point on: its points start there.
+      const record = (await jobRecord(resumed.id)) as TrainJobRecord;
+      expect(record.state).to.equal('running');
+      expect(record.lossHistory[0]!.epoch).to.be.at.least(from);
+      // The form shows the run's own plan, which the resume keeps.
+      expect([value(page, 'num_epochs'), value(page, 'checkpoints')]).to.deep.equal(['1000000', '0, 5']);
+    } finally {
+      await fetch(`/api/jobs/${resumed.id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await waitUntil(async () => (await jobState(resumed.id)) !== 'running', 'cancelled', SLOW);
+    }
+  });
+
   it('starts a run from a checkpoint of another variant, named by the digest of its weights', async () => {
     const source = await submitTraining(7, 31, 20);
     await waitUntil(async () => (await jobState(source.id)) === 'succeeded', 'source trained', SLOW);
