@@ -247,7 +247,13 @@ export function reportColumns(family: ReportFamily): ReportColumn[] {
     value: (row) => row.metrics.head_max_frac?.[h] ?? null,
   }));
   return [
-    { id: 'name', label: 'Variant', group: 'variant', description: 'the variant folder name', value: (row) => row.name },
+    {
+      id: 'name',
+      label: 'Variant',
+      group: 'variant',
+      description: "the variant folder name (the page leaves out the family's prefix, which every row shares)",
+      value: (row) => row.name,
+    },
     {
       id: 'state',
       label: 'State',

@@ -26,6 +26,11 @@ function selectLabel(row: ReportRow): string {
  * @fires report-sort - a header was clicked; detail: the new sort (the same column again flips the direction).
  * @fires report-select - a row's checkbox changed; detail: the variant and whether it is now checked.
  */
+/** The variant's name without its family's prefix, which every row of the table shares: "p113_seed999_frac0.5". */
+function shortName(row: Pick<ReportRow, 'name' | 'family'>): string {
+  return row.name.startsWith(`${row.family}_`) ? row.name.slice(row.family.length + 1) : row.name;
+}
+
 @customElement('report-table')
 export class ReportTable extends LitElement {
   static override styles = [
@@ -131,8 +136,10 @@ export class ReportTable extends LitElement {
         <input type="checkbox" aria-label=${selectLabel(row)} .checked=${selected} @change=${(event: Event) => this.onSelect(row, event)} />
         ${color ? html`<span class="swatch" style="background: ${color}"></span>` : ''}
       </td>
-      ${this.columns.map(
-        (column, i) => html`<td class=${numeric[i] ? 'number' : ''} data-column=${column.id}>${formatCell(column, row)}</td>`,
+      ${this.columns.map((column, i) =>
+        column.id === 'name'
+          ? html`<td data-column="name" title=${row.name}>${shortName(row)}</td>`
+          : html`<td class=${numeric[i] ? 'number' : ''} data-column=${column.id}>${formatCell(column, row)}</td>`,
       )}
     </tr>`;
   }

@@ -38,4 +38,15 @@ describe('report-table', () => {
     const titles = [...el.shadowRoot!.querySelectorAll('th[data-column]')].map((th) => th.getAttribute('title'));
     expect(titles).to.deep.equal(columns.map((column) => column.description));
   });
+
+  it('names each variant without the family prefix every row shares, the whole name in its title', async () => {
+    const name = 'modulo_addition_1layer_p113_seed999_frac0.5';
+    const columns = reportColumns(family).filter((column) => column.id === 'name');
+    const el = await fixture<ReportTable>(
+      html`<report-table .rows=${[row(name, {} as ReportMetrics)]} .columns=${columns}></report-table>`,
+    );
+    const cell = el.shadowRoot!.querySelector('td[data-column=name]')!;
+    expect(cell.textContent!.trim()).to.equal('p113_seed999_frac0.5');
+    expect(cell.getAttribute('title')).to.equal(name);
+  });
 });
