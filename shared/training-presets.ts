@@ -1,7 +1,7 @@
 /**
  * The Training page's named presets, and how long a run takes on this machine: estimated from
- * the last measured speed when there is one, else from a stated rough figure, scaled by p² (an
- * epoch's work grows with the p² pairs of the grid).
+ * the speed measured at the nearest modulus when there is one, else from a stated rough figure,
+ * scaled by p² (an epoch's work grows with the p² pairs of the grid).
  */
 import type { Family } from './family-schema.ts';
 import type { JobRecord } from './jobs.ts';
@@ -42,17 +42,35 @@ export interface EpochSpeed {
 export const ROUGH_SPEED: EpochSpeed = { msPerEpoch: 120, prime: 113, measured: false };
 
 /**
- * The newest training job's last reported speed (jobs newest first, as GET /api/jobs lists them),
- * at its modulus as its family declares it; a job of a family not in `families` is skipped.
+ * The speeds runs measured here, one per modulus, from the newest job of each (jobs newest first, as
+ * GET /api/jobs lists them): a finished run's wall time over its epochs, which evens out checkpoint writes and a
+ * busy moment; a run without a finished one, its last reported figure. The modulus is the parameter
+ * the job's family declares; a job of a family not in `families` is skipped.
  */
-export function lastMeasuredSpeed(jobs: readonly JobRecord[], families: readonly Pick<Family, 'name' | 'task'>[]): EpochSpeed | undefined {
+export function measuredSpeeds(jobs: readonly JobRecord[], families: readonly Pick<Family, 'name' | 'task'>[]): EpochSpeed[] {
+  const finished = new Map<number, EpochSpeed>();
+  const reported = new Map<number, EpochSpeed>();
   for (const job of jobs) {
-    const msPerEpoch = job.progress.msPerEpoch;
     const task = families.find((family) => family.name === job.family)?.task;
     const prime = job.request.kind === 'train' && task ? job.request.params[task.modulus_parameter] : undefined;
-    if (msPerEpoch !== undefined && msPerEpoch > 0 && prime !== undefined) return { msPerEpoch, prime, measured: true };
+    if (prime === undefined) continue;
+    const epochs = job.progress.numEpochs;
+    const wall = job.result?.kind === 'train' ? job.result.wallTimeSeconds : undefined;
+    if (job.state === 'succeeded' && wall !== undefined && wall > 0 && epochs !== undefined && epochs > 0 && !finished.has(prime))
+      finished.set(prime, { msPerEpoch: (1000 * wall) / epochs, prime, measured: true });
+    const msPerEpoch = job.progress.msPerEpoch;
+    if (msPerEpoch !== undefined && msPerEpoch > 0 && !reported.has(prime)) reported.set(prime, { msPerEpoch, prime, measured: true });
   }
-  return undefined;
+  return [...new Set([...finished.keys(), ...reported.keys()])].map((prime) => finished.get(prime) ?? reported.get(prime)!);
+}
+
+/** The speed to estimate a run at `prime` from: the measured one at the nearest modulus (by ratio), else the rough figure. */
+export function speedFor(prime: number, speeds: readonly EpochSpeed[]): EpochSpeed {
+  const distance = (speed: EpochSpeed) => Math.abs(Math.log(speed.prime / prime));
+  return (
+    speeds.reduce<EpochSpeed | undefined>((best, speed) => (!best || distance(speed) < distance(best) ? speed : best), undefined) ??
+    ROUGH_SPEED
+  );
 }
 
 /** Seconds `numEpochs` epochs at `prime` take at `speed`, scaled by p². */

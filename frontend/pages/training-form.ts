@@ -7,7 +7,7 @@ import { parseCheckpointList } from '../../shared/checkpoint-schedule.ts';
 import { formatDuration, formatNumber } from '../../shared/format.ts';
 import { trainJobSchema, type InitFrom, type TrainJobRecord, type TrainJobRequest } from '../../shared/jobs.ts';
 import { TRAINING_DEFAULTS, trainingParamsSchema, type TrainingParams } from '../../shared/training-params.ts';
-import { estimateTrainingSeconds, type EpochSpeed } from '../../shared/training-presets.ts';
+import { estimateTrainingSeconds, ROUGH_SPEED, speedFor, type EpochSpeed } from '../../shared/training-presets.ts';
 import { fieldErrors } from '../../shared/validation.ts';
 import { IDENTITY_SETTING_NAMES, variantName, type TrainingIdentityInput } from '../../shared/variant-name.ts';
 
@@ -86,16 +86,21 @@ export function jobTrainingValues(
 }
 
 /** "≈ 42 s on this machine": how long `numEpochs` epochs at `prime` take at `speed`. */
-export function estimateText(prime: number, numEpochs: number, speed: EpochSpeed): string {
-  return `≈ ${formatDuration(estimateTrainingSeconds(prime, numEpochs, speed))} on this machine`;
+export function estimateText(prime: number, numEpochs: number, speeds: readonly EpochSpeed[]): string {
+  return `≈ ${formatDuration(estimateTrainingSeconds(prime, numEpochs, speedFor(prime, speeds)))} on this machine`;
 }
 
-/** Where the estimates come from, said plainly. */
-export function estimateSource(speed: EpochSpeed): string {
-  const figure = `${formatNumber(speed.msPerEpoch)} ms/epoch at p = ${speed.prime}`;
-  return speed.measured
-    ? `Estimates: the last run measured here, ${figure}, scaled by p².`
-    : `Estimates: a rough ${figure} (2 cores, OpenBLAS) scaled by p²; no run has been timed here yet.`;
+/** Where the estimates come from, said plainly: the runs timed here, or the rough figure. */
+export function estimateSource(speeds: readonly EpochSpeed[]): string {
+  const figure = (speed: EpochSpeed) => `${formatNumber(speed.msPerEpoch)} ms/epoch at p = ${speed.prime}`;
+  if (speeds.length === 0) {
+    return `Estimates: a rough ${figure(ROUGH_SPEED)} (2 cores, OpenBLAS) scaled by p²; no run has been timed here yet.`;
+  }
+  const timed = [...speeds]
+    .sort((a, b) => a.prime - b.prime)
+    .map(figure)
+    .join(', ');
+  return `Estimates: from the runs timed here (${timed}), each from the nearest modulus, scaled by p².`;
 }
 
 /** '' → absent (so the message says a value is required); numeric text → number; else the text itself. */

@@ -8,7 +8,7 @@ import { defaultCheckpointEpochs, defaultScheduleDescription } from '../../share
 import type { InitFrom, JobRecord, JobRequestInput, LossPoint, TrainJobRecord, TrainResult } from '../../shared/jobs.ts';
 import { storedLossPoints, wholeRunLosses } from '../../shared/loss-history.ts';
 import { MAX_LEARNING_RATE, MAX_WEIGHT_DECAY, TRAINING_DEFAULTS } from '../../shared/training-params.ts';
-import { lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
+import { measuredSpeeds, TRAINING_PRESETS, type EpochSpeed, type TrainingPreset } from '../../shared/training-presets.ts';
 import { IDENTITY_SETTING_NAMES } from '../../shared/variant-name.ts';
 import { ApiRequestError } from '../api/client.ts';
 import { JobWatcher } from '../api/job-watcher.ts';
@@ -181,8 +181,8 @@ export class TrainingPage extends WithApi(LitElement) {
    * own curve starts where that run stopped.
    */
   @state() private earlier?: { jobId: string; points: LossPoint[] };
-  /** How fast training runs here, for the presets' time estimates. */
-  @state() private speed: EpochSpeed = ROUGH_SPEED;
+  /** How fast training ran here, per modulus, for the presets' time estimates (none: a rough figure). */
+  @state() private speeds: EpochSpeed[] = [];
   private readonly watcher = new JobWatcher(
     this,
     () => this.api,
@@ -316,10 +316,12 @@ export class TrainingPage extends WithApi(LitElement) {
         (preset) =>
           html`<button type="button" @click=${() => this.applyPreset(preset)}>
             <span>${preset.label}</span>
-            <span class="estimate">${estimateText(taskParams(family, preset.params).modulus, preset.training.num_epochs, this.speed)}</span>
+            <span class="estimate"
+              >${estimateText(taskParams(family, preset.params).modulus, preset.training.num_epochs, this.speeds)}</span
+            >
           </button>`,
       )}
-      <span class="source">${estimateSource(this.speed)}</span>
+      <span class="source">${estimateSource(this.speeds)}</span>
     </fieldset>`;
   }
 
@@ -469,7 +471,7 @@ export class TrainingPage extends WithApi(LitElement) {
       this.families = families;
       if (families[0]) this.selectFamily(families[0]);
       const { jobs } = await this.api.jobs({ kind: 'train' });
-      this.speed = lastMeasuredSpeed(jobs, families) ?? ROUGH_SPEED;
+      this.speeds = measuredSpeeds(jobs, families);
       const newest = jobs[0];
       if (newest?.state === 'running' || newest?.state === 'queued') this.follow(newest);
       else this.latest = newest;
@@ -544,7 +546,9 @@ export class TrainingPage extends WithApi(LitElement) {
   }
 
   private onJobFinished(job: JobRecord) {
-    this.speed = lastMeasuredSpeed([job], this.families) ?? this.speed;
+    // The run just ended is the newest figure for its modulus.
+    const [timed] = measuredSpeeds([job], this.families);
+    if (timed) this.speeds = [timed, ...this.speeds.filter((speed) => speed.prime !== timed.prime)];
     void this.loadVariants();
   }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ANALYZER_INFO } from '../../../shared/analyzer-info.ts';
 import { familySchema } from '../../../shared/family-schema.ts';
 import { trainJobSchema, type JobRecord } from '../../../shared/jobs.ts';
-import { estimateTrainingSeconds, lastMeasuredSpeed, ROUGH_SPEED, TRAINING_PRESETS } from '../../../shared/training-presets.ts';
+import { estimateTrainingSeconds, measuredSpeeds, ROUGH_SPEED, speedFor, TRAINING_PRESETS } from '../../../shared/training-presets.ts';
 import { REPO_ROOT } from '../../../server/config.ts';
 
 const family = familySchema.parse(
@@ -65,18 +65,45 @@ describe('training presets', () => {
     expect(estimateTrainingSeconds(86, 1000, { msPerEpoch: 10, prime: 43, measured: true })).toBeCloseTo(40);
   });
 
-  it("take the newest training job's measured speed, else none", () => {
-    expect(lastMeasuredSpeed([trainJob(47), trainJob(43, 54), trainJob(113, 120)], [family])).toEqual({
-      msPerEpoch: 54,
-      prime: 43,
-      measured: true,
-    });
-    expect(lastMeasuredSpeed([trainJob(47)], [family])).toBe(undefined);
-    expect(lastMeasuredSpeed([], [family])).toBe(undefined);
+  it("take each modulus's newest finished run (wall time over epochs), else its last reported speed", () => {
+    const finished = (prime: number, wallTimeSeconds: number, numEpochs: number, reported?: number): JobRecord => {
+      const job = trainJob(prime, reported);
+      return {
+        ...job,
+        progress: { ...job.progress, numEpochs },
+        result: {
+          kind: 'train',
+          variant: job.variant,
+          checkpointCount: 2,
+          finalTrainLoss: 1,
+          finalTestLoss: 1,
+          wallTimeSeconds,
+          backend: 'native',
+        },
+      } as JobRecord;
+    };
+    const running = { ...trainJob(113, 300), state: 'running' } as JobRecord;
+    // Newest first: the running p = 113 job's 300 ms (a busy moment) loses to p = 113's finished run.
+    expect(measuredSpeeds([running, finished(43, 130, 2400, 80), finished(113, 3000, 25_000), finished(43, 999, 10)], [family])).toEqual([
+      { msPerEpoch: (1000 * 130) / 2400, prime: 43, measured: true },
+      { msPerEpoch: 120, prime: 113, measured: true },
+    ]);
+    expect(measuredSpeeds([trainJob(47, 54)], [family])).toEqual([{ msPerEpoch: 54, prime: 47, measured: true }]);
+    expect(measuredSpeeds([trainJob(47)], [family])).toEqual([]);
     // The modulus is the parameter the job's family declares, whatever its name.
     const renamed = { name: family.name, task: { ...family.task, modulus_parameter: 'seed' } };
-    expect(lastMeasuredSpeed([trainJob(43, 54)], [renamed])).toEqual({ msPerEpoch: 54, prime: 1, measured: true });
-    expect(lastMeasuredSpeed([trainJob(43, 54)], [])).toBe(undefined);
+    expect(measuredSpeeds([trainJob(43, 54)], [renamed])).toEqual([{ msPerEpoch: 54, prime: 1, measured: true }]);
+    expect(measuredSpeeds([trainJob(43, 54)], [])).toEqual([]);
+  });
+
+  it('estimate each run from the speed timed at the nearest modulus, else the rough figure', () => {
+    const speeds = [
+      { msPerEpoch: 54, prime: 43, measured: true },
+      { msPerEpoch: 120, prime: 113, measured: true },
+    ];
+    expect(speedFor(47, speeds).prime).toBe(43);
+    expect(speedFor(97, speeds).prime).toBe(113);
+    expect(speedFor(113, [])).toBe(ROUGH_SPEED);
   });
 });
 

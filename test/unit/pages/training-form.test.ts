@@ -180,11 +180,18 @@ describe('training form values from given settings', () => {
   });
 
   it('says how long a run takes here and where the estimate comes from', () => {
-    expect(estimateText(43, 2400, { msPerEpoch: 54, prime: 43, measured: true })).toBe('≈ 2 min 10 s on this machine');
-    expect(estimateSource({ msPerEpoch: 54.25, prime: 43, measured: true })).toBe(
-      'Estimates: the last run measured here, 54.25 ms/epoch at p = 43, scaled by p².',
+    const speeds = [
+      { msPerEpoch: 54, prime: 43, measured: true },
+      { msPerEpoch: 90.5, prime: 113, measured: true },
+    ];
+    // Each run from the speed timed at the nearest modulus.
+    expect(estimateText(43, 2400, speeds)).toBe('≈ 2 min 10 s on this machine');
+    expect(estimateText(113, 25_000, speeds)).toBe('≈ 37 min 43 s on this machine');
+    expect(estimateSource(speeds)).toBe(
+      'Estimates: from the runs timed here (54 ms/epoch at p = 43, 90.5 ms/epoch at p = 113), each from the nearest modulus, scaled by p².',
     );
-    expect(estimateSource({ msPerEpoch: 120, prime: 113, measured: false })).toBe(
+    expect(estimateText(113, 25_000, [])).toBe('≈ 50 min 00 s on this machine');
+    expect(estimateSource([])).toBe(
       'Estimates: a rough 120 ms/epoch at p = 113 (2 cores, OpenBLAS) scaled by p²; no run has been timed here yet.',
     );
   });
