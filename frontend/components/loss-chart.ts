@@ -104,10 +104,15 @@ export class LossChart extends LitElement {
         font-size: 0.8rem;
         color: var(--wb-muted);
       }
+      /* A line of its own, kept when empty: hovering never moves the chart. */
       .readout {
-        margin-left: auto;
+        min-height: 1.3em;
+        font-size: 0.8rem;
         font-family: var(--wb-mono);
         color: var(--wb-fg);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .swatch {
         display: inline-block;
@@ -152,8 +157,8 @@ export class LossChart extends LitElement {
         <span><span class="swatch" style="background:#1f77b4"></span>Train loss</span>
         <span><span class="swatch" style="background:#ff7f0e"></span>Test loss</span>
         ${withAccuracy.length > 0 ? html`<span>${accuracyLegend()}</span>` : nothing}
-        ${hovered ? html`<span class="readout">${readout(hovered)}</span>` : nothing}
       </div>
+      <div class="readout">${hovered ? readout(hovered) : ''}</div>
       <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label=${chartLabel(withAccuracy.length > 0)}>
         ${decades(10 ** logMin, 10 ** logMax).map(
           (tick) => svg`<line class="grid" x1=${PAD.left} x2=${WIDTH - PAD.right} y1=${y(tick)} y2=${y(tick)}></line>

@@ -204,7 +204,7 @@ describe('loss-chart', () => {
     expect(el.shadowRoot!.querySelectorAll('circle')).to.have.length(2);
     hit.dispatchEvent(new PointerEvent('pointerleave'));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.readout')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('.readout')!.textContent).to.equal('');
   });
 
   it('draws train and test accuracy dashed on a right axis, and reads them out with the losses', async () => {
@@ -235,9 +235,12 @@ describe('loss-chart', () => {
 
     const hit = el.shadowRoot!.querySelector('rect.hit')!;
     const area = hit.getBoundingClientRect();
+    const chartTop = svg.getBoundingClientRect().top;
     hit.dispatchEvent(new PointerEvent('pointermove', { clientX: area.left + area.width / 2, clientY: area.top + 5, bubbles: true }));
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.readout')!.textContent).to.equal('Epoch 1,200: train 1.65e-7 (100 %), test 3.54 (12.5 %)');
+    // The read-out has its own line: the chart stays where it was.
+    expect(svg.getBoundingClientRect().top).to.equal(chartTop);
     expect(el.shadowRoot!.querySelectorAll('circle')).to.have.length(4);
   });
 });
