@@ -19,6 +19,11 @@ const ACTION_TITLE: Record<RunAction, string> = {
  * state: the page passes the rows (run-rows.ts) down and acts on the events.
  * @fires run-action - the user asked to cancel, resume or retry a row; `detail` holds its id, kind and the action.
  */
+/** A variant name that may break only after its underscores, never inside a setting ("frac0.5"). */
+function breakableName(name: string) {
+  return name.split('_').map((part, i) => (i === 0 ? part : html`_<wbr />${part}`));
+}
+
 @customElement('run-table')
 export class RunTable extends LitElement {
   static override styles = [
@@ -32,7 +37,14 @@ export class RunTable extends LitElement {
       .figure {
         font-family: var(--wb-mono);
         font-size: 0.82rem;
-        overflow-wrap: anywhere;
+      }
+      /* Figures never break ("1 min 29 s", "100 %"); a result's losses may, at their spaces. */
+      .figure,
+      .progress {
+        white-space: nowrap;
+      }
+      .result {
+        white-space: normal;
       }
       .state[data-state='running'] {
         color: var(--wb-accent);
@@ -102,9 +114,11 @@ export class RunTable extends LitElement {
     return html`<tr data-id=${row.id} data-kind=${row.kind} data-state=${row.state}>
       <td class="figure">${createdText(row.createdAt)}</td>
       <td class="kind">${RUN_KIND_LABEL[row.kind]}</td>
-      <td class="subject">${row.subject}</td>
+      <td class="subject">${breakableName(row.subject)}</td>
       <td class="state" data-state=${row.state}>${row.stateText}</td>
-      <td><progress max="100" value=${row.percent} aria-label="Progress"></progress> <span class="figure">${row.percent} %</span></td>
+      <td class="progress">
+        <progress max="100" value=${row.percent} aria-label="Progress"></progress> <span class="figure">${row.percent} %</span>
+      </td>
       <td class="figure duration">${row.durationText}</td>
       <td class="figure result">${row.resultText}</td>
       <td>

@@ -169,4 +169,23 @@ describe('jobs-page', () => {
       await stop(running.id);
     }
   });
+
+  it('keeps figures on one line and breaks a variant name only after an underscore, in a narrow window', async () => {
+    const training = await finished((await submitTraining(7, 33, 20)).id);
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 420px"><jobs-page></jobs-page></div>`);
+    const page = wrapper.querySelector('jobs-page')!;
+    await waitUntil(() => row(page, training.id), 'job listed', SLOW);
+    const lines = (element: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    };
+    const figureCells = [...row(page, training.id)!.querySelectorAll('.duration, .progress .figure, td.figure:first-child')];
+    expect(figureCells.map(lines)).to.deep.equal(figureCells.map(() => 1));
+    // Every break point of the name is right after an underscore.
+    const subject = row(page, training.id)!.querySelector('.subject')!;
+    expect(subject.textContent).to.equal(training.variant);
+    for (const wbr of subject.querySelectorAll('wbr')) expect(wbr.previousSibling!.textContent!.endsWith('_')).to.equal(true);
+    expect(subject.querySelectorAll('wbr').length).to.equal(training.variant.split('_').length - 1);
+  });
 });
