@@ -143,7 +143,8 @@ export const variantDetailSchema = z
       .object({
         dataSeed: z.number().int(),
         trainingFraction: z.number(),
-        backend: z.string(),
+        /** native or portable; absent for a variant whose metadata.json does not say (the original system's). */
+        backend: z.string().optional(),
         /** What the run started from instead of its seeded init (metadata.json's `init_from`); absent for the seeded init. */
         initFrom: z.string().optional(),
         /** The checkpoint list the run was asked for (`checkpoint_request`); null: the family's default schedule. A resume must send it again. */

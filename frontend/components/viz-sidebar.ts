@@ -292,8 +292,12 @@ export class VizSidebar extends LitElement {
       <dd>${run.dataSeed}</dd>
       <dt>Epochs</dt>
       <dd>${formatEpoch(this.numEpochs)} (0 … ${formatEpoch(this.numEpochs - 1)})</dd>
-      <dt>Backend</dt>
-      <dd>${run.backend}</dd>
+      ${
+        run.backend
+          ? html`<dt>Backend</dt>
+              <dd>${run.backend}</dd>`
+          : nothing
+      }
       ${
         run.initFrom
           ? html`<dt>Started from</dt>

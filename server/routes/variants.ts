@@ -379,9 +379,16 @@ function runSettings(record: Record<string, unknown> | undefined): VariantDetail
     init_from: initFrom,
     checkpoint_request: asked,
   } = record ?? {};
-  if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number' || typeof backend !== 'string') return null;
+  if (typeof dataSeed !== 'number' || typeof trainingFraction !== 'number') return null;
   const checkpointRequest = Array.isArray(asked) && asked.every(Number.isInteger) ? (asked as number[]) : null;
-  return { dataSeed, trainingFraction, backend, checkpointRequest, ...(typeof initFrom === 'string' && { initFrom }) };
+  return {
+    dataSeed,
+    trainingFraction,
+    checkpointRequest,
+    // Absent in variants trained by the original system, whose metadata.json has no backend.
+    ...(typeof backend === 'string' && { backend }),
+    ...(typeof initFrom === 'string' && { initFrom }),
+  };
 }
 
 /** The per-epoch accuracies the training record holds, or nothing for a variant trained before they were recorded. */

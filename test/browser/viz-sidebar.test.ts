@@ -150,6 +150,12 @@ describe('viz-sidebar', () => {
     });
   });
 
+  it('shows the settings a variant of the original system records, without a backend', async () => {
+    const el = await sidebar({ run: { dataSeed: 598, trainingFraction: 0.3 }, numEpochs: 25000 });
+    const terms = [...el.shadowRoot!.querySelectorAll('.run dt')].map((dt) => dt.textContent);
+    expect(terms).to.deep.equal(['Training fraction', 'Data seed', 'Epochs']);
+  });
+
   it('says what a run started from when it was not its seeded init', async () => {
     const initFrom = 'modulo_addition_1layer_p113_seed999 epoch 9000';
     const el = await sidebar({ run: { dataSeed: 598, trainingFraction: 0.3, backend: 'native', initFrom }, numEpochs: 2400 });

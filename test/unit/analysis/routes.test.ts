@@ -97,6 +97,18 @@ describe('GET /api/variants/:family/:variant', () => {
     expect(variantDetailSchema.safeParse(detail).success).toBe(true);
   });
 
+  it("returns the run's settings a metadata.json without a backend holds (the original system's)", async () => {
+    try {
+      const { backend: _backend, ...original } = olderMetadata;
+      await writeFile(metadataPath, JSON.stringify(original));
+      const detail = await json<VariantDetail>(base);
+      expect(detail.run).toEqual({ dataSeed: 598, trainingFraction: 0.5, checkpointRequest: null });
+      expect(variantDetailSchema.safeParse(detail).success).toBe(true);
+    } finally {
+      await writeFile(metadataPath, JSON.stringify(olderMetadata));
+    }
+  });
+
   it('returns the accuracies metadata.json records', async () => {
     try {
       await writeFile(metadataPath, JSON.stringify({ ...olderMetadata, train_accuracies: [0.5, 1], test_accuracies: [0.1, 0.25] }));
