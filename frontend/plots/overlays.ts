@@ -123,6 +123,7 @@ export function overlayColor(index: number): string {
 export const OVERLAY_MESSAGES = {
   selectVariants: 'Select variants in the table to compare them',
   noData: 'No results of this kind for the selected variants',
+  absent: 'Not drawn, no such results',
 } as const;
 
 /**
@@ -169,6 +170,9 @@ export function overlaySpec(
   }
   if (data.length === 0) return { ...placeholderSpec(OVERLAY_MESSAGES.noData), traceVariants: [] };
   const title = id === 'overlay-specialization' && band !== 'total' ? `${info.title} (${band} frequencies)` : info.title;
+  // A compared variant without these results (not analysed, or trained before accuracies were recorded) is named, not silently left out.
+  const absent = variants.filter((variant) => !traceVariants.includes(variant.name)).map((variant) => variant.label);
+  const layout = baseLayoutOf(title, info.height);
   return {
     data,
     traceVariants,
@@ -177,7 +181,8 @@ export function overlaySpec(
       table: () => tidyColumns(columns),
     },
     layout: {
-      ...baseLayoutOf(title, info.height),
+      ...layout,
+      ...(absent.length > 0 && { title: { ...layout.title, subtitle: { text: `${OVERLAY_MESSAGES.absent}: ${absent.join('; ')}` } } }),
       // Every overlay on the same epoch range, so they line up one above the other.
       xaxis: axis('Epoch', { exponentformat: 'B', ...(epochRange ? { range: [...epochRange], autorange: false } : {}) }),
       yaxis: axis(info.axis, {

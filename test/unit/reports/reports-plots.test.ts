@@ -190,6 +190,9 @@ describe('overlay specs', () => {
       { name: 'b', label: 'prime=11', color: '#ff7f0e', curves: { test_loss: { epochs: [0, 9], values: [5, 1] } } },
     ];
     const spec = overlaySpec('overlay-accuracy', accuracy);
+    // The variant without accuracies is named under the title, not left out silently.
+    expect((spec.layout.title as { subtitle?: { text: string } }).subtitle?.text).toBe('Not drawn, no such results: prime=11');
+    expect((overlaySpec('overlay-loss', variants).layout.title as { subtitle?: unknown }).subtitle).toBeUndefined();
     const traces = spec.data as { name: string; text: string[]; line: { dash: string }; hovertemplate: string }[];
     expect(traces.map((t) => [t.name, t.line.dash])).toEqual([
       ['prime=7', 'solid'],
