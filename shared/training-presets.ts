@@ -55,7 +55,9 @@ export function measuredSpeeds(jobs: readonly JobRecord[], families: readonly Pi
     const prime = job.request.kind === 'train' && task ? job.request.params[task.modulus_parameter] : undefined;
     if (prime === undefined) continue;
     const epochs = job.progress.numEpochs;
-    const wall = job.result?.kind === 'train' ? job.result.wallTimeSeconds : undefined;
+    // The wall time is the job's own: over the run's epochs only when the job trained them all.
+    const whole = job.request.kind === 'train' && job.request.continue_to === null && !job.request.resume && job.attempts === 1;
+    const wall = job.result?.kind === 'train' && whole ? job.result.wallTimeSeconds : undefined;
     if (job.state === 'succeeded' && wall !== undefined && wall > 0 && epochs !== undefined && epochs > 0 && !finished.has(prime))
       finished.set(prime, { msPerEpoch: (1000 * wall) / epochs, prime, measured: true });
     const msPerEpoch = job.progress.msPerEpoch;

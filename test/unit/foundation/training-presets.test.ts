@@ -89,6 +89,10 @@ describe('training presets', () => {
       { msPerEpoch: 120, prime: 113, measured: true },
     ]);
     expect(measuredSpeeds([trainJob(47, 54)], [family])).toEqual([{ msPerEpoch: 54, prime: 47, measured: true }]);
+    // A continuation's wall time covers its own epochs only: its last reported speed stands instead.
+    const continued = finished(47, 10, 4000, 54);
+    const continuation = { ...continued, request: { ...continued.request, continue_to: 4000 } } as JobRecord;
+    expect(measuredSpeeds([continuation], [family])).toEqual([{ msPerEpoch: 54, prime: 47, measured: true }]);
     expect(measuredSpeeds([trainJob(47)], [family])).toEqual([]);
     // The modulus is the parameter the job's family declares, whatever its name.
     const renamed = { name: family.name, task: { ...family.task, modulus_parameter: 'seed' } };
