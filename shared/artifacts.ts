@@ -152,6 +152,8 @@ export const variantDetailSchema = z
       })
       .nullable(),
     checkpointEpochs: z.array(z.number().int()),
+    /** The checkpoints the adaptive rule added where the test loss fell fast, each with why (metadata.json `adaptive_checkpoints`). */
+    addedCheckpoints: z.array(z.object({ epoch: z.number().int(), reason: z.string() })).optional(),
     /**
      * One value per training epoch (empty until training has written metadata.json or, up to its latest checkpoint, training_progress.json);
      * null where the stored value is not a finite number.

@@ -192,6 +192,8 @@ export const trainResultSchema = z
     kind: z.literal('train'),
     variant: z.string(),
     checkpointCount: z.number().int(),
+    /** Of those, the ones saved by the adaptive rule where the test loss fell fast; absent in older records. */
+    addedCheckpointCount: z.number().int().optional(),
     finalTrainLoss: z.number(),
     finalTestLoss: z.number(),
     /** Shares 0…1 of the last epoch, as its progress reported them; absent in records written before accuracies. */

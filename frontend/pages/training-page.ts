@@ -71,6 +71,13 @@ function shareRow(label: string, share: number | undefined) {
  * variant name, start, and watch the run live. Coming back shows the running job with its settings
  * in the form, or the latest finished one.
  */
+/** "23, of which 5 added where the test loss fell fast" */
+function checkpointsText({ checkpointCount, addedCheckpointCount }: TrainResult): string {
+  return addedCheckpointCount
+    ? `${checkpointCount}, of which ${addedCheckpointCount} added where the test loss fell fast`
+    : String(checkpointCount);
+}
+
 @customElement('training-page')
 export class TrainingPage extends WithApi(LitElement) {
   static override styles = [
@@ -428,7 +435,7 @@ export class TrainingPage extends WithApi(LitElement) {
         <dt>Variant</dt>
         <dd>${result.variant}</dd>
         <dt>Checkpoints</dt>
-        <dd>${result.checkpointCount}</dd>
+        <dd>${checkpointsText(result)}</dd>
         <dt>Final train loss</dt>
         <dd>${formatNumber(result.finalTrainLoss)}</dd>
         <dt>Final test loss</dt>

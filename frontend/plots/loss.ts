@@ -33,17 +33,35 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   };
   const data: PlotSpec['data'] = [lineTrace(train, 'Train Loss', COLORS.blue), lineTrace(test, 'Test Loss', COLORS.orange)];
   const accuracies = recordedAccuracies(losses, train.length);
-  if (checkpoints.length > 0) {
-    const y = checkpoints.map((e) => train[e] ?? NaN);
+  // The checkpoints the adaptive rule added (where the test loss fell fast) are open diamonds, their reason in the hover.
+  const reasons = new Map((losses.addedCheckpoints ?? []).map((added) => [added.epoch, added.reason]));
+  const planned = checkpoints.filter((e) => !reasons.has(e));
+  const added = checkpoints.filter((e) => reasons.has(e));
+  if (planned.length > 0) {
+    const y = planned.map((e) => train[e] ?? NaN);
     data.push({
       type: 'scatter',
       mode: 'markers',
       name: 'Checkpoints',
-      x: checkpoints,
+      x: planned,
       y,
       text: y.map(formatNumber),
       marker: { color: COLORS.green, symbol: 'diamond', size: 8 },
       hovertemplate: 'Checkpoint<br>Epoch: %{x}<br>Loss: %{text}<extra></extra>',
+    });
+  }
+  if (added.length > 0) {
+    const y = added.map((e) => train[e] ?? NaN);
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'Added checkpoints',
+      x: added,
+      y,
+      text: y.map(formatNumber),
+      customdata: added.map((e) => reasons.get(e)!),
+      marker: { color: COLORS.green, symbol: 'diamond-open', size: 9, line: { width: 2 } },
+      hovertemplate: 'Added checkpoint<br>Epoch: %{x}<br>Loss: %{text}<br>%{customdata}<extra></extra>',
     });
   }
 
@@ -84,6 +102,7 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
               ]
             : []),
           { name: 'analyzed', values: epochs.map((e) => analyzed.has(e)) },
+          ...(reasons.size > 0 ? [{ name: 'added_checkpoint_reason', values: epochs.map((e) => reasons.get(e) ?? '') }] : []),
         ];
       },
     },

@@ -66,6 +66,8 @@ export interface TrainingLosses {
   /** Shares 0…1 per epoch; absent for variants trained before accuracies were recorded. */
   trainAccuracies?: ArrayLike<number | null>;
   testAccuracies?: ArrayLike<number | null>;
+  /** Checkpoints the adaptive rule added where the test loss fell fast, with why. */
+  addedCheckpoints?: readonly { epoch: number; reason: string }[];
 }
 
 /** `dominant_frequencies` epoch: `coefficients` (p,), one norm per Fourier basis row. */

@@ -117,6 +117,7 @@ async function runTrain(
       kind: 'train',
       variant: result.variant,
       checkpointCount: result.checkpointEpochs.length,
+      addedCheckpointCount: result.addedCheckpointCount,
       finalTrainLoss: result.finalTrainLoss,
       finalTestLoss: result.finalTestLoss,
       ...(result.finalTrainAccuracy !== undefined && { finalTrainAccuracy: result.finalTrainAccuracy }),

@@ -241,6 +241,7 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
         numEpochs: numberOr(record?.num_epochs, 0),
         run: runSettings(record),
         checkpointEpochs: variant.checkpointEpochs,
+        ...addedCheckpoints(record),
         trainLosses: Array.isArray(record?.train_losses) ? finiteOrNull(record.train_losses) : [],
         testLosses: Array.isArray(record?.test_losses) ? finiteOrNull(record.test_losses) : [],
         ...accuracies(record),
@@ -388,6 +389,18 @@ function runSettings(record: Record<string, unknown> | undefined): VariantDetail
     // Absent in variants trained by the original system, whose metadata.json has no backend.
     ...(typeof backend === 'string' && { backend }),
     ...(typeof initFrom === 'string' && { initFrom }),
+  };
+}
+
+/** The checkpoints the adaptive rule added, with why; nothing for a run without the rule (or recorded before it). */
+function addedCheckpoints(record: Record<string, unknown> | undefined): Pick<VariantDetail, 'addedCheckpoints'> {
+  const added = record?.adaptive_checkpoints;
+  if (!Array.isArray(added)) return {};
+  return {
+    addedCheckpoints: added.flatMap((entry: unknown) => {
+      const { epoch, reason } = (entry ?? {}) as { epoch?: unknown; reason?: unknown };
+      return Number.isInteger(epoch) && typeof reason === 'string' ? [{ epoch: epoch as number, reason }] : [];
+    }),
   };
 }
 

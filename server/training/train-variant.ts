@@ -126,6 +126,8 @@ export interface TrainResult {
   epochsCompleted: number;
   numEpochs: number;
   checkpointEpochs: number[];
+  /** Of those, the ones the adaptive rule added (metadata.json `adaptive_checkpoints`). */
+  addedCheckpointCount: number;
   finalTrainLoss: number;
   finalTestLoss: number;
   /** The last epoch's accuracies; absent for a run recorded before accuracies were. */
@@ -487,6 +489,7 @@ async function runSegment(plan: SegmentPlan, hooks: TrainHooks): Promise<TrainRe
     epochsCompleted: epoch,
     numEpochs,
     checkpointEpochs: metadata.checkpoint_epochs.filter((e) => e < epoch),
+    addedCheckpointCount: (metadata.adaptive_checkpoints ?? []).filter((added) => added.epoch < epoch).length,
     finalTrainLoss: trainLoss,
     finalTestLoss: testLoss,
     ...(metadata.train_accuracies?.length && metadata.test_accuracies?.length

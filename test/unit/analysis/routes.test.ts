@@ -109,6 +109,17 @@ describe('GET /api/variants/:family/:variant', () => {
     }
   });
 
+  it('returns the checkpoints the adaptive rule added, with why', async () => {
+    try {
+      const reason = 'test loss fell 2× from 2.5 at epoch 0';
+      const added = [{ epoch: 10, test_loss: 1.2, peak_epoch: 0, peak_test_loss: 2.5, since_checkpoint: 0, reason }];
+      await writeFile(metadataPath, JSON.stringify({ ...olderMetadata, adaptive_checkpoints: added }));
+      expect((await json<VariantDetail>(base)).addedCheckpoints).toEqual([{ epoch: 10, reason }]);
+    } finally {
+      await writeFile(metadataPath, JSON.stringify(olderMetadata));
+    }
+  });
+
   it('returns the accuracies metadata.json records', async () => {
     try {
       await writeFile(metadataPath, JSON.stringify({ ...olderMetadata, train_accuracies: [0.5, 1], test_accuracies: [0.1, 0.25] }));

@@ -261,6 +261,7 @@ describe('trainVariant', () => {
     expect(epochs.length).toBeGreaterThanOrEqual(2);
     expect(metadata.checkpoint_epochs).toEqual([...planned, ...epochs].sort((a, b) => a - b));
     expect(on.checkpointEpochs).toEqual(metadata.checkpoint_epochs);
+    expect(on.addedCheckpointCount).toBe(epochs.length);
     expect((await readdir(join(on.dir, 'checkpoints'))).length).toBe(metadata.checkpoint_epochs.length);
     // The rule written out from the recorded test losses: the extras are exactly the epochs it picks.
     const losses: number[] = metadata.test_losses;
@@ -295,6 +296,7 @@ describe('trainVariant', () => {
         training: { ...TRANSITION.training, checkpoint_epochs: [0], adaptive_checkpoints: false },
       });
       expect(off.variant).toBe(on.variant);
+      expect(off.addedCheckpointCount).toBe(0);
       const plain = JSON.parse(await readFile(join(off.dir, 'metadata.json'), 'utf8'));
       expect(plain).toMatchObject({ checkpoint_epochs: planned, adaptive_checkpoint_rule: null, adaptive_checkpoints: [] });
       expect(plain.test_losses).toEqual(metadata.test_losses);

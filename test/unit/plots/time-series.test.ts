@@ -68,6 +68,18 @@ describe('lossSpec', () => {
     expect(spec.layout.height).toBe(300);
   });
 
+  it('draws the checkpoints the adaptive rule added as open diamonds, with why in the hover and the CSV', () => {
+    const reason = 'test loss fell 2.5× from 3 at epoch 2 (≥ 2× needed), 1 epochs after the checkpoint at epoch 3';
+    const spec = lossSpec({ ...losses, addedCheckpoints: [{ epoch: 4, reason }] }, [0, 3, 4], null);
+    const [planned, added] = [trace(spec, 2), trace(spec, 3)];
+    expect([planned.name, planned.x]).toEqual(['Checkpoints', [0, 3]]);
+    expect([added.name, added.x, added.customdata]).toEqual(['Added checkpoints', [4], [reason]]);
+    expect(added.marker).toMatchObject({ symbol: 'diamond-open' });
+    expect(added.hovertemplate).toContain('%{customdata}');
+    const reasons = spec.export!.table().find((column) => column.name === 'added_checkpoint_reason')!.values;
+    expect(Array.from(reasons)).toEqual(['', '', '', '', reason]);
+  });
+
   it('adds green diamond checkpoints at the analyzed epochs, at their train loss', () => {
     const spec = lossSpec(losses, [0, 3, 99], 3);
     const checkpoints = trace(spec, 2);
