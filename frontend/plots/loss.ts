@@ -1,4 +1,5 @@
 /** Plot 1: train/test loss per epoch, with the analyzed checkpoints marked. */
+import type { PlotMarker } from 'plotly.js';
 import { downsampleIndices } from '../../shared/downsample.ts';
 import { formatNumber, formatPercent } from '../../shared/format.ts';
 import { range } from './arrays.ts';
@@ -37,33 +38,29 @@ export function lossSpec(losses: TrainingLosses | null, analyzedEpochs: readonly
   const reasons = new Map((losses.addedCheckpoints ?? []).map((added) => [added.epoch, added.reason]));
   const planned = checkpoints.filter((e) => !reasons.has(e));
   const added = checkpoints.filter((e) => reasons.has(e));
-  if (planned.length > 0) {
-    const y = planned.map((e) => train[e] ?? NaN);
+  const checkpointMarkers = (epochs: number[], name: string, marker: Partial<PlotMarker>, hover: string, why?: string[]) => {
+    if (epochs.length === 0) return;
+    const y = epochs.map((e) => train[e] ?? NaN);
     data.push({
       type: 'scatter',
       mode: 'markers',
-      name: 'Checkpoints',
-      x: planned,
+      name,
+      x: epochs,
       y,
       text: y.map(formatNumber),
-      marker: { color: COLORS.green, symbol: 'diamond', size: 8 },
-      hovertemplate: 'Checkpoint<br>Epoch: %{x}<br>Loss: %{text}<extra></extra>',
+      ...(why && { customdata: why }),
+      marker: { color: COLORS.green, ...marker },
+      hovertemplate: `${hover}<br>Epoch: %{x}<br>Loss: %{text}${why ? '<br>%{customdata}' : ''}<extra></extra>`,
     });
-  }
-  if (added.length > 0) {
-    const y = added.map((e) => train[e] ?? NaN);
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: 'Added checkpoints',
-      x: added,
-      y,
-      text: y.map(formatNumber),
-      customdata: added.map((e) => reasons.get(e)!),
-      marker: { color: COLORS.green, symbol: 'diamond-open', size: 9, line: { width: 2 } },
-      hovertemplate: 'Added checkpoint<br>Epoch: %{x}<br>Loss: %{text}<br>%{customdata}<extra></extra>',
-    });
-  }
+  };
+  checkpointMarkers(planned, 'Checkpoints', { symbol: 'diamond', size: 8 }, 'Checkpoint');
+  checkpointMarkers(
+    added,
+    'Added checkpoints',
+    { symbol: 'diamond-open', size: 9, line: { width: 2 } },
+    'Added checkpoint',
+    added.map((e) => reasons.get(e)!),
+  );
 
   if (accuracies) {
     const accuracyTrace = (values: ArrayLike<number | null>, name: string, color: string): PlotSpec['data'][number] => {

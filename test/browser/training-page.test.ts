@@ -30,20 +30,25 @@ const adaptiveBox = (page: TrainingPage) => one<HTMLInputElement>(page, 'input[n
 const summary = (page: TrainingPage) =>
   Object.fromEntries(deepQuery(page.shadowRoot!, '.summary dt').map((dt) => [dt.textContent, dt.nextElementSibling!.textContent]));
 
-async function submitTraining(prime: number, seed: number, numEpochs: number, training: Record<string, unknown> = {}): Promise<JobRecord> {
+/** POSTs a job request to the test server's real API; it must be accepted (202). */
+async function postJob(request: Record<string, unknown>): Promise<JobRecord> {
   const response = await fetch('/api/jobs', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      kind: 'train',
-      family: FAMILY,
-      params: { prime, seed },
-      training: { num_epochs: numEpochs, checkpoint_epochs: [0], ...training },
-      overwrite: true,
-    }),
+    body: JSON.stringify(request),
   });
   expect(response.status).to.equal(202);
   return (await response.json()) as JobRecord;
+}
+
+function submitTraining(prime: number, seed: number, numEpochs: number, training: Record<string, unknown> = {}): Promise<JobRecord> {
+  return postJob({
+    kind: 'train',
+    family: FAMILY,
+    params: { prime, seed },
+    training: { num_epochs: numEpochs, checkpoint_epochs: [0], ...training },
+    overwrite: true,
+  });
 }
 
 const shown = (page: TrainingPage) => one<JobStatus>(page, 'job-status').job;
@@ -311,19 +316,13 @@ describe('training-page', () => {
   it('shows a running continuation again with the whole run: total epochs its target, the earlier epochs in the chart', async () => {
     const job = await submitTraining(7, 23, 20);
     await waitUntil(async () => (await jobState(job.id)) === 'succeeded', 'training finished', SLOW);
-    const response = await fetch('/api/jobs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        kind: 'train',
-        family: FAMILY,
-        params: { prime: 7, seed: 23 },
-        training: { num_epochs: 20 },
-        continue_to: 1_000_000,
-      }),
+    const continued = await postJob({
+      kind: 'train',
+      family: FAMILY,
+      params: { prime: 7, seed: 23 },
+      training: { num_epochs: 20 },
+      continue_to: 1_000_000,
     });
-    expect(response.status).to.equal(202);
-    const continued = (await response.json()) as JobRecord;
     try {
       // Under way, with loss points of its own in the record the page opens with.
       await waitUntil(

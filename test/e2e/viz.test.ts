@@ -109,6 +109,13 @@ async function clickPoint(view: string, x: number, y: number) {
   await page.mouse.click(at.x, at.y);
 }
 
+/** The width Plotly drew a panel's figure at. */
+const figureWidth = (panel: Locator) =>
+  panel
+    .locator('.main-svg')
+    .first()
+    .evaluate((svg) => Number(svg.getAttribute('width')));
+
 describe('Visualization page in Chromium', () => {
   it('draws all 18 plots in page order, titled at the linked epoch', async () => {
     await page.goto(vizUrl('epoch=80'));
@@ -330,11 +337,7 @@ describe('Visualization page in Chromium', () => {
     await page.setViewportSize({ width: 1600, height: 900 });
     await page.goto(vizUrl('epoch=80'));
     const loss = await drawn('loss');
-    const width = () =>
-      loss
-        .locator('.main-svg')
-        .first()
-        .evaluate((svg) => Number(svg.getAttribute('width')));
+    const width = () => figureWidth(loss);
     const before = await width();
     await page.locator('viz-sidebar button.toggle').click();
     await eventually(width).toBeGreaterThan(before + 200);
@@ -343,11 +346,7 @@ describe('Visualization page in Chromium', () => {
   it('fits every plot to the page after the sidebar is shown again while scrolled away', async () => {
     await page.goto(vizUrl('epoch=80'));
     const loss = await drawn('loss');
-    const lossWidth = () =>
-      loss
-        .locator('.main-svg')
-        .first()
-        .evaluate((svg) => Number(svg.getAttribute('width')));
+    const lossWidth = () => figureWidth(loss);
     const before = await lossWidth();
     const toggle = page.locator('viz-sidebar button.toggle');
     await toggle.click();
