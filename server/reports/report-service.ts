@@ -8,7 +8,7 @@
  * renames change the inode), so its next request recomputes it, and nothing else is ever stale.
  * The state is not cached: it comes from the registry's listing on every request.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { downsampleIndices } from '../../shared/downsample.ts';
 import type { Family } from '../../shared/family-schema.ts';
 import {
@@ -25,7 +25,8 @@ import {
 } from '../../shared/reports.ts';
 import { artifactPaths, readArtifact, type ArtifactPaths } from '../analysis/artifact-store.ts';
 import type { Registry } from '../registry/registry.ts';
-import { variantPaths } from '../registry/variant-paths.ts';
+import { variantPaths, type VariantPaths } from '../registry/variant-paths.ts';
+import { readTrainingRecord } from '../storage/read-json.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
 
 /** The analyzers whose files feed the report, by what they give. */
@@ -102,6 +103,7 @@ export class ReportService {
     const artifacts = artifactPaths(paths.artifactsDir);
     const files = [
       paths.metadata,
+      paths.progress,
       ...Object.values(SUMMARIES).map((analyzer) => artifacts.summaryFile(analyzer)),
       artifacts.crossEpochFile(TRAJECTORY),
     ];
@@ -113,7 +115,7 @@ export class ReportService {
       this.cache.set(paths.dir, cached);
       return cached;
     }
-    const data = { signature, ...(await readVariantData(paths.metadata, artifacts)) };
+    const data = { signature, ...(await readVariantData(paths, artifacts)) };
     this.cache.delete(paths.dir);
     this.cache.set(paths.dir, data);
     if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
@@ -134,14 +136,6 @@ async function fileSignature(path: string): Promise<string> {
   }
 }
 
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A result file that cannot be read counts as missing (the report shows what it can). */
 async function readOptional(path: string): Promise<TensorMap | undefined> {
   try {
@@ -158,9 +152,10 @@ function numbers(value: unknown): number[] | null {
   return Array.isArray(value) && value.every((v) => typeof v === 'number' || v === null) ? value.map((v: number | null) => v ?? NaN) : null;
 }
 
-async function readVariantData(metadataPath: string, artifacts: ArtifactPaths): Promise<Omit<VariantData, 'signature'>> {
+async function readVariantData(paths: VariantPaths, artifacts: ArtifactPaths): Promise<Omit<VariantData, 'signature'>> {
   const [metadata, neurons, heads, dimensionality, flatness, trajectory] = await Promise.all([
-    readJson(metadataPath),
+    // A run still training or interrupted shows its settings and losses so far (training_progress.json).
+    readTrainingRecord(paths),
     readOptional(artifacts.summaryFile(SUMMARIES.neurons)),
     readOptional(artifacts.summaryFile(SUMMARIES.heads)),
     readOptional(artifacts.summaryFile(SUMMARIES.dimensionality)),

@@ -18,7 +18,7 @@
  * names must be ones the family declares, so no request can reach a file outside the variant folder.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRoute } from '@hono/zod-openapi';
 import { parseVariantName } from '../../shared/variant-name.ts';
@@ -51,7 +51,8 @@ import { ApiError } from '../http/errors.ts';
 import { errorResponses, json, routeGroup } from '../http/openapi.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Registry } from '../registry/registry.ts';
-import { variantPaths, type VariantPaths } from '../registry/variant-paths.ts';
+import { variantPaths } from '../registry/variant-paths.ts';
+import { readJsonRecord, readTrainingRecord } from '../storage/read-json.ts';
 import type { TensorMap } from '../storage/safetensors.ts';
 import { modelDims } from '../engine/weights.ts';
 import { checkpointSource, readInitWeights } from '../training/init-weights.ts';
@@ -221,8 +222,8 @@ export function variantRoutes(registry: Registry, jobs: JobRunner, probes = new 
     .openapi(getDetail, async (c) => {
       const { family: familyName, variant: variantName } = c.req.valid('param');
       const { family, variant, paths, artifacts, p } = await resolve(familyName, variantName);
-      const record = await trainingRecord(paths);
-      const config = await readJson(paths.config);
+      const record = await readTrainingRecord(paths);
+      const config = await readJsonRecord(paths.config);
       const status = await analysisStatus(registry.paths.resultsDir, family, variant.name);
       const analyzed = new Set<number>();
       for (const name of family.analyzers) for (const epoch of await listArtifactEpochs(artifacts, name)) analyzed.add(epoch);
@@ -352,23 +353,6 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The variant's training record: metadata.json once training has completed, else training_progress.json, the
- * same keys up to the latest checkpoint of a run still training or interrupted (§4.12). metadata.json is read
- * again last, for a run that completed (writing it, then removing the progress file) between the first two reads.
- */
-async function trainingRecord(paths: VariantPaths): Promise<Record<string, unknown> | undefined> {
-  return (await readJson(paths.metadata)) ?? (await readJson(paths.progress)) ?? (await readJson(paths.metadata));
 }
 
 /** The settings the training record holds for the run, or null without a complete record. */

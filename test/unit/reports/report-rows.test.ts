@@ -7,7 +7,7 @@
  * again), variants without accuracies, the curves' downsampling, the routes and the CLI.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -235,6 +235,24 @@ describe('report rows', () => {
     }
     // The second variant's own settings, read from metadata.json rather than from its name.
     expect(rows.find((r) => r.name === analyzed[1])!.training).toMatchObject({ data_seed: 7, training_fraction: 0.6 });
+  });
+
+  it("show an interrupted variant's settings and losses so far, from training_progress.json", async () => {
+    const paths = variantPaths(wb.resultsDir, FAMILY, trainedOnly);
+    const record = JSON.parse(await readFile(paths.metadata, 'utf8')) as {
+      num_epochs: number;
+      training_fraction: number;
+      test_losses: number[];
+    };
+    await rename(paths.metadata, paths.progress);
+    try {
+      const row = (await new ReportService(registry).rows(family)).find((r) => r.name === trainedOnly)!;
+      expect(row.state).toBe('incomplete');
+      expect(row.training).toMatchObject({ num_epochs: record.num_epochs, training_fraction: record.training_fraction });
+      expect(row.metrics.final_test_loss).toBe(record.test_losses.at(-1));
+    } finally {
+      await rename(paths.progress, paths.metadata);
+    }
   });
 
   it('leaves the analysis metrics empty for a variant that is only trained', async () => {
