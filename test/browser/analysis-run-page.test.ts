@@ -205,6 +205,11 @@ describe('analysis-run-page', () => {
       'status refreshed',
       SLOW,
     );
-    expect(variantOptions(page).map((o) => o.textContent!.trim())).to.include('◉ prime=7, seed=1 [analyzed]');
+    // The counts follow the run; the variant list is asked again once it ended.
+    await waitUntil(
+      () => variantOptions(page).some((o) => o.textContent!.trim() === '◉ prime=7, seed=1 [analyzed]'),
+      'variant listed as analyzed',
+      SLOW,
+    );
   });
 });
