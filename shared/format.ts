@@ -62,7 +62,7 @@ export function epochRange(numEpochs: number): string {
  * epochs 0 … 1,199 are done, "2,400 of 2,400 epochs (0 … 2,399)" at the end.
  */
 export function epochsDone(done: number, numEpochs: number): string {
-  return `${formatEpoch(done)} of ${formatEpoch(numEpochs)} epoch${numEpochs === 1 ? '' : 's'} (${epochRange(numEpochs)})`;
+  return `${formatEpoch(done)} of ${countOf(numEpochs, 'epoch')} (${epochRange(numEpochs)})`;
 }
 
 /** "1 checkpoint", "12 checkpoints", "1,200 epochs": a count with its noun, plural unless one. */

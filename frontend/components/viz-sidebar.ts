@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { FamilySummary, VariantSummary } from '../../shared/api.ts';
 import type { VariantDetail } from '../../shared/artifacts.ts';
-import { formatEpoch, formatNumber } from '../../shared/format.ts';
+import { epochRange, formatEpoch, formatNumber } from '../../shared/format.ts';
 import {
   FLATNESS_METRICS,
   isAttentionMatrix,
@@ -291,7 +291,7 @@ export class VizSidebar extends LitElement {
       <dt>Data seed</dt>
       <dd>${run.dataSeed}</dd>
       <dt>Epochs</dt>
-      <dd>${formatEpoch(this.numEpochs)} (0 … ${formatEpoch(this.numEpochs - 1)})</dd>
+      <dd>${formatEpoch(this.numEpochs)} (${epochRange(this.numEpochs)})</dd>
       ${
         run.backend
           ? html`<dt>Backend</dt>

@@ -15,7 +15,7 @@ import { JobWatcher } from '../api/job-watcher.ts';
 import { WithApi } from '../api/with-api.ts';
 import '../components/family-select.ts';
 import type { FamilyChangeEvent } from '../components/family-select.ts';
-import { formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
+import { epochRange, formatDuration, formatNumber, formatPercent } from '../../shared/format.ts';
 import '../components/init-source-select.ts';
 import type { InitSourceChangeEvent } from '../components/init-source-select.ts';
 import '../components/job-status.ts';
@@ -397,7 +397,7 @@ export class TrainingPage extends WithApi(LitElement) {
       {
         name: 'num_epochs',
         label: 'Total epochs',
-        description: `Full-batch optimizer steps, counted from 0${validEpochs ? `: this run has epochs 0 … ${last}` : ''}`,
+        description: `Full-batch optimizer steps, counted from 0${validEpochs ? `: this run has epochs ${epochRange(epochs)}` : ''}`,
         kind: 'number',
         min: 1,
         step: 1,
