@@ -241,6 +241,11 @@ export function urlCase(rng: Rng, context: UrlContext): UrlCase {
         steps.push(`method ${method}`);
     }
   }
+  // A DELETE whose path still names a variant is a real, valid deletion, not a mangled URL: give it a segment no route has.
+  if (method === 'DELETE' && !steps.some((step) => step.startsWith('segment') || step === 'extra segment')) {
+    segments.push(weirdSegment(rng));
+    steps.push('extra segment');
+  }
   const rest = segments.slice(1).join('/');
   let path = `${prefix ?? '/api'}${prefix === '' ? '/' : '/'}${rest}${trailing}`;
   if (query) path += `${path.includes('?') ? '&' : '?'}${query}`;
